@@ -1,0 +1,1 @@
+"""Pure rules of complaint handling: no Qt, no SQL, no ReportLab."""

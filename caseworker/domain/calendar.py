@@ -1,0 +1,137 @@
+"""Working days: Monday to Friday less the nation's bank holidays and closure days."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import holidays
+
+from caseworker.domain.errors import InvalidInput
+
+NATIONS: dict[str, str] = {
+    "england-and-wales": "ENG",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+
+# Years indexed on first use; widened on demand. Covers imported history and the
+# longest extension chains without rebuilding on every call.
+_FIRST_YEAR = 2000
+_LAST_YEAR = 2040
+
+
+def format_day(d: date) -> str:
+    """A date as people read it in the app: ``Mon 4 Jan 2027``."""
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+class WorkingCalendar:
+    """Counts working days for one nation and one organisation's closure days.
+
+    The working days of the covered years are kept as a sorted list of ordinals,
+    so adding or counting working days is a binary search, not a day-by-day walk:
+    the clocks call this for every open case.
+    """
+
+    def __init__(self, nation: str = "england-and-wales", closures: Iterable[date] = ()) -> None:
+        if nation not in NATIONS:
+            raise InvalidInput(
+                f"'{nation}' is not a known nation; use one of: {', '.join(NATIONS)}"
+            )
+        self.nation = nation
+        self.closures: frozenset[date] = frozenset(closures)
+        self._first = _FIRST_YEAR
+        self._last = _LAST_YEAR
+        self._build()
+
+    def _build(self) -> None:
+        self._holidays: dict[date, str] = dict(
+            holidays.country_holidays(
+                "GB", subdiv=NATIONS[self.nation], years=range(self._first, self._last + 1)
+            ).items()
+        )
+        start = date(self._first, 1, 1).toordinal()
+        end = date(self._last, 12, 31).toordinal()
+        self._ordinals: list[int] = [
+            o for o in range(start, end + 1) if self._is_working(date.fromordinal(o))
+        ]
+        self._lo = start
+        self._hi = end
+
+    def _is_working(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in self._holidays and d not in self.closures
+
+    def _cover(self, *days: date) -> None:
+        lo = min(d.year for d in days)
+        hi = max(d.year for d in days)
+        if lo >= self._first and hi <= self._last - 1:
+            return
+        if lo < 1900 or hi > 2200:
+            raise InvalidInput(f"{min(days)} to {max(days)} is outside the years Caseworker counts")
+        self._first = min(self._first, lo)
+        self._last = max(self._last, hi + 2)
+        self._build()
+
+    @property
+    def working_day_ordinals(self) -> list[int]:
+        """Sorted ordinals of every working day indexed (for vectorised callers)."""
+        return self._ordinals
+
+    def is_working_day(self, d: date) -> bool:
+        """True for a weekday that is neither a bank holiday nor a closure day."""
+        self._cover(d)
+        return self._is_working(d)
+
+    def reason_closed(self, d: date) -> str | None:
+        """Why ``d`` is not a working day (holiday name, closure, weekend), or None."""
+        self._cover(d)
+        if d in self._holidays:
+            return self._holidays[d]
+        if d in self.closures:
+            return "closure day"
+        if d.weekday() >= 5:
+            return "weekend"
+        return None
+
+    def next_working_day(self, d: date) -> date:
+        """``d`` itself when it is a working day, else the first working day after it."""
+        self._cover(d)
+        i = bisect.bisect_left(self._ordinals, d.toordinal())
+        if i >= len(self._ordinals):
+            self._cover(d + timedelta(days=400))
+            i = bisect.bisect_left(self._ordinals, d.toordinal())
+        return date.fromordinal(self._ordinals[i])
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after ``d`` (from the next working day if ``d`` is not one).
+
+        ``n`` may be negative (counting back) and 0 (the working day itself).
+        """
+        self._cover(d, d + timedelta(days=int(n * 1.5) + 14))
+        i = bisect.bisect_left(self._ordinals, d.toordinal())
+        j = i + n
+        if j < 0 or j >= len(self._ordinals):
+            raise InvalidInput(f"{n} working days from {d} is outside the years Caseworker counts")
+        return date.fromordinal(self._ordinals[j])
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        self._cover(start, end)
+        return bisect.bisect_right(self._ordinals, end.toordinal()) - bisect.bisect_right(
+            self._ordinals, start.toordinal()
+        )
+
+    def non_working_weekdays(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Bank holidays and closure days falling on weekdays after ``start`` up to ``end``."""
+        self._cover(start, end)
+        found: list[tuple[date, str]] = []
+        d = start + timedelta(days=1)
+        while d <= end:
+            if d.weekday() < 5 and not self._is_working(d):
+                found.append((d, self._holidays.get(d, "closure day")))
+            d += timedelta(days=1)
+        return found

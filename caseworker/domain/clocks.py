@@ -1,0 +1,398 @@
+"""The clocks of a case: due dates, countdowns and their plain-English explanations.
+
+Every function here is pure: the case's facts, its policy, a calendar and
+``today`` go in; clocks come out. The what-if calculator uses the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from caseworker.domain.calendar import WorkingCalendar, format_day
+from caseworker.domain.policy import CountedFrom, Policy
+from caseworker.domain.vocab import RecordKind
+
+
+class ClockName(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    STAGE1_RESPONSE = "stage1-response"
+    ESCALATION_WINDOW = "escalation-window"
+    STAGE2_ACKNOWLEDGEMENT = "stage2-acknowledgement"
+    STAGE2_RESPONSE = "stage2-response"
+    ENQUIRY_REPLY = "enquiry-reply"
+    PASS_ON = "pass-on"
+
+    @property
+    def label(self) -> str:
+        return _CLOCK_LABELS[self]
+
+
+_CLOCK_LABELS = {
+    ClockName.ACKNOWLEDGEMENT: "Acknowledgement",
+    ClockName.STAGE1_RESPONSE: "Stage 1 response",
+    ClockName.ESCALATION_WINDOW: "Escalation window",
+    ClockName.STAGE2_ACKNOWLEDGEMENT: "Stage 2 acknowledgement",
+    ClockName.STAGE2_RESPONSE: "Stage 2 response",
+    ClockName.ENQUIRY_REPLY: "Enquiry reply",
+    ClockName.PASS_ON: "Passing on",
+}
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    DUE_TODAY = "due-today"
+    OVERDUE = "overdue"
+    MET = "met"
+    MET_LATE = "met-late"
+    STOPPED = "stopped"  # the case was withdrawn, refused or closed before this step
+    LAPSED = "lapsed"  # an escalation window that ended without a request
+
+    @property
+    def is_live(self) -> bool:
+        """Still waiting on us (counts towards the next deadline)."""
+        return self in (ClockState.RUNNING, ClockState.DUE_TODAY, ClockState.OVERDUE)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An agreed extension to one stage's response time."""
+
+    days: int
+    reason: str = ""
+    good_reason: bool = False
+    told_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The dates that drive a case's clocks."""
+
+    kind: RecordKind
+    received: date
+    acknowledged: date | None = None
+    stage1_extensions: tuple[Extension, ...] = ()
+    stage1_responded: date | None = None
+    escalated: date | None = None
+    stage2_acknowledged: date | None = None
+    stage2_extensions: tuple[Extension, ...] = ()
+    stage2_responded: date | None = None
+    replied: date | None = None  # enquiry reply sent, or compliment/comment passed on
+    stopped_on: date | None = None  # withdrawn, refused or closed
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One deadline of a case, judged as at ``today``."""
+
+    name: ClockName
+    due: date
+    provisional: bool
+    state: ClockState
+    working_days_left: int | None  # None once met, lapsed or stopped
+    explanation: str
+    completed: date | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name.label
+
+    @property
+    def countdown(self) -> str:
+        """``3 working days left``, ``due today``, ``2 working days overdue``..."""
+        left = self.working_days_left
+        if self.state is ClockState.RUNNING and left is not None:
+            return f"{left} working day{'s' if left != 1 else ''} left"
+        if self.state is ClockState.DUE_TODAY:
+            return "due today"
+        if self.state is ClockState.OVERDUE and left is not None:
+            late = -left
+            if late == 0:
+                return f"overdue since {format_day(self.due)[:-5]}"
+            return f"{late} working day{'s' if late != 1 else ''} overdue"
+        if self.state is ClockState.MET and self.completed:
+            return f"met on {format_day(self.completed)}"
+        if self.state is ClockState.MET_LATE and self.completed:
+            return f"met late on {format_day(self.completed)}"
+        return self.state.value.replace("-", " ")
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name.value,
+            "due": self.due.isoformat(),
+            "provisional": self.provisional,
+            "state": self.state.value,
+            "working_days_left": self.working_days_left,
+            "explanation": self.explanation,
+        }
+
+
+def _judge(
+    due: date,
+    done: date | None,
+    stopped: date | None,
+    today: date,
+    cal: WorkingCalendar,
+) -> tuple[ClockState, int | None]:
+    if done is not None:
+        return (ClockState.MET if done <= due else ClockState.MET_LATE), None
+    if stopped is not None:
+        return ClockState.STOPPED, None
+    left = cal.working_days_between(today, due)
+    if today < due:
+        return ClockState.RUNNING, left
+    if today == due:
+        return ClockState.DUE_TODAY, 0
+    return ClockState.OVERDUE, left
+
+
+def _skipped(cal: WorkingCalendar, start: date, end: date) -> str:
+    days = cal.non_working_weekdays(start, end)
+    if not days:
+        return "none"
+    return ", ".join(f"{name} ({format_day(d)})" for d, name in days)
+
+
+def _from_text(what: str, on: date, cal: WorkingCalendar) -> str:
+    text = f"{what} on {format_day(on)}"
+    if not cal.is_working_day(on):
+        text += f", counted from {format_day(cal.next_working_day(on))}"
+    return text
+
+
+def _extension_text(exts: tuple[Extension, ...]) -> str:
+    total = sum(e.days for e in exts)
+    if not total:
+        return ""
+    return f", plus {total} working day{'s' if total != 1 else ''} of extension"
+
+
+def _working_clock(
+    name: ClockName,
+    days: int,
+    base: date,
+    base_what: str,
+    policy: Policy,
+    cal: WorkingCalendar,
+    today: date,
+    *,
+    done: date | None,
+    stopped: date | None,
+    provisional: bool = False,
+    extensions: tuple[Extension, ...] = (),
+) -> Clock:
+    total = days + sum(e.days for e in extensions)
+    due = cal.add_working_days(base, total)
+    state, left = _judge(due, done, stopped, today, cal)
+    prov = " (provisional)" if provisional else ""
+    explanation = (
+        f"{name.label} due {format_day(due)}{prov}: {days} working days from "
+        f"{_from_text(base_what, base, cal)}{_extension_text(extensions)} ({policy.label}); "
+        f"skipped: {_skipped(cal, base, due)}"
+    )
+    return Clock(name, due, provisional, state, left, explanation, done)
+
+
+def compute_clocks(
+    facts: CaseFacts, policy: Policy, cal: WorkingCalendar, today: date
+) -> list[Clock]:
+    """Every clock that has started for this case, judged as at ``today``."""
+    stop = facts.stopped_on
+    if facts.kind.is_enquiry:
+        return [
+            _working_clock(
+                ClockName.ENQUIRY_REPLY,
+                policy.enquiry_days,
+                facts.received,
+                "receipt",
+                policy,
+                cal,
+                today,
+                done=facts.replied,
+                stopped=stop,
+            )
+        ]
+    if facts.kind.is_feedback:
+        return [
+            _working_clock(
+                ClockName.PASS_ON,
+                policy.pass_on_days,
+                facts.received,
+                "receipt",
+                policy,
+                cal,
+                today,
+                done=facts.replied,
+                stopped=stop,
+            )
+        ]
+    if facts.kind is not RecordKind.COMPLAINT:
+        return []
+
+    clocks: list[Clock] = []
+    ack = _working_clock(
+        ClockName.ACKNOWLEDGEMENT,
+        policy.ack_days,
+        facts.received,
+        "receipt",
+        policy,
+        cal,
+        today,
+        done=facts.acknowledged,
+        stopped=stop,
+    )
+    clocks.append(ack)
+
+    if policy.stage1_from is CountedFrom.RECEIPT:
+        s1_base, s1_what, s1_prov = facts.received, "receipt", False
+    elif facts.acknowledged is not None:
+        s1_base, s1_what, s1_prov = facts.acknowledged, "the acknowledgement", False
+    else:
+        s1_base, s1_what, s1_prov = ack.due, "the latest acknowledgement date", True
+    clocks.append(
+        _working_clock(
+            ClockName.STAGE1_RESPONSE,
+            policy.stage1_days,
+            s1_base,
+            s1_what,
+            policy,
+            cal,
+            today,
+            done=facts.stage1_responded,
+            stopped=stop,
+            provisional=s1_prov,
+            extensions=facts.stage1_extensions,
+        )
+    )
+
+    if facts.stage1_responded is not None and policy.escalation_window_days:
+        clocks.append(_escalation_window(facts, facts.stage1_responded, policy, cal, today))
+
+    if facts.escalated is None:
+        return clocks
+    s2_stop = stop if stop is not None and stop >= facts.escalated else None
+    s2_ack = _working_clock(
+        ClockName.STAGE2_ACKNOWLEDGEMENT,
+        policy.stage2_ack_days,
+        facts.escalated,
+        "the escalation request",
+        policy,
+        cal,
+        today,
+        done=facts.stage2_acknowledged,
+        stopped=s2_stop,
+    )
+    clocks.append(s2_ack)
+    if policy.stage2_from is CountedFrom.RECEIPT:
+        s2_base, s2_what, s2_prov = facts.escalated, "the escalation request", False
+    elif facts.stage2_acknowledged is not None:
+        s2_base, s2_what, s2_prov = (
+            facts.stage2_acknowledged,
+            "the Stage 2 acknowledgement",
+            False,
+        )
+    else:
+        s2_base, s2_what, s2_prov = s2_ack.due, "the latest Stage 2 acknowledgement date", True
+    clocks.append(
+        _working_clock(
+            ClockName.STAGE2_RESPONSE,
+            policy.stage2_days,
+            s2_base,
+            s2_what,
+            policy,
+            cal,
+            today,
+            done=facts.stage2_responded,
+            stopped=s2_stop,
+            provisional=s2_prov,
+            extensions=facts.stage2_extensions,
+        )
+    )
+    return clocks
+
+
+def _escalation_window(
+    facts: CaseFacts, responded: date, policy: Policy, cal: WorkingCalendar, today: date
+) -> Clock:
+    ends = responded + timedelta(days=policy.escalation_window_days)
+    esc = facts.escalated
+    left: int | None = None
+    if esc is not None:
+        state = ClockState.MET if esc <= ends else ClockState.MET_LATE
+    elif facts.stopped_on is not None:
+        state = ClockState.STOPPED
+    elif today < ends:
+        state, left = ClockState.RUNNING, cal.working_days_between(today, ends)
+    elif today == ends:
+        state, left = ClockState.DUE_TODAY, 0
+    else:
+        state = ClockState.LAPSED
+    explanation = (
+        f"Escalation window ends {format_day(ends)}: {policy.escalation_window_days} calendar days "
+        f"from the Stage 1 response sent on {format_day(responded)} ({policy.label})"
+    )
+    return Clock(ClockName.ESCALATION_WINDOW, ends, False, state, left, explanation, esc)
+
+
+def next_deadline(clocks: list[Clock]) -> Clock | None:
+    """The earliest clock still waiting on the organisation, if any."""
+    live = [c for c in clocks if c.state.is_live]
+    return min(live, key=lambda c: c.due) if live else None
+
+
+def find_clock(clocks: list[Clock], name: ClockName) -> Clock | None:
+    return next((c for c in clocks if c.name is name), None)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The headline dates of a complaint (what ``caseworker deadlines`` prints)."""
+
+    ack_due: date | None
+    stage1_due: date | None
+    stage1_provisional: bool
+    escalation_window_ends: date | None
+    stage2_ack_due: date | None
+    stage2_due: date | None
+    stage2_provisional: bool
+    clocks: list[Clock]
+
+    def as_json(self) -> dict[str, object]:
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "ack_due": iso(self.ack_due),
+            "stage1_due": iso(self.stage1_due),
+            "stage1_provisional": self.stage1_provisional,
+            "escalation_window_ends": iso(self.escalation_window_ends),
+            "stage2_ack_due": iso(self.stage2_ack_due),
+            "stage2_due": iso(self.stage2_due),
+            "stage2_provisional": self.stage2_provisional,
+            "clocks": [c.as_json() for c in self.clocks],
+        }
+
+
+def deadlines(facts: CaseFacts, policy: Policy, cal: WorkingCalendar, today: date) -> Deadlines:
+    """The headline dates and all clocks of a case."""
+    clocks = compute_clocks(facts, policy, cal, today)
+
+    def due(name: ClockName) -> date | None:
+        c = find_clock(clocks, name)
+        return c.due if c else None
+
+    def prov(name: ClockName) -> bool:
+        c = find_clock(clocks, name)
+        return bool(c and c.provisional)
+
+    return Deadlines(
+        ack_due=due(ClockName.ACKNOWLEDGEMENT),
+        stage1_due=due(ClockName.STAGE1_RESPONSE),
+        stage1_provisional=prov(ClockName.STAGE1_RESPONSE),
+        escalation_window_ends=due(ClockName.ESCALATION_WINDOW),
+        stage2_ack_due=due(ClockName.STAGE2_ACKNOWLEDGEMENT),
+        stage2_due=due(ClockName.STAGE2_RESPONSE),
+        stage2_provisional=prov(ClockName.STAGE2_RESPONSE),
+        clocks=clocks,
+    )

@@ -1,0 +1,180 @@
+"""Complaint policies as data: timescales, clock starts, limits and ombudsman routing."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from caseworker.domain.errors import PolicyError
+from caseworker.domain.vocab import OmbudsmanKind
+from caseworker.paths import resource_path
+
+DEFAULT_POLICY = "hos-2024"
+# The Code's own timescales, against which every case is also judged in reports.
+CODE_POLICY = "hos-2024"
+
+
+class CountedFrom(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    RECEIPT = "receipt"
+
+
+@dataclass(frozen=True)
+class OmbudsmanContact:
+    """How a resident reaches the ombudsman; printed in letters."""
+
+    kind: OmbudsmanKind
+    name: str
+    address: str
+    phone: str
+    email: str
+    website: str
+    when: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One complaints policy, loaded from ``resources/policies/NAME.toml``."""
+
+    name: str
+    version: int
+    title: str
+    ombudsman: OmbudsmanContact
+    time_limit_months: int
+    ack_days: int
+    stage1_days: int
+    stage1_from: CountedFrom
+    stage1_extension_limit: int
+    escalation_window_days: int  # calendar days from the Stage 1 response; 0 = no window
+    stage2_ack_days: int
+    stage2_days: int
+    stage2_from: CountedFrom
+    stage2_extension_limit: int
+    enquiry_days: int
+    pass_on_days: int
+
+    @property
+    def label(self) -> str:
+        """``hos-2024`` with its version when past the first."""
+        return self.name if self.version == 1 else f"{self.name} v{self.version}"
+
+    def extension_limit(self, stage: int) -> int:
+        return self.stage1_extension_limit if stage == 1 else self.stage2_extension_limit
+
+
+def available_policies() -> list[str]:
+    """Names of the shipped policies."""
+    return sorted(p.stem for p in resource_path("policies").glob("*.toml"))
+
+
+class _Reader:
+    """Reads typed values from a parsed TOML table, naming the key on error."""
+
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        self.name = name
+        self.data = data
+
+    def _get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise PolicyError(f"policy {self.name}: '{key}' is missing")
+            node = node[part]
+        return node
+
+    def days(self, key: str, *, allow_zero: bool = False) -> int:
+        value = self._get(key)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < (0 if allow_zero else 1)
+        ):
+            least = "0 or more" if allow_zero else "1 or more"
+            raise PolicyError(
+                f"policy {self.name}: '{key}' must be a whole number, {least}; got {value!r}"
+            )
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise PolicyError(f"policy {self.name}: '{key}' must be text; got {value!r}")
+        return value
+
+    def choice(self, key: str, enum: type[StrEnum]) -> Any:
+        value = self.text(key)
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            raise PolicyError(
+                f"policy {self.name}: '{key}' must be one of {allowed}; got {value!r}"
+            ) from None
+
+
+def parse_policy(name: str, data: dict[str, Any]) -> Policy:
+    """Build a Policy from parsed TOML, with an error naming any bad key."""
+    r = _Reader(name, data)
+    if r.text("name") != name:
+        raise PolicyError(
+            f"policy {name}: 'name' says {r.text('name')!r}; it must match the file name"
+        )
+    kind = r.choice("ombudsman", OmbudsmanKind)
+    contact = OmbudsmanContact(
+        kind=kind,
+        name=r.text("ombudsman_contact.name"),
+        address=r.text("ombudsman_contact.address"),
+        phone=r.text("ombudsman_contact.phone"),
+        email=r.text("ombudsman_contact.email"),
+        website=r.text("ombudsman_contact.website"),
+        when=r.text("ombudsman_contact.when"),
+    )
+    return Policy(
+        name=name,
+        version=r.days("version"),
+        title=r.text("title"),
+        ombudsman=contact,
+        time_limit_months=r.days("time_limit_months"),
+        ack_days=r.days("acknowledgement.working_days"),
+        stage1_days=r.days("stage1.response_working_days"),
+        stage1_from=r.choice("stage1.counted_from", CountedFrom),
+        stage1_extension_limit=r.days("stage1.extension_limit_working_days", allow_zero=True),
+        escalation_window_days=r.days("escalation.window_calendar_days", allow_zero=True),
+        stage2_ack_days=r.days("stage2.acknowledgement_working_days"),
+        stage2_days=r.days("stage2.response_working_days"),
+        stage2_from=r.choice("stage2.counted_from", CountedFrom),
+        stage2_extension_limit=r.days("stage2.extension_limit_working_days", allow_zero=True),
+        enquiry_days=r.days("other_records.enquiry_reply_working_days"),
+        pass_on_days=r.days("other_records.pass_on_working_days"),
+    )
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load a policy from any TOML file (the name is the file's stem)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(
+            f"'{path.stem}' is not a known policy; use one of: {', '.join(available_policies())}"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy {path.stem}: the file is not valid TOML ({exc})") from None
+    return parse_policy(path.stem, data)
+
+
+@cache
+def load_policy(name: str) -> Policy:
+    """Load a shipped policy by name, e.g. ``hos-2024``.
+
+    Raises:
+        PolicyError: unknown name or an invalid file, with a message naming the problem.
+    """
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise PolicyError(
+            f"'{name}' is not a known policy; use one of: {', '.join(available_policies())}"
+        )
+    return load_policy_file(resource_path("policies", f"{name}.toml"))

@@ -1,0 +1,117 @@
+"""Shared steps of every case action: find, check the version, change, audit, refresh clocks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.calendar import format_day
+from caseworker.domain.errors import InvalidInput, RuleBroken
+from caseworker.domain.vocab import Status
+from caseworker.services.actor import Actor
+from caseworker.services.audit import json_safe, record_event
+from caseworker.services.clocks import refresh_case_clocks
+from caseworker.services.errors import NotFound, StaleCase
+from db.models import Case, CaseParty, Person
+from db.search import contacts_text, index_case
+
+
+def get_case(session: Session, reference: str) -> Case:
+    """The case with that reference (or id)."""
+    case = session.scalar(select(Case).where(Case.reference == reference.strip()))
+    if case is None:
+        case = session.get(Case, reference)
+    if case is None:
+        raise NotFound(f"There is no case with reference {reference}")
+    return case
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a stale edit, naming who changed the case and when."""
+    if expected_version is not None and case.version != expected_version:
+        raise StaleCase(
+            f"This case was changed by {case.updated_by or 'someone else'} at "
+            f"{case.updated_at:%H:%M} on {format_day(case.updated_at.date())}; "
+            "reload to see the change"
+        )
+
+
+def require_status(case: Case, allowed: tuple[Status, ...], action: str) -> None:
+    status = Status(case.status)
+    if status not in allowed:
+        wanted = " or ".join(s.label for s in allowed)
+        raise RuleBroken(
+            f"Cannot {action}: case {case.reference} is {status.label}; it must be {wanted}"
+        )
+
+
+def not_future(d: date, what: str, today: date) -> None:
+    if d > today:
+        raise InvalidInput(f"{what} cannot be in the future ({format_day(d)})")
+
+
+def begin_change(session: Session, reference: str, expected_version: int | None) -> Case:
+    case = get_case(session, reference)
+    check_version(case, expected_version)
+    return case
+
+
+def set_fields(case: Case, **fields: Any) -> dict[str, list[Any]]:
+    """Set fields on the case, returning ``{field: [before, after]}`` for those that changed."""
+    changed: dict[str, list[Any]] = {}
+    for key, value in fields.items():
+        before = getattr(case, key)
+        if before != value:
+            changed[key] = [json_safe(before), json_safe(value)]
+            setattr(case, key, value)
+    return changed
+
+
+def finish_change(
+    session: Session, actor: Actor, case: Case, action: str, changes: dict[str, Any]
+) -> int:
+    """Refresh stored clocks and denormalised columns, audit, and bump the version.
+
+    Returns the case's new version.
+    """
+    changes = dict(changes)
+    clock_changes = refresh_case_clocks(session, case)
+    if clock_changes:
+        changes["clocks"] = json_safe(clock_changes)
+    refresh_list_columns(session, case)
+    case.updated_at = datetime.now().replace(microsecond=0)
+    case.updated_by = actor.display_name
+    session.flush()
+    record_event(session, actor, action, case.id, changes)
+    return case.version
+
+
+def refresh_list_columns(session: Session, case: Case) -> None:
+    """The case list's denormalised columns and the search entry."""
+    complainants = [p for p in case.parties if p.role == "complainant"]
+    reps = [p for p in case.parties if p.role == "representative"]
+    people: list[Person] = [p.person for p in case.parties]
+    case.resident_name = "; ".join(p.person.name for p in complainants)
+    case.representative_name = "; ".join(p.person.name for p in reps)
+    case.auth_state = _auth_summary(reps)
+    case.has_adjustments = any(bool(p.adjustments.strip()) for p in people)
+    index_case(
+        session,
+        case.id,
+        case.reference,
+        f"{case.resident_name} {case.representative_name}",
+        contacts_text(
+            [p.postcode for p in people], [p.phone for p in people], [p.email for p in people]
+        ),
+        case.description,
+    )
+
+
+def _auth_summary(reps: list[CaseParty]) -> str:
+    """The least-settled authorisation among the case's representatives."""
+    order = ["pending", "expired", "revoked", "authorised", "not-needed"]
+    states = [r.auth_state for r in reps] or ["not-needed"]
+    return min(states, key=lambda s: order.index(s) if s in order else 0)

@@ -1,0 +1,115 @@
+"""Keeping each case's stored due dates in step with the pure clock functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.clocks import (
+    CaseFacts,
+    Clock,
+    ClockName,
+    Extension,
+    compute_clocks,
+    find_clock,
+)
+from caseworker.domain.policy import load_policy
+from caseworker.domain.vocab import RecordKind, Status
+from caseworker.services.actor import Actor
+from caseworker.services.audit import record_event
+from caseworker.services.settings import store_calendar
+from db.models import Case
+
+
+def facts_of(case: Case) -> CaseFacts:
+    """The dates of a stored case that drive its clocks."""
+
+    def exts(stage: int) -> tuple[Extension, ...]:
+        return tuple(
+            Extension(e.days, e.reason, e.good_reason, e.told_on)
+            for e in case.extensions
+            if e.stage == stage
+        )
+
+    stopped = case.refused_on or case.withdrawn_on or case.escalation_refused_on
+    if stopped is None and case.status == Status.CLOSED.value:
+        stopped = case.closed_on
+    return CaseFacts(
+        kind=RecordKind(case.kind),
+        received=case.received,
+        acknowledged=case.acknowledged,
+        stage1_extensions=exts(1),
+        stage1_responded=case.stage1_responded,
+        escalated=case.escalated,
+        stage2_acknowledged=case.stage2_acknowledged,
+        stage2_extensions=exts(2),
+        stage2_responded=case.stage2_responded,
+        replied=case.replied,
+        stopped_on=stopped,
+    )
+
+
+def case_clocks(case: Case, cal: WorkingCalendar, today: date) -> list[Clock]:
+    return compute_clocks(facts_of(case), load_policy(case.policy_name), cal, today)
+
+
+# Due dates never depend on `today`; only states do. Any date works for storing them.
+_ANY_DAY = date(2000, 1, 1)
+
+
+def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
+    """Write the case's due dates and next deadline into its indexed columns.
+
+    Returns the columns that changed as ``{name: [before, after]}``.
+    """
+    clocks = case_clocks(case, cal, _ANY_DAY)
+
+    def due(name: ClockName) -> date | None:
+        c = find_clock(clocks, name)
+        return c.due if c else None
+
+    # A clock is pending while not met and the case has not stopped.
+    pending = [
+        c for c in clocks if c.completed is None and c.name is not ClockName.ESCALATION_WINDOW
+    ]
+    open_case = Status(case.status).is_open
+    nxt = min(pending, key=lambda c: c.due) if pending and open_case else None
+    if nxt is not None and facts_of(case).stopped_on is not None:
+        nxt = None
+    new = {
+        "ack_due": due(ClockName.ACKNOWLEDGEMENT)
+        or due(ClockName.ENQUIRY_REPLY)
+        or due(ClockName.PASS_ON),
+        "stage1_due": due(ClockName.STAGE1_RESPONSE),
+        "stage2_ack_due": due(ClockName.STAGE2_ACKNOWLEDGEMENT),
+        "stage2_due": due(ClockName.STAGE2_RESPONSE),
+        "next_due": nxt.due if nxt else None,
+        "next_clock": nxt.name.value if nxt else None,
+    }
+    changed: dict[str, list[object]] = {}
+    for key, value in new.items():
+        before = getattr(case, key)
+        if before != value:
+            changed[key] = [before, value]
+            setattr(case, key, value)
+    return changed
+
+
+def refresh_case_clocks(session: Session, case: Case) -> dict[str, list[object]]:
+    return store_clocks(case, store_calendar(session))
+
+
+def recompute_open_cases(session: Session, actor: Actor, *, reason: str) -> int:
+    """Recompute stored clocks of every open case after the calendar changed (audited)."""
+    cal = store_calendar(session)
+    open_statuses = [s.value for s in Status if s.is_open]
+    moved = 0
+    for case in session.scalars(select(Case).where(Case.status.in_(open_statuses))):
+        changed = store_clocks(case, cal)
+        if changed:
+            moved += 1
+            record_event(session, actor, "recompute-clocks", case.id, {"reason": reason, **changed})
+    return moved

@@ -1,0 +1,134 @@
+"""Remedies and outstanding actions, tracked after the response until done."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from caseworker.domain.errors import InvalidInput, RuleBroken
+from caseworker.domain.vocab import RemedyKind, parse
+from caseworker.services.actor import Actor
+from caseworker.services.cases import begin_change, finish_change, not_future
+from caseworker.services.errors import NotFound
+from db.models import Case, OutstandingAction, Remedy
+
+
+def _stage(case: Case) -> int:
+    return 2 if case.escalated else 1
+
+
+def add_remedy(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    *,
+    kind: str,
+    description: str = "",
+    amount_offered: Decimal | None = None,
+    due: date | None = None,
+    expected_version: int | None,
+    today: date,
+) -> Remedy:
+    case = begin_change(session, reference, expected_version)
+    rk = parse(RemedyKind, kind)
+    if rk is RemedyKind.FINANCIAL and (amount_offered is None or amount_offered <= 0):
+        raise InvalidInput("A financial remedy needs the amount offered")
+    remedy = Remedy(
+        stage=_stage(case),
+        kind=rk.value,
+        description=description.strip(),
+        amount_offered=amount_offered,
+        offered_on=today,
+        due=due,
+    )
+    case.remedies.append(remedy)
+    session.flush()
+    finish_change(
+        session,
+        actor,
+        case,
+        "add-remedy",
+        {"remedy": remedy.id, "kind": rk.value, "amount_offered": amount_offered, "due": due},
+    )
+    return remedy
+
+
+def complete_remedy(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    remedy_id: int,
+    *,
+    done: date,
+    amount_paid: Decimal | None = None,
+    expected_version: int | None,
+    today: date,
+) -> Remedy:
+    case = begin_change(session, reference, expected_version)
+    remedy = next((r for r in case.remedies if r.id == remedy_id), None)
+    if remedy is None:
+        raise NotFound(f"Case {case.reference} has no remedy {remedy_id}")
+    if remedy.done is not None:
+        raise RuleBroken("That remedy is already marked done")
+    not_future(done, "The date done", today)
+    if amount_paid is not None and amount_paid < 0:
+        raise InvalidInput("The amount paid cannot be negative")
+    remedy.done = done
+    remedy.amount_paid = amount_paid
+    finish_change(
+        session,
+        actor,
+        case,
+        "complete-remedy",
+        {"remedy": remedy.id, "done": done, "amount_paid": amount_paid},
+    )
+    return remedy
+
+
+def add_action(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    *,
+    description: str,
+    due: date | None,
+    expected_version: int | None,
+) -> OutstandingAction:
+    case = begin_change(session, reference, expected_version)
+    if not description.strip():
+        raise InvalidInput("Describe the action")
+    action = OutstandingAction(stage=_stage(case), description=description.strip(), due=due)
+    case.actions.append(action)
+    session.flush()
+    finish_change(
+        session,
+        actor,
+        case,
+        "add-action",
+        {"action": action.id, "description": action.description, "due": due},
+    )
+    return action
+
+
+def complete_action(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    action_id: int,
+    *,
+    done: date,
+    expected_version: int | None,
+    today: date,
+) -> OutstandingAction:
+    case = begin_change(session, reference, expected_version)
+    action = next((a for a in case.actions if a.id == action_id), None)
+    if action is None:
+        raise NotFound(f"Case {case.reference} has no action {action_id}")
+    if action.done is not None:
+        raise RuleBroken("That action is already marked done")
+    not_future(done, "The date done", today)
+    action.done = done
+    finish_change(session, actor, case, "complete-action", {"action": action.id, "done": done})
+    return action

@@ -1,0 +1,200 @@
+"""Settings and reference lists: organisation details, sites, service areas, staff, closures."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.errors import InvalidInput
+from caseworker.services.actor import Actor
+from caseworker.services.audit import record_event
+from db.models import ClosureDay, HomesCount, ServiceArea, Setting, Site, Staff, Theme
+
+DEFAULTS: dict[str, Any] = {
+    "reference_prefix": "CW",
+    "nation": "england-and-wales",
+    "policy_housing": "hos-2024",
+    "policy_other": "lgsco-2024",
+    "stage2_different_service_area": False,
+    "retention_years": 6,
+    "organisation": {
+        "name": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+        "website": "",
+        "logo_path": "",
+        "signatory_name": "",
+        "signatory_role": "Complaints Team",
+        "other_formats": (
+            "If you would like this letter in large print, in another language, or explained "
+            "through a BSL video call or Relay UK, please contact us."
+        ),
+    },
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return row.value
+
+
+def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Change one setting (audited)."""
+    if key not in DEFAULTS:
+        raise InvalidInput(f"'{key}' is not a setting; known settings: {', '.join(DEFAULTS)}")
+    if key == "reference_prefix":
+        text = str(value).strip().upper()
+        if not text.isalnum() or not 1 <= len(text) <= 8:
+            raise InvalidInput("The reference prefix must be 1 to 8 letters or digits, e.g. CW")
+        value = text
+    if key == "nation":
+        WorkingCalendar(str(value))  # validates, raising InvalidInput for an unknown nation
+    before = get_setting(session, key)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    record_event(session, actor, "change-setting", None, {key: [before, value]})
+    session.flush()
+    if key == "nation":
+        from caseworker.services.clocks import recompute_open_cases
+
+        recompute_open_cases(session, actor, reason="nation changed")
+
+
+@lru_cache(maxsize=16)
+def _calendar(nation: str, closures: frozenset[date]) -> WorkingCalendar:
+    return WorkingCalendar(nation, closures)
+
+
+def store_calendar(session: Session) -> WorkingCalendar:
+    """The working calendar of this store: its nation and closure days."""
+    closures = frozenset(session.scalars(select(ClosureDay.day)))
+    return _calendar(str(get_setting(session, "nation")), closures)
+
+
+def _named(session: Session, model: Any, name: str) -> Any:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A name is needed")
+    return session.scalar(select(model).where(model.name == name))
+
+
+def ensure_site(session: Session, actor: Actor, name: str) -> Site:
+    """The site of that name, added (audited) if new."""
+    site: Site | None = _named(session, Site, name)
+    if site is None:
+        site = Site(name=name.strip(), active=True)
+        session.add(site)
+        session.flush()
+        record_event(session, actor, "add-site", None, {"name": site.name})
+    return site
+
+
+def ensure_service_area(
+    session: Session, actor: Actor, name: str, *, is_housing: bool | None = None
+) -> ServiceArea:
+    """The service area of that name, added (audited) if new; ``is_housing`` updates it."""
+    area: ServiceArea | None = _named(session, ServiceArea, name)
+    if area is None:
+        area = ServiceArea(name=name.strip(), is_housing=bool(is_housing), active=True)
+        session.add(area)
+        session.flush()
+        record_event(
+            session,
+            actor,
+            "add-service-area",
+            None,
+            {"name": area.name, "is_housing": area.is_housing},
+        )
+    elif is_housing is not None and area.is_housing != is_housing:
+        record_event(
+            session,
+            actor,
+            "change-service-area",
+            None,
+            {"name": area.name, "is_housing": [area.is_housing, is_housing]},
+        )
+        area.is_housing = is_housing
+    return area
+
+
+def ensure_theme(session: Session, actor: Actor, name: str) -> Theme:
+    theme: Theme | None = _named(session, Theme, name)
+    if theme is None:
+        theme = Theme(name=name.strip())
+        session.add(theme)
+        session.flush()
+        record_event(session, actor, "add-theme", None, {"name": theme.name})
+    return theme
+
+
+def ensure_staff(
+    session: Session, actor: Actor, name: str, service_area: str | None = None
+) -> Staff:
+    staff: Staff | None = _named(session, Staff, name)
+    if staff is None:
+        area_id = ensure_service_area(session, actor, service_area).id if service_area else None
+        staff = Staff(name=name.strip(), service_area_id=area_id, active=True, email="")
+        session.add(staff)
+        session.flush()
+        record_event(
+            session, actor, "add-staff", None, {"name": staff.name, "service_area": service_area}
+        )
+    return staff
+
+
+def add_closure_day(session: Session, actor: Actor, day: date, reason: str = "") -> None:
+    """Add an organisation closure day and move the stored clocks of open cases (audited)."""
+    if session.get(ClosureDay, day) is not None:
+        raise InvalidInput(f"{day.isoformat()} is already a closure day")
+    session.add(ClosureDay(day=day, reason=reason))
+    record_event(session, actor, "add-closure-day", None, {"day": day, "reason": reason})
+    session.flush()
+    from caseworker.services.clocks import recompute_open_cases
+
+    recompute_open_cases(session, actor, reason=f"closure day {day.isoformat()} added")
+
+
+def remove_closure_day(session: Session, actor: Actor, day: date) -> None:
+    row = session.get(ClosureDay, day)
+    if row is None:
+        raise InvalidInput(f"{day.isoformat()} is not a closure day")
+    session.delete(row)
+    record_event(session, actor, "remove-closure-day", None, {"day": day})
+    session.flush()
+    from caseworker.services.clocks import recompute_open_cases
+
+    recompute_open_cases(session, actor, reason=f"closure day {day.isoformat()} removed")
+
+
+def set_homes(session: Session, actor: Actor, as_of: date, homes: int) -> None:
+    """Record the number of homes owned from a date (for the TSMs)."""
+    if homes < 0:
+        raise InvalidInput("The number of homes cannot be negative")
+    row = session.get(HomesCount, as_of)
+    before = row.homes if row else None
+    if row is None:
+        session.add(HomesCount(as_of=as_of, homes=homes))
+    else:
+        row.homes = homes
+    record_event(session, actor, "set-homes", None, {"as_of": as_of, "homes": [before, homes]})
+
+
+def homes_at(session: Session, day: date) -> int | None:
+    """Homes owned on ``day``: the latest count on or before it."""
+    return session.scalar(
+        select(HomesCount.homes)
+        .where(HomesCount.as_of <= day)
+        .order_by(HomesCount.as_of.desc())
+        .limit(1)
+    )

@@ -1,0 +1,1 @@
+"""The case store: SQLAlchemy models, the engine, migrations and read queries."""

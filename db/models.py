@@ -1,0 +1,428 @@
+"""The store's tables as typed SQLAlchemy 2 models."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    """A fresh UUID as 32 hex characters (records made on different PCs never collide)."""
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Setting(Base):
+    """One named setting (organisation details, reference prefix, nation...)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceArea(Base):
+    __tablename__ = "service_areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    is_housing: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Staff(Base):
+    """A handler or other member of staff named on cases."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ClosureDay(Base):
+    __tablename__ = "closure_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class HomesCount(Base):
+    """Number of homes owned from a date (for the Tenant Satisfaction Measures)."""
+
+    __tablename__ = "homes_counts"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    homes: Mapped[int] = mapped_column(Integer)
+
+
+class ReferenceCounter(Base):
+    __tablename__ = "reference_counters"
+    prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A sign-in account. With none, the store runs as its local administrator."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    restricted_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Person(Base):
+    """A resident or representative; one person's cases can be found together."""
+
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    salutation: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(12), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="", index=True)
+    email: Mapped[str] = mapped_column(String(200), default="", index=True)
+    tenure: Mapped[str | None] = mapped_column(String(20))
+    preferred_contact: Mapped[str] = mapped_column(String(40), default="")
+    preferred_format: Mapped[str] = mapped_column(String(40), default="")
+    disabilities: Mapped[str] = mapped_column(Text, default="")
+    adjustments: Mapped[str] = mapped_column(Text, default="")
+    adjustments_review: Mapped[date | None] = mapped_column(Date)
+    restriction: Mapped[str] = mapped_column(Text, default="")
+    restriction_authorised_by: Mapped[str] = mapped_column(String(120), default="")
+    restriction_review: Mapped[date | None] = mapped_column(Date)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EqualityAnswers(Base):
+    """Voluntary equality monitoring, kept apart from cases and never printed."""
+
+    __tablename__ = "equality_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Case(Base):
+    """A record of any kind: complaint, service request, compliment, comment, enquiry."""
+
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    external_reference: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30))
+    received: Mapped[date] = mapped_column(Date)
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    aware_date: Mapped[date | None] = mapped_column(Date)
+    time_limit_reason: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str | None] = mapped_column(String(30))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    primary_service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"))
+    policy_name: Mapped[str] = mapped_column(String(60))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    ombudsman: Mapped[str] = mapped_column(String(30))
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    # Complaint definition
+    outcomes_sought: Mapped[str] = mapped_column(Text, default="")
+    responsible_for: Mapped[str] = mapped_column(Text, default="")
+    not_responsible_for: Mapped[str] = mapped_column(Text, default="")
+    # Stage 1
+    acknowledged: Mapped[date | None] = mapped_column(Date)
+    stage1_handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    stage1_responded: Mapped[date | None] = mapped_column(Date)
+    stage1_decision: Mapped[str | None] = mapped_column(String(20))
+    stage1_reasons: Mapped[str] = mapped_column(Text, default="")
+    # Stage 2
+    escalated: Mapped[date | None] = mapped_column(Date)
+    escalation_reason: Mapped[str] = mapped_column(Text, default="")
+    stage2_acknowledged: Mapped[date | None] = mapped_column(Date)
+    stage2_handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    stage2_responded: Mapped[date | None] = mapped_column(Date)
+    stage2_decision: Mapped[str | None] = mapped_column(String(20))
+    stage2_reasons: Mapped[str] = mapped_column(Text, default="")
+    escalation_refused_on: Mapped[date | None] = mapped_column(Date)
+    escalation_refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    update_interval_days: Mapped[int | None] = mapped_column(Integer)
+    # Other kinds: enquiry replied, compliment/comment passed on
+    replied: Mapped[date | None] = mapped_column(Date)
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    # Ending
+    refused_on: Mapped[date | None] = mapped_column(Date)
+    refusal_reason: Mapped[str | None] = mapped_column(String(30))
+    refusal_explanation: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    ombudsman_referred_on: Mapped[date | None] = mapped_column(Date)
+    ombudsman_determination: Mapped[str] = mapped_column(Text, default="")
+    ombudsman_determined_on: Mapped[date | None] = mapped_column(Date)
+    # Stored clocks (principle 9), written by the services from the pure clock functions
+    ack_due: Mapped[date | None] = mapped_column(Date)
+    stage1_due: Mapped[date | None] = mapped_column(Date)
+    stage2_ack_due: Mapped[date | None] = mapped_column(Date)
+    stage2_due: Mapped[date | None] = mapped_column(Date)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    next_clock: Mapped[str | None] = mapped_column(String(30))
+    # Denormalised for the case list (one table, indexed, no joins per page)
+    resident_name: Mapped[str] = mapped_column(String(200), default="")
+    representative_name: Mapped[str] = mapped_column(String(200), default="")
+    handler_name: Mapped[str] = mapped_column(String(120), default="")
+    auth_state: Mapped[str] = mapped_column(String(20), default="not-needed")
+    has_adjustments: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bookkeeping
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    points: Mapped[list[ComplaintPoint]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="ComplaintPoint.position"
+    )
+    parties: Mapped[list[CaseParty]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseParty.id"
+    )
+    extensions: Mapped[list[ExtensionRecord]] = relationship(
+        cascade="all, delete-orphan", order_by="ExtensionRecord.id"
+    )
+    remedies: Mapped[list[Remedy]] = relationship(
+        cascade="all, delete-orphan", order_by="Remedy.id"
+    )
+    actions: Mapped[list[OutstandingAction]] = relationship(
+        cascade="all, delete-orphan", order_by="OutstandingAction.id"
+    )
+    service_areas: Mapped[list[CaseServiceArea]] = relationship(cascade="all, delete-orphan")
+    themes: Mapped[list[CaseTheme]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (
+        Index("ix_cases_next_due", "next_due", "reference"),
+        Index("ix_cases_kind_status", "kind", "status"),
+        Index("ix_cases_status_next_due", "status", "next_due"),
+        Index("ix_cases_received", "received"),
+        Index("ix_cases_area_next_due", "primary_service_area_id", "next_due"),
+        Index("ix_cases_site", "site_id"),
+        Index("ix_cases_handler", "handler_name"),
+        Index("ix_cases_resident", "resident_name"),
+        Index("ix_cases_escalated", "escalated"),
+        Index("ix_cases_auth_state", "auth_state"),
+    )
+
+
+class ComplaintPoint(Base):
+    """One point of the complaint definition, with its decision at each stage."""
+
+    __tablename__ = "complaint_points"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    stage1_decision: Mapped[str | None] = mapped_column(String(20))
+    stage1_reasons: Mapped[str] = mapped_column(Text, default="")
+    stage2_decision: Mapped[str | None] = mapped_column(String(20))
+    stage2_reasons: Mapped[str] = mapped_column(Text, default="")
+    case: Mapped[Case] = relationship(back_populates="points")
+
+
+class CaseParty(Base):
+    """A person's part in a case: complainant, representative, elected representative."""
+
+    __tablename__ = "case_parties"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))  # complainant | representative
+    raised_it: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_later: Mapped[bool] = mapped_column(Boolean, default=False)
+    relationship_to_resident: Mapped[str] = mapped_column(String(30), default="")
+    auth_state: Mapped[str] = mapped_column(String(20), default="not-needed")
+    auth_method: Mapped[str] = mapped_column(String(30), default="")
+    auth_sent_on: Mapped[date | None] = mapped_column(Date)
+    auth_received_on: Mapped[date | None] = mapped_column(Date)
+    auth_scope: Mapped[str] = mapped_column(String(30), default="")
+    auth_expires: Mapped[date | None] = mapped_column(Date)
+    auth_revoked_on: Mapped[date | None] = mapped_column(Date)
+    auth_verified_by: Mapped[str] = mapped_column(String(120), default="")
+    case: Mapped[Case] = relationship(back_populates="parties")
+    person: Mapped[Person] = relationship()
+
+
+class CaseServiceArea(Base):
+    __tablename__ = "case_service_areas"
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_area_id: Mapped[int] = mapped_column(ForeignKey("service_areas.id"), primary_key=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (Index("ix_case_service_areas_area", "service_area_id"),)
+
+
+class CaseTheme(Base):
+    __tablename__ = "case_themes"
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), primary_key=True)
+    __table_args__ = (Index("ix_case_themes_theme", "theme_id"),)
+
+
+class ExtensionRecord(Base):
+    __tablename__ = "extensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    good_reason: Mapped[bool] = mapped_column(Boolean, default=False)
+    told_on: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class Remedy(Base):
+    __tablename__ = "remedies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    amount_offered: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    amount_paid: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    offered_on: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    done: Mapped[date | None] = mapped_column(Date)
+
+
+class OutstandingAction(Base):
+    __tablename__ = "outstanding_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    done: Mapped[date | None] = mapped_column(Date)
+
+
+class Learning(Base):
+    """A service improvement learned from a complaint."""
+
+    __tablename__ = "learning"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    improvement: Mapped[str] = mapped_column(Text, default="")
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class CaseLink(Base):
+    __tablename__ = "case_links"
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    linked_case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Correspondence(Base):
+    """A letter made or a document received, with a SHA-256 of its bytes."""
+
+    __tablename__ = "correspondence"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # letter | document
+    letter_kind: Mapped[str | None] = mapped_column(String(40))
+    addressee_name: Mapped[str] = mapped_column(String(200), default="")
+    addressee_role: Mapped[str] = mapped_column(String(40), default="")
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    made_by: Mapped[str] = mapped_column(String(120), default="")
+    template: Mapped[str] = mapped_column(String(80), default="")
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    large_print: Mapped[bool] = mapped_column(Boolean, default=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_method: Mapped[str] = mapped_column(String(30), default="")
+
+
+class AuditEvent(Base):
+    """One append-only, chained record of a change (who, when, what, before/after)."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changes_digest: Mapped[str] = mapped_column(String(64))
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class Draft(Base):
+    """A half-typed form kept so a crash or close loses nothing."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    form: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("owner", "form"),)

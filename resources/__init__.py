@@ -1,0 +1,1 @@
+"""Data shipped with Caseworker: policies, letter wording, fonts and icons (no code)."""
