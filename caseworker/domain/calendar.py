@@ -109,7 +109,8 @@ class WorkingCalendar:
 
         ``n`` may be negative (counting back) and 0 (the working day itself).
         """
-        self._cover(d, d + timedelta(days=int(n * 1.5) + 14))
+        reach = timedelta(days=int(abs(n) * 1.5) + 14)
+        self._cover(d - reach if n < 0 else d, d + reach if n >= 0 else d)
         i = bisect.bisect_left(self._ordinals, d.toordinal())
         j = i + n
         if j < 0 or j >= len(self._ordinals):

@@ -102,6 +102,9 @@ class Clock:
     def countdown(self) -> str:
         """``3 working days left``, ``due today``, ``2 working days overdue``..."""
         left = self.working_days_left
+        if self.state is ClockState.RUNNING and left == 0:
+            # Running, but due on a non-working day (an escalation window in calendar days).
+            return f"ends {format_day(self.due)[:-5]}"
         if self.state is ClockState.RUNNING and left is not None:
             return f"{left} working day{'s' if left != 1 else ''} left"
         if self.state is ClockState.DUE_TODAY:

@@ -763,8 +763,12 @@ _COMPLAINT_LETTERS = (
     LetterKind.ESCALATION_REFUSAL,
     LetterKind.UPDATE,
 )
-_WITH_OMBUDSMAN = (*_EXTENSIONS, LetterKind.STAGE2_RESPONSE, LetterKind.REFUSAL)
-_WITH_OMBUDSMAN += (LetterKind.ESCALATION_REFUSAL,)
+_WITH_OMBUDSMAN = (
+    *_EXTENSIONS,
+    LetterKind.STAGE2_RESPONSE,
+    LetterKind.REFUSAL,
+    LetterKind.ESCALATION_REFUSAL,
+)
 
 
 def _blank(text: str) -> bool:
@@ -1124,7 +1128,7 @@ class _Builder:
                 f("heading_resident"),
                 (
                     FormField(f("field_resident_name")),
-                    FormField(f("field_resident_address"), lines=3),
+                    FormField(f("field_resident_address"), lines=2),
                     FormField(f("field_postcode")),
                     FormField(f("field_reference"), value=self.case.reference),
                 ),
@@ -1133,7 +1137,7 @@ class _Builder:
                 f("heading_representative"),
                 (
                     FormField(f("field_representative_name")),
-                    FormField(f("field_representative_address"), lines=3),
+                    FormField(f("field_representative_address"), lines=2),
                     FormField(f("field_postcode")),
                     FormField(f("field_representative_phone")),
                     FormField(f("field_relationship")),

@@ -272,12 +272,6 @@ def test_far_years_are_indexed_on_demand() -> None:
     assert str(exc.value) == "1850-01-01 to 1850-01-01 is outside the years Caseworker counts"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="add_working_days with negative n does not widen the index backwards: "
-    "_cover is given d + (int(n*1.5)+14) days, which for n<0 is later than d, "
-    "so counting back across 1 Jan 2000 raises InvalidInput instead of answering",
-)
 def test_counting_back_before_the_indexed_years() -> None:
     cal = WorkingCalendar()
     # Wed 5 Jan 2000: T4 (1), M3 is New Year observed, F31 Dec 1999 Millennium holiday,

@@ -93,7 +93,9 @@ def test_load_policy_is_cached() -> None:
     assert load_policy("hos-2024") is load_policy("hos-2024")
 
 
-@pytest.mark.parametrize("name", ["nope", "", "../hos-2024", "sub/hos-2024", ".hidden", "HOS-2024x"])
+@pytest.mark.parametrize(
+    "name", ["nope", "", "../hos-2024", "sub/hos-2024", ".hidden", "HOS-2024x"]
+)
 def test_unknown_policy_lists_the_shipped_ones(name: str) -> None:
     with pytest.raises(PolicyError) as exc:
         load_policy(name)
@@ -221,7 +223,11 @@ def test_table_given_as_a_plain_value() -> None:
     [
         ("version", "one", "'version' must be a whole number, 1 or more; got 'one'"),
         ("version", 0, "'version' must be a whole number, 1 or more; got 0"),
-        ("time_limit_months", 6.5, "'time_limit_months' must be a whole number, 1 or more; got 6.5"),
+        (
+            "time_limit_months",
+            6.5,
+            "'time_limit_months' must be a whole number, 1 or more; got 6.5",
+        ),
         (
             "acknowledgement.working_days",
             True,
@@ -243,7 +249,11 @@ def test_table_given_as_a_plain_value() -> None:
             "'escalation.window_calendar_days' must be a whole number, 0 or more; got '28'",
         ),
         ("title", 5, "'title' must be text; got 5"),
-        ("ombudsman_contact.phone", 3001113000, "'ombudsman_contact.phone' must be text; got 3001113000"),
+        (
+            "ombudsman_contact.phone",
+            3001113000,
+            "'ombudsman_contact.phone' must be text; got 3001113000",
+        ),
         ("name", ["hos-2024"], "'name' must be text; got ['hos-2024']"),
         (
             "stage1.counted_from",
