@@ -90,6 +90,10 @@ def _check_database(path: Path) -> None:
         raise StoreError(f"{path} is a database, but not a Caseworker store; {_WAY_OUT}")
 
 
+def _backup(path: Path) -> None:
+    backup_before_migration(path)
+
+
 def open_store(path: Path | str) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
@@ -102,7 +106,7 @@ def open_store(path: Path | str) -> Store:
     _check_database(path)
     engine = make_engine(path)
     try:
-        upgrade_store(engine, before_migrating=lambda _rev: backup_before_migration(path))
+        upgrade_store(engine, before_migrating=lambda _rev: _backup(path))
     except OperationalError as exc:
         engine.dispose()
         if "locked" in str(exc):

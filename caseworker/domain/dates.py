@@ -30,13 +30,13 @@ def parse_date(text: str | date | datetime) -> date:
         m = _UK.match(raw)
         if not m:
             raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD or DD/MM/YYYY")
-        d, mo, y_text = m.group(1), m.group(2), m.group(3)
+        d_text, mo_text, y_text = m.group(1), m.group(2), m.group(3)
         if len(y_text) == 2:
             raise InvalidInput(f"'{text}' has a two-digit year; write the year in full")
         if len(y_text) != 4:
             raise InvalidInput(f"'{text}' has a {len(y_text)}-digit year; write all four digits")
-        y, mo, d = int(y_text), int(mo), int(d)
-        if mo > 12 and int(d) <= 12:
+        y, mo, d = int(y_text), int(mo_text), int(d_text)
+        if mo > 12 and d <= 12:
             raise InvalidInput(f"'{text}' looks like a US-style date (month first); use DD/MM/YYYY")
     try:
         return date(y, mo, d)

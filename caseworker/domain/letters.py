@@ -255,7 +255,7 @@ class ParagraphStyleName(StrEnum):
 
     NORMAL = "normal"
     STRONG = "strong"
-    QUOTED = "quoted"  # the resident's or caseworker's own words, set apart
+    INDENTED = "indented"  # typed text following a line that introduces it ("The reason is:")
 
 
 @dataclass(frozen=True)
@@ -575,14 +575,12 @@ _SPECS: dict[LetterKind, _Spec] = {
             "field_resident_name",
             "field_resident_address",
             "field_postcode",
-            "field_reference",
             "heading_representative",
             "field_representative_name",
             "field_representative_address",
             "field_representative_phone",
             "field_relationship",
             "heading_scope",
-            "scope_intro",
             "scope_this_complaint",
             "scope_all_matters",
             "heading_until",
@@ -829,10 +827,18 @@ def missing_content(kind: LetterKind, case: LetterCase) -> list[str]:
 # --------------------------------------------------------------------------- building
 
 
-def _user_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    """A person's own text, one paragraph per blank-line-separated block."""
+def _user_paragraphs(
+    text: str, style: ParagraphStyleName = ParagraphStyleName.INDENTED
+) -> tuple[Paragraph, ...]:
+    """Text a person typed, one paragraph per blank-line-separated block."""
     blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
-    return tuple(Paragraph(b, ParagraphStyleName.QUOTED) for b in blocks if b)
+    return tuple(Paragraph(b, style) for b in blocks if b)
+
+
+def _sentence(text: str) -> str:
+    """Typed text placed inside a sentence, ending with a full stop when it has no ending."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
 
 
 class _Builder:
@@ -862,12 +868,12 @@ class _Builder:
             "website": org.website,
             "letter_date": long_date(today),
             "stage": f"Stage {case.stage}",
-            "outcomes_sought": case.outcomes_sought.strip(),
-            "responsible_for": case.responsible_for.strip(),
-            "not_responsible_for": case.not_responsible_for.strip(),
+            "outcomes_sought": _sentence(case.outcomes_sought),
+            "responsible_for": _sentence(case.responsible_for),
+            "not_responsible_for": _sentence(case.not_responsible_for),
             "time_limit_months": str(case.time_limit_months),
             "window_days": str(case.escalation_window_days),
-            "about": case.about.strip(),
+            "about": _sentence(case.about),
             "team": case.service_area.strip(),
             "record_kind": case.record_kind.label.lower(),
             "address": ", ".join(org.address_lines),
@@ -941,7 +947,7 @@ class _Builder:
                     )
                 )
                 blocks.append(self.p("point_decision", decision=decision))
-                blocks += _user_paragraphs(point.reasons)
+                blocks += _user_paragraphs(point.reasons, ParagraphStyleName.NORMAL)
             sections.append(Section(self.t("heading_findings"), tuple(blocks)))
         assert self.case.decision is not None
         decision_key = "decision_" + self.case.decision.value.replace("-", "_")
@@ -1088,7 +1094,10 @@ class _Builder:
                 first.append(self.p("about"))
             return (
                 Section(None, tuple(first)),
-                Section(self.t("heading_reply"), _user_paragraphs(self.case.enquiry_reply)),
+                Section(
+                    self.t("heading_reply"),
+                    _user_paragraphs(self.case.enquiry_reply, ParagraphStyleName.NORMAL),
+                ),
                 Section(None, (self.p("closing"), self.p("complaint_route"))),
             )
         return (Section(None, (self.p("intro"), self.p("how_to_return"), self.p("contact"))),)
@@ -1130,7 +1139,6 @@ class _Builder:
                     FormField(f("field_resident_name")),
                     FormField(f("field_resident_address"), lines=2),
                     FormField(f("field_postcode")),
-                    FormField(f("field_reference"), value=self.case.reference),
                 ),
             ),
             Section(
@@ -1145,10 +1153,7 @@ class _Builder:
             ),
             Section(
                 f("heading_scope"),
-                (
-                    self.p("scope_intro"),
-                    Choices((f("scope_this_complaint"), f("scope_all_matters"))),
-                ),
+                (Choices((f("scope_this_complaint"), f("scope_all_matters"))),),
             ),
             Section(
                 f("heading_until"),
@@ -1226,7 +1231,7 @@ def build_letter(
         template_name=kind.value,
         template_version=template.version,
         template_origin=template.origin,
-        copy_to=tuple(n for n in case.copy_to if n.strip()),
+        copy_to=tuple(n for n in case.copy_to if n.strip() and n != addressee.name),
         large_print=case.large_print,
         copy_note=b.t("copy_note", addressee=addressee.name),
         enclosure_title=title,

@@ -59,9 +59,9 @@ def begin_change(session: Session, reference: str, expected_version: int | None)
     return case
 
 
-def set_fields(case: Case, **fields: Any) -> dict[str, list[Any]]:
+def set_fields(case: Case, **fields: Any) -> dict[str, Any]:
     """Set fields on the case, returning ``{field: [before, after]}`` for those that changed."""
-    changed: dict[str, list[Any]] = {}
+    changed: dict[str, Any] = {}
     for key, value in fields.items():
         before = getattr(case, key)
         if before != value:

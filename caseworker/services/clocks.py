@@ -16,12 +16,26 @@ from caseworker.domain.clocks import (
     compute_clocks,
     find_clock,
 )
-from caseworker.domain.policy import load_policy
+from caseworker.domain.policy import Policy, load_policy
 from caseworker.domain.vocab import RecordKind, Status
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.settings import store_calendar
 from db.models import Case
+
+
+def stopped_on(
+    status: str,
+    refused_on: date | None,
+    withdrawn_on: date | None,
+    escalation_refused_on: date | None,
+    closed_on: date | None,
+) -> date | None:
+    """The date a case's clocks stopped: refused, withdrawn, escalation refused or closed."""
+    stopped = refused_on or withdrawn_on or escalation_refused_on
+    if stopped is None and status == Status.CLOSED.value:
+        stopped = closed_on
+    return stopped
 
 
 def facts_of(case: Case) -> CaseFacts:
@@ -34,9 +48,9 @@ def facts_of(case: Case) -> CaseFacts:
             if e.stage == stage
         )
 
-    stopped = case.refused_on or case.withdrawn_on or case.escalation_refused_on
-    if stopped is None and case.status == Status.CLOSED.value:
-        stopped = case.closed_on
+    stopped = stopped_on(
+        case.status, case.refused_on, case.withdrawn_on, case.escalation_refused_on, case.closed_on
+    )
     return CaseFacts(
         kind=RecordKind(case.kind),
         received=case.received,
@@ -60,12 +74,14 @@ def case_clocks(case: Case, cal: WorkingCalendar, today: date) -> list[Clock]:
 _ANY_DAY = date(2000, 1, 1)
 
 
-def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
-    """Write the case's due dates and next deadline into its indexed columns.
+def clock_columns(
+    facts: CaseFacts, policy: Policy, cal: WorkingCalendar, status: str
+) -> dict[str, date | str | None]:
+    """The stored-clock columns of a case from its facts (what ``store_clocks`` writes).
 
-    Returns the columns that changed as ``{name: [before, after]}``.
+    Bulk writers (the demo generator, imports) call this directly, without an ORM case.
     """
-    clocks = case_clocks(case, cal, _ANY_DAY)
+    clocks = compute_clocks(facts, policy, cal, _ANY_DAY)
 
     def due(name: ClockName) -> date | None:
         c = find_clock(clocks, name)
@@ -75,11 +91,9 @@ def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
     pending = [
         c for c in clocks if c.completed is None and c.name is not ClockName.ESCALATION_WINDOW
     ]
-    open_case = Status(case.status).is_open
+    open_case = Status(status).is_open and facts.stopped_on is None
     nxt = min(pending, key=lambda c: c.due) if pending and open_case else None
-    if nxt is not None and facts_of(case).stopped_on is not None:
-        nxt = None
-    new = {
+    return {
         "ack_due": due(ClockName.ACKNOWLEDGEMENT)
         or due(ClockName.ENQUIRY_REPLY)
         or due(ClockName.PASS_ON),
@@ -89,6 +103,14 @@ def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
         "next_due": nxt.due if nxt else None,
         "next_clock": nxt.name.value if nxt else None,
     }
+
+
+def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
+    """Write the case's due dates and next deadline into its indexed columns.
+
+    Returns the columns that changed as ``{name: [before, after]}``.
+    """
+    new = clock_columns(facts_of(case), load_policy(case.policy_name), cal, case.status)
     changed: dict[str, list[object]] = {}
     for key, value in new.items():
         before = getattr(case, key)

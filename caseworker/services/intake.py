@@ -78,7 +78,8 @@ class NewRecord:
 
 def time_limit_start(policy: Policy, received: date) -> date:
     """The earliest date an issue can be from and still be in time."""
-    return received - relativedelta(months=policy.time_limit_months)
+    start: date = received - relativedelta(months=policy.time_limit_months)
+    return start
 
 
 def over_time_limit(policy: Policy, received: date, issue: date | None, aware: date | None) -> bool:

@@ -106,7 +106,12 @@ def ensure_service_area(
     """The service area of that name, added (audited) if new; ``is_housing`` updates it."""
     area: ServiceArea | None = _named(session, ServiceArea, name)
     if area is None:
-        area = ServiceArea(name=name.strip(), is_housing=bool(is_housing), active=True)
+        # A new area met at intake or import: guess from its name until Settings says
+        # otherwise (the import summary lists new areas so a wrong guess is seen).
+        guess = "housing" in name.lower() or "repair" in name.lower() or "tenan" in name.lower()
+        area = ServiceArea(
+            name=name.strip(), is_housing=guess if is_housing is None else is_housing, active=True
+        )
         session.add(area)
         session.flush()
         record_event(

@@ -1,0 +1,210 @@
+"""Reads and small rules the desktop app needs beyond the case list and case detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.clocks import Clock, ClockName, ClockState
+from caseworker.domain.vocab import RecordKind, Status
+from caseworker.services.settings import get_setting
+from db.models import (
+    Case,
+    CaseParty,
+    ClosureDay,
+    HomesCount,
+    ServiceArea,
+    Site,
+    Staff,
+    Theme,
+)
+from db.queries import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class AreaItem:
+    name: str
+    is_housing: bool
+
+
+@dataclass(frozen=True)
+class StaffItem:
+    name: str
+    service_area: str
+
+
+@dataclass(frozen=True)
+class SettingsSnapshot:
+    """Everything the Settings view shows."""
+
+    organisation: dict[str, Any]
+    reference_prefix: str
+    nation: str
+    sites: tuple[str, ...]
+    service_areas: tuple[AreaItem, ...]
+    themes: tuple[str, ...]
+    staff: tuple[StaffItem, ...]
+    closure_days: tuple[tuple[date, str], ...]
+    homes: tuple[tuple[date, int], ...]
+
+
+def load_settings(session: Session) -> SettingsSnapshot:
+    """The organisation's settings and reference lists."""
+    area_names = dict(session.execute(select(ServiceArea.id, ServiceArea.name)).tuples().all())
+    return SettingsSnapshot(
+        organisation=dict(get_setting(session, "organisation") or {}),
+        reference_prefix=str(get_setting(session, "reference_prefix")),
+        nation=str(get_setting(session, "nation")),
+        sites=tuple(session.scalars(select(Site.name).order_by(Site.name))),
+        service_areas=tuple(
+            AreaItem(n, h)
+            for n, h in session.execute(
+                select(ServiceArea.name, ServiceArea.is_housing).order_by(ServiceArea.name)
+            )
+        ),
+        themes=tuple(session.scalars(select(Theme.name).order_by(Theme.name))),
+        staff=tuple(
+            StaffItem(n, area_names.get(a, "") if a is not None else "")
+            for n, a in session.execute(
+                select(Staff.name, Staff.service_area_id).order_by(Staff.name)
+            )
+        ),
+        closure_days=tuple(
+            (d, r)
+            for d, r in session.execute(
+                select(ClosureDay.day, ClosureDay.reason).order_by(ClosureDay.day)
+            )
+        ),
+        homes=tuple(
+            (d, n)
+            for d, n in session.execute(
+                select(HomesCount.as_of, HomesCount.homes).order_by(HomesCount.as_of)
+            )
+        ),
+    )
+
+
+def store_is_new(session: Session) -> bool:
+    """True for a store with no cases and no organisation name yet (show the welcome page)."""
+    has_cases = bool(session.scalar(select(exists().where(Case.id.is_not(None)))))
+    name = str((get_setting(session, "organisation") or {}).get("name", "")).strip()
+    return not has_cases and not name
+
+
+def staff_names(session: Session) -> list[str]:
+    return list(
+        session.scalars(select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name))
+    )
+
+
+def handler_names(session: Session) -> list[str]:
+    """Everyone named as a handler on a case, for the list's handler filter."""
+    rows = session.scalars(
+        select(Case.handler_name).where(Case.handler_name != "").group_by(Case.handler_name)
+    )
+    return sorted(set(rows) | set(staff_names(session)))
+
+
+def theme_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Theme.name).order_by(Theme.name)))
+
+
+def expiring_authorisation_case_ids(session: Session, before: date) -> tuple[str, ...]:
+    """Open cases with an authorisation that expires on or before ``before``."""
+    rows = session.scalars(
+        select(CaseParty.case_id)
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(
+            CaseParty.auth_state == "authorised",
+            CaseParty.auth_expires.is_not(None),
+            CaseParty.auth_expires <= before,
+            Case.status.in_(OPEN_STATUSES),
+        )
+        .group_by(CaseParty.case_id)
+    )
+    return tuple(sorted(rows))
+
+
+def case_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Case)) or 0)
+
+
+def countdown_text(
+    next_due: date | None, next_clock: str | None, cal: WorkingCalendar, today: date
+) -> str:
+    """The list's countdown for a stored next deadline, worded as the clocks word it."""
+    if next_due is None or next_clock is None:
+        return ""
+    left = cal.working_days_between(today, next_due)
+    if today < next_due:
+        state = ClockState.RUNNING
+    elif today == next_due:
+        state, left = ClockState.DUE_TODAY, 0
+    else:
+        state = ClockState.OVERDUE
+    return Clock(ClockName(next_clock), next_due, False, state, left, "").countdown
+
+
+# Actions a case view can offer, in the order the buttons show.
+ACTIONS: tuple[str, ...] = (
+    "acknowledge",
+    "extend",
+    "respond",
+    "escalate",
+    "acknowledge-stage-2",
+    "respond-stage-2",
+    "refuse",
+    "refuse-escalation",
+    "pass-on",
+    "reply-enquiry",
+    "close",
+    "withdraw",
+    "reopen",
+    "refer-to-ombudsman",
+    "correct-fact",
+    "record-learning",
+    "link-case",
+    "add-note",
+)
+
+
+def available_actions(kind: str, status: str, referred: bool) -> frozenset[str]:
+    """The actions the complaints process allows for a case in this kind and status.
+
+    The services refuse the rest too; this only decides which buttons are enabled.
+    """
+    k, s = RecordKind(kind), Status(status)
+    allowed = {"correct-fact", "record-learning", "link-case", "add-note"}
+    if not s.is_open:
+        allowed.add("reopen")
+    elif k is RecordKind.COMPLAINT or s is Status.LOGGED:
+        allowed.add("withdraw")
+    if k is RecordKind.COMPLAINT:
+        by_status = {
+            Status.LOGGED: {"acknowledge", "refuse"},
+            Status.STAGE_1: {"extend", "respond", "refuse"},
+            Status.STAGE_1_RESPONDED: {"escalate", "close"},
+            Status.STAGE_2_REQUESTED: {"acknowledge-stage-2", "refuse-escalation"},
+            Status.STAGE_2: {"extend", "respond-stage-2"},
+            Status.STAGE_2_RESPONDED: {"close"},
+        }
+        allowed |= by_status.get(s, set())
+        if not referred and s in (
+            Status.STAGE_1_RESPONDED,
+            Status.STAGE_2_RESPONDED,
+            Status.CLOSED,
+            Status.REFUSED,
+        ):
+            allowed.add("refer-to-ombudsman")
+    elif s is Status.LOGGED:
+        allowed.add("close")
+        if k.is_feedback:
+            allowed.add("pass-on")
+        if k.is_enquiry:
+            allowed.add("reply-enquiry")
+    return frozenset(allowed)

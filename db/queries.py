@@ -1,0 +1,292 @@
+"""Read queries for lists and counts, returning plain frozen dataclasses (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, column, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from db.models import Case, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
+from db.search import MATCH_SQL, fts_query
+
+OPEN_STATUSES = ("logged", "stage-1", "stage-1-responded", "stage-2-requested", "stage-2", "stage-2-responded")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    id: str
+    reference: str
+    kind: str
+    status: str
+    resident_name: str
+    representative_name: str
+    service_area: str
+    site: str
+    received: date
+    next_due: date | None
+    next_clock: str | None
+    handler_name: str
+    auth_state: str
+    restricted: bool
+    has_adjustments: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list shows; every field narrows it, None means any."""
+
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    open_only: bool = False
+    service_area_id: int | None = None
+    site_id: int | None = None
+    handler: str | None = None
+    due_before: date | None = None  # next deadline strictly before (overdue: today)
+    due_on_or_before: date | None = None
+    due_on_or_after: date | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    search: str = ""
+    auth_states: tuple[str, ...] = ()
+    include_restricted: bool = True
+    case_ids: tuple[str, ...] | None = field(default=None)
+
+
+# Sortable columns of the list: (column, nullable)
+SORTS: dict[str, tuple[Any, bool]] = {
+    "next_due": (Case.next_due, True),
+    "reference": (Case.reference, False),
+    "received": (Case.received, False),
+    "kind": (Case.kind, False),
+    "status": (Case.status, False),
+    "resident_name": (Case.resident_name, False),
+    "handler_name": (Case.handler_name, False),
+    "site": (Case.site_id, True),
+    "service_area": (Case.primary_service_area_id, True),
+}
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """Where a page ended: the sort value and the reference (keyset paging)."""
+
+    value: Any
+    reference: str
+
+
+def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = []
+    if f.kinds:
+        cond.append(Case.kind.in_(f.kinds))
+    if f.statuses:
+        cond.append(Case.status.in_(f.statuses))
+    if f.open_only:
+        cond.append(Case.status.in_(OPEN_STATUSES))
+    if f.service_area_id is not None:
+        cond.append(
+            Case.id.in_(
+                select(CaseServiceArea.case_id).where(
+                    CaseServiceArea.service_area_id == f.service_area_id
+                )
+            )
+        )
+    if f.site_id is not None:
+        cond.append(Case.site_id == f.site_id)
+    if f.handler:
+        cond.append(Case.handler_name == f.handler)
+    if f.due_before is not None:
+        cond.append(Case.next_due < f.due_before)
+    if f.due_on_or_before is not None:
+        cond.append(Case.next_due <= f.due_on_or_before)
+    if f.due_on_or_after is not None:
+        cond.append(Case.next_due >= f.due_on_or_after)
+    if f.received_from is not None:
+        cond.append(Case.received >= f.received_from)
+    if f.received_to is not None:
+        cond.append(Case.received <= f.received_to)
+    if f.auth_states:
+        cond.append(Case.auth_state.in_(f.auth_states))
+    if not f.include_restricted:
+        cond.append(Case.restricted.is_(False))
+    if f.case_ids is not None:
+        cond.append(Case.id.in_(f.case_ids))
+    q = fts_query(f.search)
+    if q is not None:
+        cond.append(Case.id.in_(text(MATCH_SQL).bindparams(q=q).columns(column("case_id", String))))
+    elif f.search.strip():
+        cond.append(Case.id.is_(None))  # punctuation only: nothing matches
+    return cond
+
+
+def _row_query() -> Any:
+    return (
+        select(
+            Case.id, Case.reference, Case.kind, Case.status, Case.resident_name,
+            Case.representative_name, func.coalesce(ServiceArea.name, ""),
+            func.coalesce(Site.name, ""), Case.received, Case.next_due, Case.next_clock,
+            Case.handler_name, Case.auth_state, Case.restricted, Case.has_adjustments, Case.version,
+        )
+        .select_from(Case)
+        .outerjoin(ServiceArea, ServiceArea.id == Case.primary_service_area_id)
+        .outerjoin(Site, Site.id == Case.site_id)
+    )
+
+
+def _after(col: Any, nullable: bool, key: SortKey, descending: bool) -> ColumnElement[bool]:
+    ref_after = Case.reference < key.reference if descending else Case.reference > key.reference
+    if nullable and key.value is None:
+        return and_(col.is_(None), ref_after)
+    beyond = col < key.value if descending else col > key.value
+    cond = or_(beyond, and_(col == key.value, ref_after))
+    return or_(cond, col.is_(None)) if nullable else cond
+
+
+def page_cases(
+    session: Session,
+    f: CaseFilter,
+    *,
+    sort: str = "next_due",
+    descending: bool = False,
+    after: SortKey | None = None,
+    limit: int = 100,
+) -> list[CaseRow]:
+    """One page of the case list, sorted in SQL; pass the last row's key for the next page.
+
+    Nullable sort columns put empty values last (cases with no deadline after those with one).
+    """
+    col, nullable = SORTS[sort]
+    stmt = _row_query().where(*_conditions(f))
+    if after is not None:
+        stmt = stmt.where(_after(col, nullable, after, descending))
+    order = [col.desc() if descending else col.asc(), Case.reference.desc() if descending else Case.reference.asc()]
+    if nullable:
+        order.insert(0, col.is_(None))
+    stmt = stmt.order_by(*order).limit(limit)
+    return [CaseRow(*r) for r in session.execute(stmt)]
+
+
+def page_cases_at(
+    session: Session, f: CaseFilter, *, sort: str = "next_due", descending: bool = False,
+    offset: int, limit: int = 100,
+) -> list[CaseRow]:
+    """A page far from any cached one (a scroll-bar jump); sequential scrolling uses keysets."""
+    col, nullable = SORTS[sort]
+    order = [col.desc() if descending else col.asc(), Case.reference.desc() if descending else Case.reference.asc()]
+    if nullable:
+        order.insert(0, col.is_(None))
+    stmt = _row_query().where(*_conditions(f)).order_by(*order).offset(offset).limit(limit)
+    return [CaseRow(*r) for r in session.execute(stmt)]
+
+
+def sort_key(row: CaseRow, sort: str) -> SortKey:
+    values = {
+        "next_due": row.next_due, "reference": row.reference, "received": row.received,
+        "kind": row.kind, "status": row.status, "resident_name": row.resident_name,
+        "handler_name": row.handler_name,
+    }
+    if sort in values:
+        return SortKey(values[sort], row.reference)
+    raise KeyError(f"sort_key needs the id column for {sort}; use page_cases_at")
+
+
+def count_cases(session: Session, f: CaseFilter) -> int:
+    stmt = select(func.count()).select_from(Case).where(*_conditions(f))
+    return int(session.scalar(stmt) or 0)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The work queue's headline counts."""
+
+    overdue: int
+    due_today: int
+    due_soon: int
+    awaiting_ack: int
+    awaiting_stage2_ack: int
+    followups_overdue: int
+    authorisations_pending: int
+    authorisations_expiring: int
+    my_cases: int
+    all_open: int
+
+
+def queue_counts(
+    session: Session, today: date, soon_until: date, *, handler: str | None,
+    include_restricted: bool = True, expiring_before: date | None = None,
+) -> QueueCounts:
+    """Counts for the work queue, each one the filter its list opens."""
+    base = CaseFilter(open_only=True, include_restricted=include_restricted)
+    from dataclasses import replace
+
+    def n(**kw: Any) -> int:
+        return count_cases(session, replace(base, **kw))
+
+    fu_remedy = select(func.count()).select_from(Remedy).join(Case, Case.id == Remedy.case_id).where(
+        Remedy.done.is_(None), Remedy.due < today
+    )
+    fu_action = (
+        select(func.count())
+        .select_from(OutstandingAction)
+        .join(Case, Case.id == OutstandingAction.case_id)
+        .where(OutstandingAction.done.is_(None), OutstandingAction.due < today)
+    )
+    if not include_restricted:
+        fu_remedy = fu_remedy.where(Case.restricted.is_(False))
+        fu_action = fu_action.where(Case.restricted.is_(False))
+    followups = int(session.scalar(fu_remedy) or 0) + int(session.scalar(fu_action) or 0)
+    from db.models import CaseParty
+
+    exp_q = (
+        select(func.count(func.distinct(CaseParty.case_id)))
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(
+            CaseParty.auth_state == "authorised",
+            CaseParty.auth_expires.is_not(None),
+            CaseParty.auth_expires <= (expiring_before or today),
+            Case.status.in_(OPEN_STATUSES),
+        )
+    )
+    if not include_restricted:
+        exp_q = exp_q.where(Case.restricted.is_(False))
+    return QueueCounts(
+        overdue=n(due_before=today),
+        due_today=n(due_on_or_after=today, due_on_or_before=today),
+        due_soon=n(due_on_or_after=date.fromordinal(today.toordinal() + 1), due_on_or_before=soon_until),
+        awaiting_ack=n(kinds=("complaint",), statuses=("logged",)),
+        awaiting_stage2_ack=n(statuses=("stage-2-requested",)),
+        followups_overdue=followups,
+        authorisations_pending=n(auth_states=("pending",)),
+        authorisations_expiring=int(session.scalar(exp_q) or 0),
+        my_cases=n(handler=handler) if handler else 0,
+        all_open=n(),
+    )
+
+
+def followup_case_ids(session: Session, today: date) -> tuple[str, ...]:
+    """Cases with a remedy or action past its due date and not done."""
+    r = select(Remedy.case_id).where(Remedy.done.is_(None), Remedy.due < today)
+    a = select(OutstandingAction.case_id).where(OutstandingAction.done.is_(None), OutstandingAction.due < today)
+    return tuple(sorted(set(session.scalars(r)) | set(session.scalars(a))))
+
+
+@dataclass(frozen=True)
+class NamedItem:
+    id: int
+    name: str
+
+
+def sites(session: Session) -> list[NamedItem]:
+    return [NamedItem(i, n) for i, n in session.execute(select(Site.id, Site.name).order_by(Site.name))]
+
+
+def service_areas(session: Session) -> list[NamedItem]:
+    return [
+        NamedItem(i, n)
+        for i, n in session.execute(select(ServiceArea.id, ServiceArea.name).order_by(ServiceArea.name))
+    ]
