@@ -969,7 +969,10 @@ class _Builder:
         items = []
         for r in self.case.remedies:
             kind = self.t("remedy_kind_" + r.kind.value.replace("-", "_"))
-            parts = [self.t("remedy_item", kind=kind, description=r.description.strip())]
+            desc = r.description.strip()
+            first = self.t("remedy_item", kind=kind, description=desc) if desc else kind
+            more = r.amount_offered is not None or r.due is not None
+            parts = [_sentence(first) if more else first]
             if r.amount_offered is not None:
                 parts.append(self.t("remedy_amount", amount=money(r.amount_offered)))
             if r.due is not None:

@@ -13,9 +13,11 @@ from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import AuthorisationState
+from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.cases import get_case
 from caseworker.services.clocks import case_clocks
+from caseworker.services.permissions import check_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
 from db.models import AuditEvent, CaseLink, Case, Correspondence, Learning, Note, ServiceArea, Site, Theme
@@ -210,9 +212,16 @@ def _banners(parties: tuple[PartyView, ...], restricted: bool) -> tuple[str, ...
     return tuple(out)
 
 
-def load_case_detail(session: Session, reference: str, today: date) -> CaseDetail:
-    """The case with every clock judged as at ``today``."""
+def load_case_detail(
+    session: Session, reference: str, today: date, *, actor: Actor | None = None
+) -> CaseDetail:
+    """The case with every clock judged as at ``today``.
+
+    With ``actor``, a restricted case is refused (NotAllowed) to anyone without access.
+    """
     case: Case = get_case(session, reference)
+    if actor is not None and case.restricted:
+        check_restricted(actor, case.reference)
     cal = store_calendar(session)
     parties = tuple(
         PartyView(
@@ -230,9 +239,9 @@ def load_case_detail(session: Session, reference: str, today: date) -> CaseDetai
         )
         for p in case.parties
     )
-    area_names = dict(session.execute(select(ServiceArea.id, ServiceArea.name)).tuples().all())
+    area_names = dict(session.execute(select(ServiceArea.id, ServiceArea.name)).all())
     areas = sorted(case.service_areas, key=lambda a: not a.is_primary)
-    theme_names = dict(session.execute(select(Theme.id, Theme.name)).tuples().all())
+    theme_names = dict(session.execute(select(Theme.id, Theme.name)).all())
     site = session.get(Site, case.site_id) if case.site_id else None
     notes = tuple(
         TimelineEntry(n.created_at, n.author, "Note", n.text)
