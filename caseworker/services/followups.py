@@ -132,3 +132,24 @@ def complete_action(
     action.done = done
     finish_change(session, actor, case, "complete-action", {"action": action.id, "done": done})
     return action
+
+
+def agree_update_interval(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    *,
+    every_working_days: int,
+    expected_version: int | None,
+) -> Case:
+    """Record how often the resident will be updated while a response is late (audited)."""
+    case = begin_change(session, reference, expected_version)
+    if not 1 <= every_working_days <= 60:
+        raise InvalidInput("Updates must be agreed every 1 to 60 working days")
+    before = case.update_interval_days
+    case.update_interval_days = every_working_days
+    finish_change(
+        session, actor, case, "agree-update-interval",
+        {"update_interval_days": [before, every_working_days]},
+    )
+    return case

@@ -305,7 +305,7 @@ def mark_sent(
             changes.update(
                 set_fields(case, **{f"{prefix}_responded": sent_on, "status": responded.value})
             )
-    finish_change(session, actor, case, "mark-letter-sent", changes)
+    finish_change(session, actor, case, "record-letter-sent", changes)
     return row
 
 

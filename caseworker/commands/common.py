@@ -1,0 +1,71 @@
+"""What every store command shares: opening the chosen store and knowing who acts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date, datetime
+
+from caseworker.domain.dates import parse_date
+from caseworker.domain.errors import CaseworkerError, InvalidInput
+from caseworker.services.actor import Actor
+from caseworker.services.errors import NotAllowed
+from caseworker.services.users import needs_sign_in, sign_in
+from caseworker.store_location import resolve_store_path
+from db.engine import StoreError
+from db.store import Store, open_store
+
+
+class StoreUnavailable(CaseworkerError):
+    """The store cannot be opened (message says why and the way out)."""
+
+
+USER_VAR = "CASEWORKER_USER"
+PASSWORD_VAR = "CASEWORKER_PASSWORD"
+
+
+def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
+    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one."""
+    try:
+        return open_store(resolve_store_path(getattr(args, "db", None)), must_exist=must_exist)
+    except StoreError as exc:
+        raise StoreUnavailable(str(exc)) from None
+
+
+def actor_from_args(args: argparse.Namespace, store: Store) -> Actor:
+    """Who acts: the local administrator until user accounts exist, then the signed-in user.
+
+    The user comes from ``--user`` or ``CASEWORKER_USER``; the password from
+    ``CASEWORKER_PASSWORD`` or a prompt (never an argument, which others could see).
+
+    Raises:
+        NotAllowed: accounts exist and no user was named, or no password can be asked for.
+        SignInRefused: a wrong user name or password (failures are counted).
+    """
+    if not needs_sign_in(store):
+        return sign_in(store, "", "", now=datetime.now())
+    username = getattr(args, "user", None) or os.environ.get(USER_VAR, "")
+    if not username:
+        raise NotAllowed(
+            "This store has user accounts: sign in with --user NAME (or set CASEWORKER_USER)"
+        )
+    password = os.environ.get(PASSWORD_VAR)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise NotAllowed(
+                f"Give the password for {username} at the prompt, or set CASEWORKER_PASSWORD"
+            )
+        password = getpass.getpass(f"Password for {username}: ")
+    return sign_in(store, username, password, now=datetime.now())
+
+
+def today_from_args(args: argparse.Namespace) -> date:
+    text = getattr(args, "today", None)
+    if not text:
+        return date.today()
+    try:
+        return parse_date(text)
+    except InvalidInput as exc:
+        raise InvalidInput(f"--today: {exc}") from None
