@@ -74,8 +74,8 @@ def recipients(
             raise RuleBroken(
                 "An enquiry reply goes to the MP or councillor: add them to the case first"
             )
-        resident = complainants[0].name if complainants else ""
-        return [Recipient(r.person_id, r.addressee(_rep_role(r)), resident) for r in elected]
+        about = complainants[0].name if complainants else ""
+        return [Recipient(r.person_id, r.addressee(_rep_role(r)), about) for r in elected]
 
     out: list[Recipient] = []
     skipped: list[str] = []

@@ -233,86 +233,104 @@ def compute_clocks(
     if facts.kind is not RecordKind.COMPLAINT:
         return []
 
-    clocks: list[Clock] = []
-    ack = _working_clock(
-        ClockName.ACKNOWLEDGEMENT,
-        policy.ack_days,
-        facts.received,
-        "receipt",
-        policy,
-        cal,
-        today,
-        done=facts.acknowledged,
-        stopped=stop,
-    )
-    clocks.append(ack)
-
-    if policy.stage1_from is CountedFrom.RECEIPT:
-        s1_base, s1_what, s1_prov = facts.received, "receipt", False
-    elif facts.acknowledged is not None:
-        s1_base, s1_what, s1_prov = facts.acknowledged, "the acknowledgement", False
-    else:
-        s1_base, s1_what, s1_prov = ack.due, "the latest acknowledgement date", True
-    clocks.append(
-        _working_clock(
+    s1 = _stage_clocks(
+        _Stage(
+            ClockName.ACKNOWLEDGEMENT,
             ClockName.STAGE1_RESPONSE,
+            facts.received,
+            "receipt",
+            policy.ack_days,
             policy.stage1_days,
-            s1_base,
-            s1_what,
-            policy,
-            cal,
-            today,
-            done=facts.stage1_responded,
-            stopped=stop,
-            provisional=s1_prov,
-            extensions=facts.stage1_extensions,
-        )
-    )
-
-    if facts.stage1_responded is not None and policy.escalation_window_days:
-        clocks.append(_escalation_window(facts, facts.stage1_responded, policy, cal, today))
-
-    if facts.escalated is None:
-        return clocks
-    s2_stop = stop if stop is not None and stop >= facts.escalated else None
-    s2_ack = _working_clock(
-        ClockName.STAGE2_ACKNOWLEDGEMENT,
-        policy.stage2_ack_days,
-        facts.escalated,
-        "the escalation request",
+            policy.stage1_from,
+            facts.acknowledged,
+            "the acknowledgement",
+            facts.stage1_responded,
+            facts.stage1_extensions,
+        ),
         policy,
         cal,
         today,
-        done=facts.stage2_acknowledged,
-        stopped=s2_stop,
+        stop,
     )
-    clocks.append(s2_ack)
-    if policy.stage2_from is CountedFrom.RECEIPT:
-        s2_base, s2_what, s2_prov = facts.escalated, "the escalation request", False
-    elif facts.stage2_acknowledged is not None:
-        s2_base, s2_what, s2_prov = (
+    if facts.stage1_responded is not None and policy.escalation_window_days:
+        s1.append(_escalation_window(facts, facts.stage1_responded, policy, cal, today))
+    if facts.escalated is None:
+        return s1
+    s2_stop = stop if stop is not None and stop >= facts.escalated else None
+    s2 = _stage_clocks(
+        _Stage(
+            ClockName.STAGE2_ACKNOWLEDGEMENT,
+            ClockName.STAGE2_RESPONSE,
+            facts.escalated,
+            "the escalation request",
+            policy.stage2_ack_days,
+            policy.stage2_days,
+            policy.stage2_from,
             facts.stage2_acknowledged,
             "the Stage 2 acknowledgement",
-            False,
-        )
-    else:
-        s2_base, s2_what, s2_prov = s2_ack.due, "the latest Stage 2 acknowledgement date", True
-    clocks.append(
-        _working_clock(
-            ClockName.STAGE2_RESPONSE,
-            policy.stage2_days,
-            s2_base,
-            s2_what,
-            policy,
-            cal,
-            today,
-            done=facts.stage2_responded,
-            stopped=s2_stop,
-            provisional=s2_prov,
-            extensions=facts.stage2_extensions,
-        )
+            facts.stage2_responded,
+            facts.stage2_extensions,
+        ),
+        policy,
+        cal,
+        today,
+        s2_stop,
     )
-    return clocks
+    return s1 + s2
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """The facts of one stage, for its acknowledgement and response clocks."""
+
+    ack_clock: ClockName
+    response_clock: ClockName
+    start: date  # receipt of the complaint, or of the escalation request
+    start_what: str
+    ack_days: int
+    response_days: int
+    counted_from: CountedFrom
+    acknowledged: date | None
+    ack_what: str
+    responded: date | None
+    extensions: tuple[Extension, ...]
+
+
+def _stage_clocks(
+    st: _Stage, policy: Policy, cal: WorkingCalendar, today: date, stopped: date | None
+) -> list[Clock]:
+    """A stage's acknowledgement clock and its response clock (provisional before the ack)."""
+    ack = _working_clock(
+        st.ack_clock,
+        st.ack_days,
+        st.start,
+        st.start_what,
+        policy,
+        cal,
+        today,
+        done=st.acknowledged,
+        stopped=stopped,
+    )
+    if st.counted_from is CountedFrom.RECEIPT:
+        base, what, provisional = st.start, st.start_what, False
+    elif st.acknowledged is not None:
+        base, what, provisional = st.acknowledged, st.ack_what, False
+    else:
+        base, what, provisional = ack.due, f"the latest {st.ack_what[4:]} date", True
+    response = _working_clock(
+        st.response_clock,
+        st.response_days,
+        base,
+        what,
+        policy,
+        cal,
+        today,
+        done=st.responded,
+        stopped=stopped,
+        provisional=provisional,
+        extensions=st.extensions,
+    )
+    return [ack, response]
 
 
 def _escalation_window(

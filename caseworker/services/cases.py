@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
@@ -84,6 +85,9 @@ def finish_change(
     refresh_list_columns(session, case)
     case.updated_at = datetime.now().replace(microsecond=0)
     case.updated_by = actor.display_name
+    # Always write the row, so the version moves even when only child rows changed
+    # (a note or remedy added within the same second by the same person).
+    flag_modified(case, "updated_at")
     session.flush()
     record_event(session, actor, action, case.id, changes)
     return case.version

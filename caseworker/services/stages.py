@@ -69,9 +69,11 @@ class ActionInput:
 
 @dataclass(frozen=True)
 class Response:
-    """A stage's response, as sent to the resident."""
+    """A stage's response. ``sent_on`` None records the decision before the letter goes;
+    marking the response letter sent then records the date (and starts any clock
+    that runs from it)."""
 
-    sent_on: date
+    sent_on: date | None
     decision: str
     reasons: str
     points: tuple[PointDecision, ...] = ()
@@ -128,7 +130,8 @@ def acknowledge(
     case = begin_change(session, reference, expected_version)
     if case.kind != RecordKind.COMPLAINT.value:
         raise RuleBroken(
-            f"Only complaints are acknowledged at Stage 1; {case.reference} is a {RecordKind(case.kind).label.lower()}"
+            f"Only complaints are acknowledged at Stage 1; {case.reference} is logged as "
+            f"{RecordKind(case.kind).label}"
         )
     require_status(case, (Status.LOGGED,), "acknowledge")
     not_future(acknowledged, "The acknowledgement date", today)
@@ -227,7 +230,8 @@ def extend(
 def _apply_response(
     session: Session, case: Case, stage: int, response: Response, today: date
 ) -> dict[str, object]:
-    not_future(response.sent_on, "The response date", today)
+    if response.sent_on is not None:
+        not_future(response.sent_on, "The response date", today)
     decision = parse(Decision, response.decision)
     if not response.reasons.strip():
         raise InvalidInput("Give the reasons for the decision")
@@ -251,7 +255,7 @@ def _apply_response(
                 kind=kind.value,
                 description=r.description.strip(),
                 amount_offered=r.amount_offered,
-                offered_on=response.sent_on,
+                offered_on=response.sent_on or today,
                 due=r.due,
             )
         )
@@ -263,15 +267,13 @@ def _apply_response(
         )
     prefix = "stage1" if stage == 1 else "stage2"
     status = Status.STAGE_1_RESPONDED if stage == 1 else Status.STAGE_2_RESPONDED
-    changes: dict[str, object] = set_fields(
-        case,
-        **{
-            f"{prefix}_responded": response.sent_on,
-            f"{prefix}_decision": decision.value,
-            f"{prefix}_reasons": response.reasons.strip(),
-            "status": status.value,
-        },
-    )
+    fields: dict[str, object] = {
+        f"{prefix}_decision": decision.value,
+        f"{prefix}_reasons": response.reasons.strip(),
+    }
+    if response.sent_on is not None:
+        fields |= {f"{prefix}_responded": response.sent_on, "status": status.value}
+    changes: dict[str, object] = set_fields(case, **fields)
     changes["remedies"] = len(response.remedies)
     changes["actions"] = len(response.actions)
     return changes
