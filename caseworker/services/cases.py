@@ -105,7 +105,7 @@ def refresh_list_columns(session: Session, case: Case) -> None:
     index_case(
         session,
         case.id,
-        case.reference,
+        f"{case.reference} {case.external_reference}".strip(),
         f"{case.resident_name} {case.representative_name}",
         contacts_text(
             [p.postcode for p in people], [p.phone for p in people], [p.email for p in people]

@@ -304,6 +304,9 @@ def correct_fact(
     if not changes:
         raise InvalidInput(f"{field} already has that value")
     check_sequence(facts_of(case))
+    if Status(case.status).is_open:
+        # A corrected (or blanked) stage date moves the case to the status its dates show.
+        changes.update(set_fields(case, status=status_from_facts(case).value))
     changes["reason"] = reason.strip()
     finish_change(session, actor, case, "correct-fact", changes)
     return case

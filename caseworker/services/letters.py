@@ -15,6 +15,7 @@ from caseworker.domain.addressees import PartyFacts, recipients
 from caseworker.domain.clocks import Clock, ClockName, find_clock
 from caseworker.domain.errors import CaseworkerError, InvalidInput, RuleBroken
 from caseworker.domain.letters import (
+    DEFAULT_OTHER_FORMATS,
     ActionLine,
     ExtensionDetails,
     LetterCase,
@@ -39,7 +40,7 @@ from caseworker.domain.vocab import (
 )
 from caseworker.letters import render_pdf
 from caseworker.services.actor import Actor
-from caseworker.services.case_view import CaseDetail, PartyView, load_case_detail
+from caseworker.services.case_view import CaseDetail, PartyView, PointView, load_case_detail
 from caseworker.services.cases import begin_change, finish_change, get_case, not_future, set_fields
 from caseworker.services.errors import NotFound
 from caseworker.services.settings import get_setting
@@ -75,13 +76,13 @@ def organisation(session: Session) -> Organisation:
         website=str(org.get("website", "")),
         signatory_name=str(org.get("signatory_name") or "Complaints Team"),
         signatory_role=str(org.get("signatory_role", "")),
-        other_formats_text=str(org.get("other_formats") or "")
-        or Organisation.__dataclass_fields__["other_formats_text"].default,
+        other_formats_text=str(org.get("other_formats") or "") or DEFAULT_OTHER_FORMATS,
         logo_path=str(org.get("logo_path") or "") or None,
     )
 
 
-def _wants_large_print(party: PartyView) -> bool:
+def wants_large_print(party: PartyView) -> bool:
+    """Whether the person's recorded format or adjustments ask for large print."""
     text = f"{party.preferred_format} {party.adjustments}".lower()
     return "large print" in text or "large-print" in text
 
@@ -122,16 +123,13 @@ def letter_case(d: CaseDetail, kind: LetterKind) -> LetterCase:
     policy = load_policy(d.policy_name)
     stage = _stage_for(kind, d)
     decision_text = d.stage2_decision if stage == 2 else d.stage1_decision
-    points = tuple(
-        Point(
-            p.text,
-            Decision(p.stage2_decision if stage == 2 else p.stage1_decision)
-            if (p.stage2_decision if stage == 2 else p.stage1_decision)
-            else None,
-            p.stage2_reasons if stage == 2 else p.stage1_reasons,
-        )
-        for p in d.points
-    )
+
+    def point(p: PointView) -> Point:
+        decision = p.stage2_decision if stage == 2 else p.stage1_decision
+        reasons = p.stage2_reasons if stage == 2 else p.stage1_reasons
+        return Point(p.text, Decision(decision) if decision else None, reasons)
+
+    points = tuple(point(p) for p in d.points)
     exts = [e for e in d.extensions if e.stage == stage]
     extension = (
         ExtensionDetails(_due(d.clocks, stage), exts[-1].reason, sum(e.days for e in exts))
@@ -207,7 +205,7 @@ def make_letters(
     for r in recipients(
         kind, RecordKind(detail.kind), tuple(_party_facts(p) for p in detail.parties)
     ):
-        lp = large_print or _wants_large_print(parties[r.person_id])
+        lp = large_print or wants_large_print(parties[r.person_id])
         if r.addressee.role.value == "copy" and main is not None:
             content = replace(copy_of(main, r.addressee), large_print=lp)
         else:

@@ -189,10 +189,6 @@ def extend(
             f"An extension must be agreed before the response is due; the Stage {stage} response "
             f"was due {format_day(clock.due)}"
         )
-    if told_on > clock.due:
-        raise RuleBroken(
-            f"The resident must be told of the extension by the due date, {format_day(clock.due)}"
-        )
     policy = load_policy(case.policy_name)
     existing = tuple(
         Extension(e.days, e.reason, e.good_reason, e.told_on)

@@ -55,7 +55,7 @@ class SettingsSnapshot:
 
 def load_settings(session: Session) -> SettingsSnapshot:
     """The organisation's settings and reference lists."""
-    area_names = dict(session.execute(select(ServiceArea.id, ServiceArea.name)).tuples().all())
+    area_names = {i: n for i, n in session.execute(select(ServiceArea.id, ServiceArea.name))}
     return SettingsSnapshot(
         organisation=dict(get_setting(session, "organisation") or {}),
         reference_prefix=str(get_setting(session, "reference_prefix")),

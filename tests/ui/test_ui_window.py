@@ -1,0 +1,181 @@
+"""The main window: pages, the welcome page, the draft on close, screenshots, big text."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from ui_helpers import log
+
+from caseworker.cli import main
+from caseworker.services import drafts
+from db.store import Store
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.views.intake import IntakeView
+from ui.widgets import select_value
+
+
+def test_empty_store_opens_on_the_welcome_page(qtbot, context: AppContext) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.current_page() == "welcome"
+    assert window.welcome.demo_button.isVisibleTo(window.welcome)
+    window.welcome.settings_button.click()
+    assert window.current_page() == "settings"
+
+
+def test_queue_count_opens_the_filtered_list_and_a_case(
+    qtbot, context: AppContext, store: Store
+) -> None:
+    first = log(store)
+    log(store, name="Bob Green", kind="compliment")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.current_page() == "queue"
+    window.queue.buttons["awaiting-ack"].click()
+    assert window.current_page() == "cases"
+    assert window.cases.title.text() == "Awaiting acknowledgement"
+    assert window.cases.count_label.text() == "1 case"
+    window.cases.table.setCurrentIndex(window.cases.model.index(0, 0))
+    window.cases.table.activated_row.emit(0)
+    assert window.current_page() == "case"
+    assert window.case_view.title.text() == f"{first}: Complaint"
+    assert window.case_view.case_actions["acknowledge"].isEnabled()
+    window.show_page("queue")
+    assert not window.case_view.case_actions["acknowledge"].isEnabled()
+    # The list's own filters narrow further, in the store.
+    window.queue.buttons["all"].click()
+    assert window.cases.count_label.text() == "2 cases"
+    select_value(window.cases.kind, "compliment")
+    assert window.cases.count_label.text() == "1 case"
+
+
+def test_every_action_has_a_menu_entry_and_a_shortcut(qtbot, context: AppContext) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    missing = [
+        action.text()
+        for menu in window.menus.values()
+        for action in menu.actions()
+        if not action.isSeparator() and not action.shortcut().toString()
+    ]
+    assert missing == []
+    assert len(window.menus["case"].actions()) == 18
+    shortcuts = [
+        a.shortcut().toString()
+        for m in window.menus.values()
+        for a in m.actions()
+        if not a.isSeparator()
+    ]
+    assert len(shortcuts) == len(set(shortcuts))
+
+
+def test_intake_draft_survives_closing_the_window(qtbot, context: AppContext, store: Store) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show_page("intake")
+    qtbot.keyClicks(window.intake.name, "Jane Doe")
+    qtbot.keyClicks(window.intake.description, "Damp in the back bedroom")
+    window.intake.kind_buttons["service-request"].setChecked(True)
+    assert window.intake._draft_timer.isActive()  # not yet saved...
+    window.close()  # ...closing saves it
+    reopened = IntakeView(context)
+    qtbot.addWidget(reopened)
+    assert reopened.name.text() == "Jane Doe"
+    assert reopened.description.toPlainText() == "Damp in the back bedroom"
+    assert reopened.kind() == "service-request"
+    assert reopened.draft_label.text() == "Your unsaved draft was restored."
+    reopened.clear_form()
+    with store.read() as s:
+        assert drafts.load_draft(s, "asmith", "intake") is None
+
+
+def test_screenshot_writes_a_png(qapp, store_path: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CASEWORKER_TODAY", "2026-02-02")
+    from db.store import open_store
+
+    opened = open_store(store_path)
+    ref = log(opened)
+    opened.close()
+    for view in ("queue", "cases", "intake", "settings", f"case:{ref}"):
+        out = tmp_path / f"{view.replace(':', '-')}.png"
+        assert main(["--db", str(store_path), "--screenshot", str(out), "--view", view]) == 0
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_screenshot_at_small_screen_size(qapp, store_path: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("CASEWORKER_WINDOW_SIZE", "1366x768")
+    out = tmp_path / "small.png"
+    assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "intake"]) == 0
+    assert QImage(str(out)).size().toTuple() == (1366, 768)
+
+
+def test_screenshot_of_unknown_case_or_view_fails_clearly(
+    qapp, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.png"
+    assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "case:CW-9"]) == 2
+    assert capsys.readouterr().err == "caseworker: There is no case with reference CW-9\n"
+    assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "reports"]) == 2
+    assert capsys.readouterr().err == (
+        "caseworker: --view 'reports' is not a view; use queue, cases, intake, case:REF or "
+        "settings\n"
+    )
+    assert not out.exists()
+
+
+def test_a_store_that_cannot_be_opened_exits_2(
+    qapp, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("shopping list")
+    out = tmp_path / "x.png"
+    assert main(["--db", str(bad), "--screenshot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"caseworker: {bad} is not a Caseworker store (not a database)")
+    assert not out.exists()
+
+
+def test_every_page_fits_a_small_screen_at_double_text_size(
+    qtbot, qapp: QApplication, context: AppContext, store: Store
+) -> None:
+    ref = log(store)
+    font = qapp.font()
+    big = qapp.font()
+    big.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(big)
+    try:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        window.case_view.show_case(ref)
+        for page in ("queue", "cases", "intake", "case", "settings"):
+            window.show_page(page)
+            QApplication.processEvents()
+            hint = window.minimumSizeHint()
+            assert hint.width() <= 1366 and hint.height() <= 768, (page, hint)
+            assert window.size().toTuple() == (1366, 768)
+    finally:
+        qapp.setFont(font)
+
+
+def test_clock_tick_refreshes_the_queue_at_midnight(
+    qtbot, context: AppContext, store: Store, clock
+) -> None:
+    log(store)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.queue.count("overdue") == 0
+    clock.day = date(2026, 2, 10)
+    context.ticker.tick()
+    assert window.queue.count("overdue") == 1
+    assert (
+        window.queue.date_label.text()
+        == "Today is Tue 10 Feb 2026. Choose a count to see its cases."
+    )

@@ -1,0 +1,240 @@
+"""The main window: a thin shell of pages with navigation, menus and shortcuts."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from caseworker.domain.errors import CaseworkerError
+from caseworker.services.ui_reads import store_is_new
+from db.queries import CaseFilter
+from ui.context import AppContext
+from ui.views.case_list import CaseListView
+from ui.views.case_view import CaseView
+from ui.views.intake import IntakeView
+from ui.views.settings import SettingsView
+from ui.views.welcome import WelcomeView
+from ui.views.work_queue import WorkQueueView
+
+DEMO_RECORDS = 3000
+DEMO_MODULE = "caseworker.services.demo"
+
+
+class MainWindow(QMainWindow):
+    """Pages (work queue, cases, new contact, case, settings) picked from a list on the left."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(f"Caseworker: {context.store.path.name}")
+        self.pages: dict[str, QWidget] = {}
+        self.nav_items: dict[str, QListWidgetItem] = {}
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setMaximumWidth(self.fontMetrics().averageCharWidth() * 24)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.menus: dict[str, QMenu] = {
+            name: self.menuBar().addMenu(title)
+            for name, title in (
+                ("file", "&File"),
+                ("case", "&Case"),
+                ("view", "&View"),
+                ("help", "&Help"),
+            )
+        }
+        self.demo_available = importlib.util.find_spec(DEMO_MODULE) is not None
+        self.welcome = WelcomeView(self.demo_available)
+        self.queue = WorkQueueView(context)
+        self.cases = CaseListView(context)
+        self.intake = IntakeView(context)
+        self.case_view = CaseView(context)
+        self.settings = SettingsView(context)
+        self.stack.addWidget(self.welcome)
+        self.add_page("queue", "Work queue", self.queue, "Ctrl+1")
+        self.add_page("cases", "Cases", self.cases, "Ctrl+2")
+        self.add_page("intake", "New contact", self.intake, "Ctrl+3")
+        self.add_page("case", "Current case", self.case_view, "Ctrl+4")
+        self.add_page("settings", "Settings", self.settings, "Ctrl+5")
+        self.nav_items["case"].setHidden(True)
+        self._build_menus()
+        self._connect_signals()
+        self.statusBar().showMessage(
+            f"Store: {context.store.path} · Working as {context.actor.display_name}"
+        )
+        if context.read(store_is_new):
+            self.stack.setCurrentWidget(self.welcome)
+            self.nav.clearSelection()
+        else:
+            self.show_page("queue")
+        self.resize(1280, 800)
+
+    # Pages ------------------------------------------------------------------------------------
+
+    def add_page(self, key: str, title: str, widget: QWidget, shortcut: str) -> QAction:
+        """Add a page with its navigation entry and a View menu action (later work adds more)."""
+        self.pages[key] = widget
+        self.stack.addWidget(widget)
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setToolTip(f"{title} ({shortcut})")
+        self.nav.addItem(item)
+        self.nav_items[key] = item
+        action = QAction(title, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False, k=key: self.show_page(k))
+        self.menus["view"].addAction(action)
+        return action
+
+    def show_page(self, key: str) -> None:
+        widget = self.pages[key]
+        self.nav_items[key].setHidden(False)
+        self.stack.setCurrentWidget(widget)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentItem(self.nav_items[key])
+        self.nav.blockSignals(False)
+        self.case_view.set_active(key == "case")
+        if key == "settings":
+            self.settings.refresh()
+
+    def current_page(self) -> str:
+        widget = self.stack.currentWidget()
+        return next((k for k, w in self.pages.items() if w is widget), "welcome")
+
+    def open_case(self, reference: str) -> None:
+        """Show the case with ``reference`` (a message if there is none)."""
+        try:
+            self.case_view.show_case(reference)
+        except CaseworkerError as exc:
+            QMessageBox.warning(self, "Case not found", str(exc))
+            return
+        self.show_page("case")
+
+    def open_list(self, title: str, case_filter: CaseFilter) -> None:
+        self.cases.show_filter(title, case_filter)
+        self.show_page("cases")
+
+    # Menus ------------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu: str,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey,
+        slot: Callable[[], Any],
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        self.menus[menu].addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._action("file", "&New contact", "Ctrl+N", lambda: self.show_page("intake"))
+        self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
+        self.demo_action = self._action("file", "Load &demo data…", "Ctrl+Shift+D", self.load_demo)
+        self.demo_action.setVisible(self.demo_available)
+        self.menus["file"].addSeparator()
+        self._action("file", "&Quit", "Ctrl+Q", self.close)
+        for action in self.case_view.case_actions.values():
+            self.menus["case"].addAction(action)
+        self.menus["view"].addSeparator()
+        self._action("view", "&Find cases", "Ctrl+F", self.find_cases)
+        self._action("view", "&Refresh", "F5", self.refresh)
+        self._action("help", "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._action("help", "&About Caseworker", "Ctrl+Shift+F1", self.show_about)
+
+    def _connect_signals(self) -> None:
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        self.queue.list_requested.connect(self.open_list)
+        self.cases.case_requested.connect(self.open_case)
+        self.intake.case_logged.connect(self.open_case)
+        self.welcome.settings_requested.connect(lambda: self.show_page("settings"))
+        self.welcome.intake_requested.connect(lambda: self.show_page("intake"))
+        self.welcome.demo_requested.connect(self.load_demo)
+
+    def _nav_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
+        if item is not None:
+            self.show_page(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def ask_reference(self) -> None:
+        text, ok = QInputDialog.getText(self, "Open a case", "Case reference:")
+        if ok and text.strip():
+            self.open_case(text.strip().upper())
+
+    def find_cases(self) -> None:
+        self.show_page("cases")
+        self.cases.focus_search()
+
+    def refresh(self) -> None:
+        self.context.case_changed.emit("")
+        self.context.settings_changed.emit()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for menu in self.menus.values():
+            for action in menu.actions():
+                if action.shortcut().toString():
+                    lines.append(
+                        f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
+                        f"  {action.text().replace('&', '')}"
+                    )
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Caseworker",
+            "Caseworker: complaint handling for UK councils and social landlords, "
+            "working offline on a local store.",
+        )
+
+    # Demo data --------------------------------------------------------------------------------
+
+    def load_demo(self) -> None:
+        """Fill an empty store with demo records, off the GUI thread, with progress and cancel."""
+        from caseworker.services import demo  # optional module, checked by demo_available
+
+        store, actor, today = self.context.store, self.context.actor, self.context.today()
+
+        def job(progress: Callable[[int, int], bool]) -> Any:
+            return demo.generate(store, DEMO_RECORDS, 1, today=today, actor=actor, progress=progress)
+
+        from ui.workers import run_with_progress
+
+        self.demo_worker, self.demo_dialog = run_with_progress(self, "Making demo data", job)
+        self.demo_worker.succeeded.connect(self._demo_done)
+        self.demo_worker.failed.connect(
+            lambda message: QMessageBox.warning(self, "No demo data made", message)
+        )
+
+    def _demo_done(self, summary: Any) -> None:
+        self.refresh()
+        self.show_page("queue")
+        self.statusBar().showMessage(f"Made {summary.cases:,} demo records.")
+
+    # Closing ----------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Keep a half-typed contact as a draft before closing."""
+        self.intake.flush_draft()
+        super().closeEvent(event)

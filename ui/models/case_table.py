@@ -1,0 +1,238 @@
+"""The case list's one lazy table model: counts in SQL, fetches only the pages in view."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QApplication, QStyle
+
+from caseworker.domain.calendar import WorkingCalendar, format_day
+from caseworker.services.settings import store_calendar
+from caseworker.services.ui_reads import countdown_text
+from db.queries import CaseFilter, CaseRow, count_cases, page_cases, page_cases_at, sort_key
+from ui.context import AppContext
+from ui.labels import flags_text, kind_label, status_label
+
+PAGE_SIZE = 100
+CACHED_PAGES = 8
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort: str | None  # the SQL sort key (db.queries.SORTS), None: not sortable
+
+
+# What is due comes first, so it is in view on a small screen.
+COLUMNS: tuple[Column, ...] = (
+    Column("reference", "Reference", "reference"),
+    Column("kind", "Kind", "kind"),
+    Column("status", "Status", "status"),
+    Column("next_due", "Next deadline", "next_due"),
+    Column("countdown", "Countdown", "next_due"),
+    Column("resident", "Resident (representative)", "resident_name"),
+    Column("service_area", "Service area", "service_area"),
+    Column("site", "Site", "site"),
+    Column("received", "Received", "received"),
+    Column("handler", "Handler", "handler_name"),
+    Column("flags", "Flags", None),
+)
+COUNTDOWN = 4
+FLAGS = 10
+NEXT_DUE = 3
+
+# Sorts db.queries.sort_key can continue from (keyset paging); others page by offset.
+_KEYSET_SORTS = {
+    "next_due",
+    "reference",
+    "received",
+    "kind",
+    "status",
+    "resident_name",
+    "handler_name",
+}
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Rows of ``page_cases`` under a ``CaseFilter``; a small LRU cache of pages."""
+
+    def __init__(self, context: AppContext, case_filter: CaseFilter | None = None) -> None:
+        super().__init__()
+        self._context = context
+        self._filter = case_filter or CaseFilter()
+        self._sort = "next_due"
+        self._descending = False
+        self._count = 0
+        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self._calendar: WorkingCalendar | None = None
+        self.fetches = 0  # pages read from the store (for tests and benchmarks)
+        self.refresh()
+
+    # Qt's model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].title
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.UserRole,
+        ):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.reference
+        col = index.column()
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(row, col)
+        text = self._text(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COUNTDOWN and row.next_clock:
+            return (
+                f"{row.next_clock.replace('-', ' ').capitalize()} due {format_day(row.next_due)}"
+                if row.next_due
+                else None
+            )
+        return text
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
+            return
+        self._sort = str(COLUMNS[column].sort)
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    # Our own interface ------------------------------------------------------------------------
+
+    @property
+    def case_filter(self) -> CaseFilter:
+        return self._filter
+
+    def set_filter(self, case_filter: CaseFilter) -> None:
+        self._filter = case_filter
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget cached pages and count again (after a change, a new filter or sort)."""
+        self.beginResetModel()
+        self._pages.clear()
+
+        def read(session: Any) -> int:
+            self._calendar = store_calendar(session)
+            return count_cases(session, self._filter)
+
+        self._count = self._context.read(read)
+        self.endResetModel()
+
+    def refresh_countdowns(self) -> None:
+        """The day moved on: countdown texts change, rows do not."""
+        if self._count:
+            self.dataChanged.emit(self.index(0, COUNTDOWN), self.index(self._count - 1, COUNTDOWN))
+
+    def row_at(self, row: int) -> CaseRow | None:
+        """The case on list row ``row``, reading its page if it is not cached."""
+        if not 0 <= row < self._count:
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch(number)
+        else:
+            self._pages.move_to_end(number)
+        offset = row - number * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def reference_at(self, row: int) -> str | None:
+        found = self.row_at(row)
+        return found.reference if found else None
+
+    # Paging ---------------------------------------------------------------------------------
+
+    def _fetch(self, number: int) -> list[CaseRow]:
+        before = self._pages.get(number - 1)
+        f, sort, desc = self._filter, self._sort, self._descending
+
+        def read(session: Any) -> list[CaseRow]:
+            if before and len(before) == PAGE_SIZE and sort in _KEYSET_SORTS:
+                after = sort_key(before[-1], sort)
+                return page_cases(
+                    session, f, sort=sort, descending=desc, after=after, limit=PAGE_SIZE
+                )
+            return page_cases_at(
+                session, f, sort=sort, descending=desc, offset=number * PAGE_SIZE, limit=PAGE_SIZE
+            )
+
+        page = self._context.read(read)
+        self.fetches += 1
+        self._pages[number] = page
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    # Cells ----------------------------------------------------------------------------------
+
+    def _text(self, row: CaseRow, col: int) -> str:
+        key = COLUMNS[col].key
+        if key == "countdown":
+            assert self._calendar is not None
+            return countdown_text(
+                row.next_due, row.next_clock, self._calendar, self._context.today()
+            )
+        if key == "resident":
+            rep = f" (for them: {row.representative_name})" if row.representative_name else ""
+            return f"{row.resident_name}{rep}"
+        if key == "flags":
+            return flags_text(row.auth_state, row.restricted, row.has_adjustments)
+        texts = {
+            "reference": row.reference,
+            "kind": kind_label(row.kind),
+            "status": status_label(row.status),
+            "next_due": format_day(row.next_due) if row.next_due else "",
+            "service_area": row.service_area,
+            "site": row.site,
+            "received": format_day(row.received),
+            "handler": row.handler_name,
+        }
+        return texts[key]
+
+    def _icon(self, row: CaseRow, col: int) -> Any:
+        style = QApplication.style()
+        if col == COUNTDOWN and row.next_due is not None:
+            today = self._context.today()
+            if row.next_due < today:
+                return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+            if row.next_due == today:
+                return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if col == FLAGS and (row.restricted or row.auth_state == "pending"):
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return None

@@ -1,0 +1,116 @@
+"""Small widget helpers shared by the views and dialogs: dates, vocab choices, messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
+
+from caseworker.domain.vocab import Vocab
+
+DATE_FORMAT = "dd/MM/yyyy"
+
+
+def to_qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def date_edit(name: str, value: date, *, optional: bool = False) -> QDateEdit:
+    """A date box with a calendar pop-up; ``optional`` shows "not known" for the minimum."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setAccessibleName(name)
+    if optional:
+        edit.setMinimumDate(QDate(1900, 1, 1))
+        edit.setSpecialValueText("not known")
+        edit.setDate(edit.minimumDate())
+    else:
+        edit.setDate(to_qdate(value))
+    return edit
+
+
+def optional_date(edit: QDateEdit) -> date | None:
+    """The date in an optional date box, or None when it shows "not known"."""
+    if edit.specialValueText() and edit.date() == edit.minimumDate():
+        return None
+    return from_qdate(edit.date())
+
+
+def vocab_combo(name: str, vocab: type[Vocab], *, blank: str | None = None) -> QComboBox:
+    """A drop-down of a vocabulary's labels, carrying the machine values."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    if blank is not None:
+        combo.addItem(blank, "")
+    for member in vocab:
+        combo.addItem(member.label, member.value)
+    return combo
+
+
+def choice_combo(name: str, items: Iterable[tuple[str, object]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for label, value in items:
+        combo.addItem(label, value)
+    return combo
+
+
+def select_value(combo: QComboBox, value: object) -> None:
+    """Select the item carrying ``value`` (or type it into an editable combo)."""
+    i = combo.findData(value)
+    if i >= 0:
+        combo.setCurrentIndex(i)
+    elif combo.isEditable():
+        combo.setEditText(str(value))
+
+
+def error_label(name: str = "Problem") -> QLabel:
+    """A message line for a refused action: text with a warning sign, read out by screen readers."""
+    label = QLabel()
+    label.setObjectName("error")
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("QLabel#error { color: #8b0000; font-weight: bold; }")
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(f"⚠ {message}" if message else "")
+    label.setAccessibleDescription(message)
+    label.setVisible(bool(message))
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area, so nothing is cut off at large text or small screens."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    label.setAccessibleName(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * (1.5 if level == 1 else 1.2))
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
