@@ -217,7 +217,9 @@ class MainWindow(QMainWindow):
         store, actor, today = self.context.store, self.context.actor, self.context.today()
 
         def job(progress: Callable[[int, int], bool]) -> Any:
-            return demo.generate(store, DEMO_RECORDS, 1, today=today, actor=actor, progress=progress)
+            return demo.generate(
+                store, DEMO_RECORDS, 1, today=today, actor=actor, progress=progress
+            )
 
         from ui.workers import run_with_progress
 

@@ -89,7 +89,7 @@ def test_cancelled_work_reports_and_saves_nothing(qtbot, context: AppContext, st
 
     def job(progress):  # type: ignore[no-untyped-def]
         return demo.generate(
-            store, 20_000, today=date(2026, 2, 2), actor=context.actor, progress=progress
+            store, 20_000, 1, today=date(2026, 2, 2), actor=context.actor, progress=progress
         )
 
     worker = Worker(job)
