@@ -42,11 +42,17 @@ _MONTHS = (
 class MissingContent(CaseworkerError):
     """A letter cannot be made because the case lacks content the letter must give."""
 
-    def __init__(self, kind: LetterKind, missing: Sequence[str]) -> None:
+    def __init__(
+        self, kind: LetterKind, missing: Sequence[str], settings_missing: Sequence[str] = ()
+    ) -> None:
         self.kind = kind
-        self.missing = tuple(missing)
-        items = ", ".join("no " + _without_article(item) for item in self.missing)
-        super().__init__(f"Cannot make the {letter_name(kind)}: the case has {items}")
+        self.missing = (*missing, *settings_missing)
+        parts = []
+        if missing:
+            parts.append("the case has " + ", ".join("no " + _without_article(i) for i in missing))
+        if settings_missing:
+            parts.append("Settings have no " + ", ".join(settings_missing))
+        super().__init__(f"Cannot make the {letter_name(kind)}: {'; '.join(parts)}")
 
 
 class TemplateError(CaseworkerError):
@@ -1184,6 +1190,18 @@ def salutation_line(addressee: Addressee) -> str:
     return greeting if greeting.lower().startswith("dear ") else f"Dear {greeting}"
 
 
+def organisation_gaps(org: Organisation) -> list[str]:
+    """Contact details every letter tells the resident to use, missing from Settings."""
+    gaps = []
+    if not org.address_lines:
+        gaps.append("organisation address")
+    if not org.phone.strip():
+        gaps.append("organisation phone number")
+    if not org.email.strip():
+        gaps.append("organisation email address")
+    return gaps
+
+
 def build_letter(
     kind: LetterKind,
     case: LetterCase,
@@ -1214,9 +1232,9 @@ def build_letter(
             f"A compliment acknowledgement is for a compliment or comment, not a "
             f"{case.record_kind.label.lower()}"
         )
-    missing = missing_content(kind, case)
-    if missing:
-        raise MissingContent(kind, missing)
+    missing, gaps = missing_content(kind, case), organisation_gaps(org)
+    if missing or gaps:
+        raise MissingContent(kind, missing, gaps)
     template = templates[kind]
     b = _Builder(kind, case, org, addressee, today, template)
     title, enclosure = b.enclosure()

@@ -142,7 +142,12 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         st, org, c = self.st, self.org, self.content
         details_width = PAGE_WIDTH - PAGE_RIGHT - DETAILS_LEFT
         address = [c.addressee.name, *c.addressee.address_lines, c.addressee.postcode]
-        details = [*org.address_lines, f"Phone: {org.phone}", f"Email: {org.email}", org.website]
+        details = [
+            *org.address_lines,
+            f"Phone: {org.phone}" if org.phone else "",
+            f"Email: {org.email}" if org.email else "",
+            org.website,
+        ]
         ref = f"<b>Our reference:</b> {markup(c.reference)}<br/><b>Date:</b> {markup(c.long_date)}"
         placed = [
             (RLParagraph(markup(org.name), st.org_name), PAGE_LEFT, 14 * mm, 120 * mm),

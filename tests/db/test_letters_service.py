@@ -41,6 +41,7 @@ def _setup(store: Store, **fields: object) -> str:
                 "name": "North Derbyshire District Council",
                 "address": "Mill Lane, Clowne, S43 4JY",
                 "phone": "01246 000000",
+                "email": "complaints@nddc.example",
                 "signatory_name": "Priya Shah",
                 "signatory_role": "Complaints Manager",
             },
@@ -199,3 +200,22 @@ def test_cli_letter_writes_the_pdf_and_refuses_missing_content(
         "no reasons for the decision"
     ]
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_letters_need_the_organisations_contact_details(store: Store) -> None:
+    ref = log(store)
+    act(
+        store,
+        stages.acknowledge,
+        ref,
+        acknowledged=ACKNOWLEDGED,
+        definition=DEFINITION,
+        handler="A. Smith",
+        today=TODAY,
+    )
+    with pytest.raises(MissingContent) as exc, store.write() as s:
+        make_letters(s, OFFICER, ref, LetterKind.STAGE1_ACKNOWLEDGEMENT, today=LETTER_DAY)
+    assert str(exc.value) == (
+        "Cannot make the Stage 1 acknowledgement letter: Settings have no organisation "
+        "address, organisation phone number, organisation email address"
+    )
