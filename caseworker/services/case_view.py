@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock
@@ -20,7 +20,17 @@ from caseworker.services.clocks import case_clocks
 from caseworker.services.permissions import check_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
-from db.models import AuditEvent, CaseLink, Case, Correspondence, Learning, Note, ServiceArea, Site, Theme
+from db.models import (
+    AuditEvent,
+    CaseLink,
+    Case,
+    Correspondence,
+    Learning,
+    Note,
+    ServiceArea,
+    Site,
+    Theme,
+)
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,9 @@ class CaseDetail:
 def _banners(parties: tuple[PartyView, ...], restricted: bool) -> tuple[str, ...]:
     out: list[str] = []
     if restricted:
-        out.append("Restricted case: safeguarding. Share nothing without checking with the case officer.")
+        out.append(
+            "Restricted case: safeguarding. Share nothing without checking with the case officer."
+        )
     for p in parties:
         if p.role == "representative" and not p.may_be_told:
             state = AuthorisationState(p.auth_state)
@@ -219,23 +231,38 @@ def load_case_detail(
 
     With ``actor``, a restricted case is refused (NotAllowed) to anyone without access.
     """
-    case: Case = get_case(session, reference)
+    case: Case = get_case(session, reference, with_children=True)
     if actor is not None and case.restricted:
         check_restricted(actor, case.reference)
     cal = store_calendar(session)
     parties = tuple(
         PartyView(
-            party_id=p.id, person_id=p.person.id, role=p.role, name=p.person.name,
-            salutation=p.person.salutation, address=p.person.address, postcode=p.person.postcode,
-            phone=p.person.phone, email=p.person.email, tenure=p.person.tenure,
-            relationship=p.relationship_to_resident, raised_it=p.raised_it,
-            joined_later=p.joined_later, auth_state=p.auth_state, auth_method=p.auth_method,
-            auth_sent_on=p.auth_sent_on, auth_received_on=p.auth_received_on,
-            auth_scope=p.auth_scope, auth_expires=p.auth_expires,
+            party_id=p.id,
+            person_id=p.person.id,
+            role=p.role,
+            name=p.person.name,
+            salutation=p.person.salutation,
+            address=p.person.address,
+            postcode=p.person.postcode,
+            phone=p.person.phone,
+            email=p.person.email,
+            tenure=p.person.tenure,
+            relationship=p.relationship_to_resident,
+            raised_it=p.raised_it,
+            joined_later=p.joined_later,
+            auth_state=p.auth_state,
+            auth_method=p.auth_method,
+            auth_sent_on=p.auth_sent_on,
+            auth_received_on=p.auth_received_on,
+            auth_scope=p.auth_scope,
+            auth_expires=p.auth_expires,
             may_be_told=p.role == "complainant" or authorisation_covers(p, case, today),
-            do_not_contact=p.person.do_not_contact, adjustments=p.person.adjustments,
-            preferred_contact=p.person.preferred_contact, preferred_format=p.person.preferred_format,
-            restriction=p.person.restriction, restriction_review=p.person.restriction_review,
+            do_not_contact=p.person.do_not_contact,
+            adjustments=p.person.adjustments,
+            preferred_contact=p.person.preferred_contact,
+            preferred_format=p.person.preferred_format,
+            restriction=p.person.restriction,
+            restriction_review=p.person.restriction_review,
         )
         for p in case.parties
     )
@@ -249,16 +276,31 @@ def load_case_detail(
     )
     corr = tuple(
         CorrespondenceView(
-            c.id, c.kind, c.letter_kind, c.addressee_name, c.addressee_role, c.made_at, c.template,
-            c.template_version, c.sha256, c.sent_on, c.sent_method, c.large_print,
+            c.id,
+            c.kind,
+            c.letter_kind,
+            c.addressee_name,
+            c.addressee_role,
+            c.made_at,
+            c.template,
+            c.template_version,
+            c.sha256,
+            c.sent_on,
+            c.sent_method,
+            c.large_print,
         )
         for c in session.scalars(
-            select(Correspondence).where(Correspondence.case_id == case.id).order_by(Correspondence.made_at)
+            select(Correspondence)
+            .options(defer(Correspondence.content))  # the PDFs are read only when opened
+            .where(Correspondence.case_id == case.id)
+            .order_by(Correspondence.made_at)
         )
     )
     events = [
         TimelineEntry(e.at, e.actor, e.action.replace("-", " ").capitalize(), _summarise(e.changes))
-        for e in session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
+        for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+        )
     ]
     events += [
         TimelineEntry(c.made_at, "", f"Letter: {c.letter_kind or c.kind}", f"to {c.addressee_name}")
@@ -266,9 +308,9 @@ def load_case_detail(
     ]
     linked = tuple(
         session.scalars(
-            select(Case.reference).join(CaseLink, CaseLink.linked_case_id == Case.id).where(
-                CaseLink.case_id == case.id
-            )
+            select(Case.reference)
+            .join(CaseLink, CaseLink.linked_case_id == Case.id)
+            .where(CaseLink.case_id == case.id)
         )
     )
     learning = tuple(
@@ -277,40 +319,75 @@ def load_case_detail(
     )
     policy = load_policy(case.policy_name)
     return CaseDetail(
-        id=case.id, reference=case.reference, version=case.version, kind=case.kind,
-        status=case.status, received=case.received, issue_date=case.issue_date,
-        aware_date=case.aware_date, channel=case.channel, site=site.name if site else "",
+        id=case.id,
+        reference=case.reference,
+        version=case.version,
+        kind=case.kind,
+        status=case.status,
+        received=case.received,
+        issue_date=case.issue_date,
+        aware_date=case.aware_date,
+        channel=case.channel,
+        site=site.name if site else "",
         service_areas=tuple(area_names[a.service_area_id] for a in areas),
         themes=tuple(theme_names[t.theme_id] for t in case.themes),
-        policy_name=case.policy_name, policy_label=policy.label, ombudsman=case.ombudsman,
-        restricted=case.restricted, description=case.description,
-        desired_outcome=case.desired_outcome, outcomes_sought=case.outcomes_sought,
-        responsible_for=case.responsible_for, not_responsible_for=case.not_responsible_for,
+        policy_name=case.policy_name,
+        policy_label=policy.label,
+        ombudsman=case.ombudsman,
+        restricted=case.restricted,
+        description=case.description,
+        desired_outcome=case.desired_outcome,
+        outcomes_sought=case.outcomes_sought,
+        responsible_for=case.responsible_for,
+        not_responsible_for=case.not_responsible_for,
         points=tuple(
-            PointView(p.position, p.text, p.stage1_decision, p.stage1_reasons, p.stage2_decision,
-                      p.stage2_reasons)
+            PointView(
+                p.position,
+                p.text,
+                p.stage1_decision,
+                p.stage1_reasons,
+                p.stage2_decision,
+                p.stage2_reasons,
+            )
             for p in case.points
         ),
-        acknowledged=case.acknowledged, stage1_handler=staff_name(session, case.stage1_handler_id),
-        stage1_responded=case.stage1_responded, stage1_decision=case.stage1_decision,
-        stage1_reasons=case.stage1_reasons, escalated=case.escalated,
-        escalation_reason=case.escalation_reason, stage2_acknowledged=case.stage2_acknowledged,
+        acknowledged=case.acknowledged,
+        stage1_handler=staff_name(session, case.stage1_handler_id),
+        stage1_responded=case.stage1_responded,
+        stage1_decision=case.stage1_decision,
+        stage1_reasons=case.stage1_reasons,
+        escalated=case.escalated,
+        escalation_reason=case.escalation_reason,
+        stage2_acknowledged=case.stage2_acknowledged,
         stage2_handler=staff_name(session, case.stage2_handler_id),
-        stage2_responded=case.stage2_responded, stage2_decision=case.stage2_decision,
-        stage2_reasons=case.stage2_reasons, escalation_refused_on=case.escalation_refused_on,
-        escalation_refusal_reason=case.escalation_refusal_reason, replied=case.replied,
-        reply_text=case.reply_text, refused_on=case.refused_on, refusal_reason=case.refusal_reason,
-        refusal_explanation=case.refusal_explanation, withdrawn_on=case.withdrawn_on,
-        closed_on=case.closed_on, ombudsman_referred_on=case.ombudsman_referred_on,
-        ombudsman_determination=case.ombudsman_determination, parties=parties,
+        stage2_responded=case.stage2_responded,
+        stage2_decision=case.stage2_decision,
+        stage2_reasons=case.stage2_reasons,
+        escalation_refused_on=case.escalation_refused_on,
+        escalation_refusal_reason=case.escalation_refusal_reason,
+        replied=case.replied,
+        reply_text=case.reply_text,
+        refused_on=case.refused_on,
+        refusal_reason=case.refusal_reason,
+        refusal_explanation=case.refusal_explanation,
+        withdrawn_on=case.withdrawn_on,
+        closed_on=case.closed_on,
+        ombudsman_referred_on=case.ombudsman_referred_on,
+        ombudsman_determination=case.ombudsman_determination,
+        parties=parties,
         extensions=tuple(
-            ExtensionView(e.stage, e.days, e.reason, e.good_reason, e.told_on) for e in case.extensions
+            ExtensionView(e.stage, e.days, e.reason, e.good_reason, e.told_on)
+            for e in case.extensions
         ),
         remedies=tuple(
-            RemedyView(r.id, r.stage, r.kind, r.description, r.amount_offered, r.amount_paid, r.due, r.done)
+            RemedyView(
+                r.id, r.stage, r.kind, r.description, r.amount_offered, r.amount_paid, r.due, r.done
+            )
             for r in case.remedies
         ),
-        actions=tuple(ActionView(a.id, a.stage, a.description, a.due, a.done) for a in case.actions),
+        actions=tuple(
+            ActionView(a.id, a.stage, a.description, a.due, a.done) for a in case.actions
+        ),
         clocks=tuple(case_clocks(case, cal, today)),
         linked=linked,
         notes=notes,
@@ -335,7 +412,9 @@ def _summarise(changes: dict[str, object]) -> str:
     return "; ".join(parts)
 
 
-def find_person_cases(session: Session, name: str = "", postcode: str = "", phone: str = "", email: str = "") -> list[tuple[str, str, str, date]]:
+def find_person_cases(
+    session: Session, name: str = "", postcode: str = "", phone: str = "", email: str = ""
+) -> list[tuple[str, str, str, date]]:
     """Other cases of a resident (by name and postcode, phone or email), newest first.
 
     Returns (reference, kind, status, received) so an advisor can link a repeat contact.
@@ -362,4 +441,3 @@ def find_person_cases(session: Session, name: str = "", postcode: str = "", phon
         .limit(20)
     )
     return [tuple(r) for r in rows]  # type: ignore[misc]
-

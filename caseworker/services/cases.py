@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
@@ -20,9 +20,24 @@ from db.models import Case, CaseParty, Person
 from db.search import contacts_text, index_case
 
 
-def get_case(session: Session, reference: str) -> Case:
-    """The case with that reference (or id)."""
-    case = session.scalar(select(Case).where(Case.reference == reference.strip()))
+def get_case(session: Session, reference: str, *, with_children: bool = False) -> Case:
+    """The case with that reference (or id).
+
+    ``with_children`` loads its parties, points, extensions, remedies, actions, areas and
+    themes in a few queries up front (for the case view and letters) instead of one each.
+    """
+    stmt = select(Case).where(Case.reference == reference.strip())
+    if with_children:
+        stmt = stmt.options(
+            selectinload(Case.parties).joinedload(CaseParty.person),
+            selectinload(Case.points),
+            selectinload(Case.extensions),
+            selectinload(Case.remedies),
+            selectinload(Case.actions),
+            selectinload(Case.service_areas),
+            selectinload(Case.themes),
+        )
+    case = session.scalar(stmt)
     if case is None:
         case = session.get(Case, reference)
     if case is None:

@@ -1,0 +1,50 @@
+"""The registry of benchmark items: add a module here and a line to ITEMS when its code lands."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.timing import Result
+from db.store import Store
+
+
+@dataclass
+class Context:
+    """What every item gets: the store (opened as the app opens it) and a raw connection."""
+
+    path: Path
+    store: Store
+    raw: sqlite3.Connection
+    runs: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """A benchmark item; ``run`` is None until the code it measures exists."""
+
+    name: str
+    target: str
+    run: Callable[[Context], list[Result]] | None
+
+
+def _items() -> list[Item]:
+    from bench.items import case_list, countdowns, filter_search, letters, memory
+
+    return [
+        # Hook: the lead adds "cold start" when `caseworker --screenshot` paints the queue.
+        Item("cold start", "<= 2x", None),
+        Item("case list page", "<= 3x and under 16 ms", case_list.run),
+        Item("filter and search", "<= 3x and under 50 ms", filter_search.run),
+        Item("countdowns", "<= 5x", countdowns.run),
+        # Hooks: "annual report" (reports), "letters" (1,000 Stage 1 PDFs), "import" (100k rows).
+        Item("annual report", "<= 1.5x and under 3 s", None),
+        Item("letters", "<= 1.5x", letters.run),
+        Item("import", "<= 3x", None),
+        Item("memory", "under 400 MB", memory.run),
+    ]
+
+
+ITEMS: list[Item] = _items()
