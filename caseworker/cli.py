@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from caseworker import __version__
-from caseworker.commands import COMMANDS
+from caseworker.commands import COMMANDS, MODULES
 from caseworker.domain.errors import CaseworkerError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -21,7 +21,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"caseworker: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global options that take a value (so the scan below can skip the value).
+_VALUED = {"--db", "--user", "--screenshot", "--view"}
+
+
+def requested_commands(argv: Sequence[str]) -> list[str]:
+    """The subcommands whose modules the parser needs for ``argv``.
+
+    Only the one asked for: starting the desktop app imports no command module at all
+    (each pulls in its services), which keeps start-up quick. Asking for help lists all.
+    """
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in _VALUED:
+            skip = True
+        elif token in ("-h", "--help"):
+            return list(COMMANDS)
+        elif not token.startswith("-"):
+            return [token] if token in COMMANDS else list(COMMANDS)
+    return []
+
+
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = _Parser(prog="caseworker", description="Complaints case management.")
     parser.add_argument("--version", action="version", version=f"caseworker {__version__}")
     parser.add_argument(
@@ -39,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: queue, cases, intake, case:REF, settings",
     )
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for name in COMMANDS:
-        module = importlib.import_module(f"caseworker.commands.{name.replace('-', '_')}")
+    for name in commands:
+        module_name = MODULES.get(name, name.replace("-", "_"))
+        module = importlib.import_module(f"caseworker.commands.{module_name}")
         module.register(subparsers)
     return parser
 
@@ -57,8 +82,9 @@ def _start_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``caseworker`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(requested_commands(arguments))
+    args = parser.parse_args(arguments)
     handler: Handler | None = getattr(args, "handler", None)
     try:
         if handler is None:

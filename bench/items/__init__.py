@@ -31,11 +31,11 @@ class Item:
 
 
 def _items() -> list[Item]:
-    from bench.items import case_list, countdowns, filter_search, letters, memory
+    from bench.items import case_list, cold_start, countdowns, filter_search, letters, memory
 
     return [
         # Hook: the lead adds "cold start" when `caseworker --screenshot` paints the queue.
-        Item("cold start", "<= 2x", None),
+        Item("cold start", "<= 2x", cold_start.run),
         Item("case list page", "<= 3x and under 16 ms", case_list.run),
         Item("filter and search", "<= 3x and under 50 ms", filter_search.run),
         Item("countdowns", "<= 5x", countdowns.run),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import cache
 
 import holidays
 
@@ -16,10 +17,19 @@ NATIONS: dict[str, str] = {
     "northern-ireland": "NIR",
 }
 
-# Years indexed on first use; widened on demand. Covers imported history and the
-# longest extension chains without rebuilding on every call.
+# Years indexed around the first date asked about, widened on demand (a store's open
+# cases sit within a few years of today; imported history widens it once).
+_BACK_YEARS = 6
+_AHEAD_YEARS = 4
+# What working_day_ordinals covers at least.
 _FIRST_YEAR = 2000
 _LAST_YEAR = 2040
+
+
+@cache
+def _year_holidays(subdiv: str, year: int) -> dict[date, str]:
+    """One year's bank holidays (the holidays package is slow; each year is made once)."""
+    return dict(holidays.country_holidays("GB", subdiv=subdiv, years=year).items())
 
 
 def format_day(d: date) -> str:
@@ -42,23 +52,19 @@ class WorkingCalendar:
             )
         self.nation = nation
         self.closures: frozenset[date] = frozenset(closures)
-        self._first = _FIRST_YEAR
-        self._last = _LAST_YEAR
-        self._build()
+        # Nothing is indexed until the first question: then the years around it.
+        self._first = 0
+        self._last = -1
+        self._holidays: dict[date, str] = {}
+        self._ordinals: list[int] = []
 
     def _build(self) -> None:
-        self._holidays: dict[date, str] = dict(
-            holidays.country_holidays(
-                "GB", subdiv=NATIONS[self.nation], years=range(self._first, self._last + 1)
-            ).items()
-        )
+        self._holidays = {}
+        for year in range(self._first, self._last + 1):
+            self._holidays.update(_year_holidays(NATIONS[self.nation], year))
         start = date(self._first, 1, 1).toordinal()
         end = date(self._last, 12, 31).toordinal()
-        self._ordinals: list[int] = [
-            o for o in range(start, end + 1) if self._is_working(date.fromordinal(o))
-        ]
-        self._lo = start
-        self._hi = end
+        self._ordinals = [o for o in range(start, end + 1) if self._is_working(date.fromordinal(o))]
 
     def _is_working(self, d: date) -> bool:
         return d.weekday() < 5 and d not in self._holidays and d not in self.closures
@@ -70,13 +76,20 @@ class WorkingCalendar:
             return
         if lo < 1900 or hi > 2200:
             raise InvalidInput(f"{min(days)} to {max(days)} is outside the years Caseworker counts")
-        self._first = min(self._first, lo)
-        self._last = max(self._last, hi + 2)
+        if self._last < self._first:  # first use: a window around the dates asked about
+            self._first, self._last = lo - _BACK_YEARS, hi + _AHEAD_YEARS
+        else:
+            self._first = min(self._first, lo - 1)
+            self._last = max(self._last, hi + 2)
         self._build()
 
     @property
     def working_day_ordinals(self) -> list[int]:
-        """Sorted ordinals of every working day indexed (for vectorised callers)."""
+        """Sorted ordinals of every working day indexed (for vectorised callers).
+
+        Covers at least 2000 to 2040 (more if other dates were asked about).
+        """
+        self._cover(date(_FIRST_YEAR, 1, 1), date(_LAST_YEAR - 1, 12, 31))
         return self._ordinals
 
     def is_working_day(self, d: date) -> bool:
