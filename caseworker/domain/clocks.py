@@ -6,7 +6,8 @@ Every function here is pure: the case's facts, its policy, a calendar and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -91,12 +92,19 @@ class Clock:
     provisional: bool
     state: ClockState
     working_days_left: int | None  # None once met, lapsed or stopped
-    explanation: str
+    # Worded only when read: bulk writers need due dates for millions of clocks, not prose.
+    explain: Callable[[], str] = field(compare=False, repr=False)
     completed: date | None = None
 
     @property
     def label(self) -> str:
         return self.name.label
+
+    @property
+    def explanation(self) -> str:
+        """e.g. "Stage 1 response due Mon 18 Jan 2027: 10 working days from the
+        acknowledgement on Mon 4 Jan 2027 (hos-2024); skipped: none"."""
+        return self.explain()
 
     @property
     def countdown(self) -> str:
@@ -188,13 +196,16 @@ def _working_clock(
     total = days + sum(e.days for e in extensions)
     due = cal.add_working_days(base, total)
     state, left = _judge(due, done, stopped, today, cal)
-    prov = " (provisional)" if provisional else ""
-    explanation = (
-        f"{name.label} due {format_day(due)}{prov}: {days} working days from "
-        f"{_from_text(base_what, base, cal)}{_extension_text(extensions)} ({policy.label}); "
-        f"skipped: {_skipped(cal, base, due)}"
-    )
-    return Clock(name, due, provisional, state, left, explanation, done)
+
+    def explain() -> str:
+        prov = " (provisional)" if provisional else ""
+        return (
+            f"{name.label} due {format_day(due)}{prov}: {days} working days from "
+            f"{_from_text(base_what, base, cal)}{_extension_text(extensions)} ({policy.label}); "
+            f"skipped: {_skipped(cal, base, due)}"
+        )
+
+    return Clock(name, due, provisional, state, left, explain, done)
 
 
 def compute_clocks(
@@ -349,11 +360,15 @@ def _escalation_window(
         state, left = ClockState.DUE_TODAY, 0
     else:
         state = ClockState.LAPSED
-    explanation = (
-        f"Escalation window ends {format_day(ends)}: {policy.escalation_window_days} calendar days "
-        f"from the Stage 1 response sent on {format_day(responded)} ({policy.label})"
-    )
-    return Clock(ClockName.ESCALATION_WINDOW, ends, False, state, left, explanation, esc)
+
+    def explain() -> str:
+        return (
+            f"Escalation window ends {format_day(ends)}: {policy.escalation_window_days} "
+            f"calendar days from the Stage 1 response sent on {format_day(responded)} "
+            f"({policy.label})"
+        )
+
+    return Clock(ClockName.ESCALATION_WINDOW, ends, False, state, left, explain, esc)
 
 
 def next_deadline(clocks: list[Clock]) -> Clock | None:
