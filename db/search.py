@@ -38,6 +38,21 @@ def index_case(
     )
 
 
+def add_search_entries(session: Session, entries: list[dict[str, str]]) -> None:
+    """Search entries for new cases in one go (bulk import).
+
+    Each entry has the keys ``id``, ``ref``, ``names``, ``contacts`` and ``description``.
+    """
+    if entries:
+        session.execute(
+            text(
+                "INSERT INTO case_search (case_id, reference, names, contacts, description) "
+                "VALUES (:id, :ref, :names, :contacts, :description)"
+            ),
+            entries,
+        )
+
+
 def contacts_text(postcodes: list[str], phones: list[str], emails: list[str]) -> str:
     """Postcodes are indexed with and without their space, so 'S44 6JJ' and 'S446JJ' both match."""
     parts: list[str] = []

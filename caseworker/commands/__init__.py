@@ -1,4 +1,20 @@
 """Subcommands of the ``caseworker`` command; none of them loads Qt."""
 
 # Each module here has ``register(subparsers)``; cli.py adds them in this order.
-COMMANDS: list[str] = ["deadlines"]
+COMMANDS: list[str] = [
+    "deadlines",
+    "cases",
+    "letter",
+    "import",
+    "report",
+    "demo",
+    "users",
+    "audit",
+    "backup",
+    "restore",
+    "export-person",
+    "retention",
+]
+
+# Commands whose name is a Python keyword live in a module of another name.
+MODULES: dict[str, str] = {"import": "import_records"}

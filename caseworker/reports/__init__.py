@@ -1,0 +1,1 @@
+"""Report tables from plain rows, written as PDF, CSV, XLSX or JSON."""

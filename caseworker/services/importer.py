@@ -1,0 +1,438 @@
+"""Bringing in existing records from a spreadsheet: all rows or none, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.errors import CaseworkerError
+from caseworker.domain.policy import Policy, load_policy
+from caseworker.domain.vocab import RecordKind, Status
+from caseworker.services.actor import Actor
+from caseworker.services.audit import record_event
+from caseworker.services.clocks import clock_columns, stopped_on
+from caseworker.services.importer_read import read_table
+from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
+from caseworker.services.intake import choose_policy
+from caseworker.services.settings import (
+    ensure_service_area,
+    ensure_site,
+    ensure_staff,
+    ensure_theme,
+    store_calendar,
+)
+from db.models import (
+    Case,
+    CaseParty,
+    CaseServiceArea,
+    CaseTheme,
+    ExtensionRecord,
+    Person,
+    ServiceArea,
+    Site,
+    Staff,
+    Theme,
+    new_id,
+)
+from db.search import add_search_entries, contacts_text
+
+BATCH = 2000
+SHOWN_PROBLEMS = 50
+
+# Called with (rows done, rows in all); returning False cancels the import.
+Progress = Callable[[int, int], bool]
+
+
+class ImportRefused(CaseworkerError):
+    """The file has problems; nothing was imported. ``problems`` lists each one."""
+
+    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:SHOWN_PROBLEMS])
+        more = len(self.problems) - SHOWN_PROBLEMS
+        tail = f"\n  ...and {more} more" if more > 0 else ""
+        count = len(self.problems)
+        super().__init__(
+            f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''}.\n"
+            f"{shown}{tail}"
+        )
+
+
+class ImportCancelled(CaseworkerError):
+    """The person cancelled the import; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    file: str
+    rows: int
+    imported: int
+    dry_run: bool
+    by_kind: tuple[tuple[str, int], ...]
+    new_sites: tuple[str, ...]
+    new_service_areas: tuple[str, ...]
+    new_themes: tuple[str, ...]
+    new_handlers: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """The summary as plain lines for the command line and the app."""
+        verb = "would import" if self.dry_run else "imported"
+        out = [f"{self.file}: {verb} {self.rows} record{'s' if self.rows != 1 else ''}"]
+        out += [f"  {kind}: {n}" for kind, n in self.by_kind]
+        for label, names in (
+            ("New sites", self.new_sites),
+            ("New service areas", self.new_service_areas),
+            ("New themes", self.new_themes),
+            ("New handlers", self.new_handlers),
+        ):
+            if names:
+                out.append(f"{label} ({'to be ' if self.dry_run else ''}added): {', '.join(names)}")
+        if self.dry_run:
+            out.append("Dry run: nothing was written.")
+        return out
+
+
+class _Names:
+    """Names already in a reference list, matched without regard to capitals."""
+
+    def __init__(self, session: Session, model: Any) -> None:
+        self.model = model
+        self.known: dict[str, str] = {n.lower(): n for n in session.scalars(select(model.name))}
+        self.new: dict[str, str] = {}
+        self.used: dict[str, str] = {}  # lower-case name -> the spelling to store
+
+    def see(self, name: str) -> None:
+        key = name.lower()
+        if key in self.used:
+            return
+        if key not in self.known:
+            self.new[key] = name
+        self.used[key] = self.known.get(key, name)
+
+
+@dataclass
+class _Lists:
+    sites: _Names
+    areas: _Names
+    themes: _Names
+    staff: _Names
+
+    @classmethod
+    def of(cls, session: Session, rows: list[ImportRow]) -> _Lists:
+        lists = cls(
+            _Names(session, Site),
+            _Names(session, ServiceArea),
+            _Names(session, Theme),
+            _Names(session, Staff),
+        )
+        for row in rows:
+            if row.site:
+                lists.sites.see(row.site)
+            for name in row.service_areas:
+                lists.areas.see(name)
+            for name in row.themes:
+                lists.themes.see(name)
+            for name in (row.stage1_handler, row.stage2_handler):
+                if name:
+                    lists.staff.see(name)
+        return lists
+
+
+def _taken_references(session: Session, rows: list[ImportRow]) -> list[ImportProblem]:
+    problems: list[ImportProblem] = []
+    by_ref = {r.reference: r.row for r in rows}
+    refs = list(by_ref)
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        for ref in session.scalars(select(Case.reference).where(Case.reference.in_(chunk))):
+            problems.append(
+                ImportProblem(by_ref[ref], "reference", f"{ref} is already in the store")
+            )
+    return sorted(problems, key=lambda p: p.row)
+
+
+def _status(row: ImportRow) -> Status:
+    if row.refusal_reason is not None:
+        return Status.REFUSED
+    if row.closed is not None:
+        return Status.CLOSED
+    if row.stage2_responded:
+        return Status.STAGE_2_RESPONDED
+    if row.stage2_acknowledged:
+        return Status.STAGE_2
+    if row.escalated:
+        return Status.STAGE_2_REQUESTED
+    if row.stage1_responded:
+        return Status.STAGE_1_RESPONDED
+    if row.acknowledged:
+        return Status.STAGE_1
+    return Status.LOGGED
+
+
+class _Writer:
+    """Writes checked rows in batches with Core inserts: the columns the services write."""
+
+    def __init__(self, session: Session, actor: Actor, lists: _Lists, today: date) -> None:
+        self.session = session
+        self.actor = actor
+        self.today = today
+        self.now = datetime.now().replace(microsecond=0)
+        self.cal: WorkingCalendar = store_calendar(session)
+        # Looked up (and any new ones added, audited) once, before the rows are written.
+        self.sites = {k: ensure_site(session, actor, n).id for k, n in lists.sites.used.items()}
+        self.areas = {
+            k: ensure_service_area(session, actor, n) for k, n in lists.areas.used.items()
+        }
+        self.themes = {k: ensure_theme(session, actor, n).id for k, n in lists.themes.used.items()}
+        self.staff = {k: ensure_staff(session, actor, n) for k, n in lists.staff.used.items()}
+        self.default_policies: dict[bool | None, Policy] = {}
+
+    def _policy(self, row: ImportRow) -> Policy:
+        if row.policy:
+            return load_policy(row.policy)
+        first = self.areas[row.service_areas[0].lower()] if row.service_areas else None
+        housing = first.is_housing if first else None
+        if housing not in self.default_policies:
+            self.default_policies[housing] = choose_policy(self.session, housing, "")
+        return self.default_policies[housing]
+
+    def _case(self, row: ImportRow, case_id: str) -> dict[str, Any]:
+        policy = self._policy(row)
+        status = _status(row)
+        refused_on = (row.closed or row.received) if status is Status.REFUSED else None
+        closed_on = row.closed if status is Status.CLOSED else None
+        facts = row.facts(stopped_on(status.value, refused_on, None, None, closed_on))
+        s1 = self.staff.get(row.stage1_handler.lower()) if row.stage1_handler else None
+        s2 = self.staff.get(row.stage2_handler.lower()) if row.stage2_handler else None
+        handler = s2 if s2 is not None and row.stage2_acknowledged else s1
+        replied = row.closed if row.kind.is_enquiry or row.kind.is_feedback else None
+        values: dict[str, Any] = {
+            "id": case_id,
+            "reference": row.reference,
+            "external_reference": "",
+            "kind": row.kind.value,
+            "status": status.value,
+            "received": row.received,
+            "issue_date": row.issue_date,
+            "aware_date": None,
+            "time_limit_reason": "",
+            "channel": row.channel.value if row.channel else None,
+            "site_id": self.sites[row.site.lower()] if row.site else None,
+            "primary_service_area_id": (
+                self.areas[row.service_areas[0].lower()].id if row.service_areas else None
+            ),
+            "policy_name": policy.name,
+            "policy_version": policy.version,
+            "ombudsman": policy.ombudsman.kind.value,
+            "restricted": False,
+            "description": row.description,
+            "acknowledged": row.acknowledged,
+            "stage1_handler_id": s1.id if s1 else None,
+            "stage1_responded": row.stage1_responded,
+            "stage1_decision": row.stage1_decision.value if row.stage1_decision else None,
+            "escalated": row.escalated,
+            "stage2_acknowledged": row.stage2_acknowledged,
+            "stage2_handler_id": s2.id if s2 else None,
+            "stage2_responded": row.stage2_responded,
+            "stage2_decision": row.stage2_decision.value if row.stage2_decision else None,
+            "replied": replied,
+            "refused_on": refused_on,
+            "refusal_reason": row.refusal_reason.value if row.refusal_reason else None,
+            "refusal_explanation": row.refusal_explanation,
+            "closed_on": closed_on,
+            "resident_name": row.resident_name if row.has_person else "",
+            "representative_name": "",
+            "handler_name": handler.name if handler else "",
+            "auth_state": "not-needed",
+            "has_adjustments": False,
+            "version": 1,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "updated_by": self.actor.display_name,
+        }
+        values.update(clock_columns(facts, policy, self.cal, status.value))
+        return values
+
+    def write(self, rows: Sequence[ImportRow], file: str) -> None:
+        cases: list[dict[str, Any]] = []
+        people: list[dict[str, Any]] = []
+        parties: list[dict[str, Any]] = []
+        areas: list[dict[str, Any]] = []
+        themes: list[dict[str, Any]] = []
+        extensions: list[dict[str, Any]] = []
+        search: list[dict[str, str]] = []
+        for row in rows:
+            case_id = new_id()
+            cases.append(self._case(row, case_id))
+            if row.has_person:
+                person_id = new_id()
+                people.append(_person(row, person_id))
+                parties.append(
+                    {
+                        "case_id": case_id,
+                        "person_id": person_id,
+                        "role": "complainant",
+                        "raised_it": True,
+                    }
+                )
+            for i, name in enumerate(row.service_areas):
+                areas.append(
+                    {
+                        "case_id": case_id,
+                        "service_area_id": self.areas[name.lower()].id,
+                        "is_primary": i == 0,
+                    }
+                )
+            themes.extend(
+                {"case_id": case_id, "theme_id": self.themes[name.lower()]} for name in row.themes
+            )
+            for stage, days, reason in (
+                (1, row.stage1_extension_days, row.stage1_extension_reason),
+                (2, row.stage2_extension_days, ""),
+            ):
+                if days:
+                    extensions.append(
+                        {
+                            "case_id": case_id,
+                            "stage": stage,
+                            "days": days,
+                            "reason": reason,
+                            "good_reason": False,
+                            "told_on": None,
+                            "recorded_on": self.today,
+                        }
+                    )
+            search.append(
+                {
+                    "id": case_id,
+                    "ref": row.reference,
+                    "names": cases[-1]["resident_name"] + " ",
+                    "contacts": contacts_text([row.postcode], [row.phone], [row.email]),
+                    "description": row.description,
+                }
+            )
+        s = self.session
+        conn = s.connection()  # Core inserts: the ORM's bulk path is several times slower
+        for model, values in (
+            (Person, people),
+            (Case, cases),
+            (CaseParty, parties),
+            (CaseServiceArea, areas),
+            (CaseTheme, themes),
+            (ExtensionRecord, extensions),
+        ):
+            if values:
+                table: Table = model.__table__  # type: ignore[assignment]
+                conn.execute(insert(table), values)
+        add_search_entries(s, search)
+        record_event(
+            s,
+            self.actor,
+            "import",
+            None,
+            {
+                "file": file,
+                "rows": [rows[0].row, rows[-1].row],
+                "references": [r.reference for r in rows],
+            },
+        )
+
+
+def _person(row: ImportRow, person_id: str) -> dict[str, Any]:
+    return {
+        "id": person_id,
+        "name": row.resident_name or "Name not recorded",
+        "salutation": "",
+        "address": row.address,
+        "postcode": row.postcode,
+        "phone": row.phone,
+        "email": row.email,
+        "tenure": row.tenure,
+        "preferred_contact": "",
+        "preferred_format": "",
+        "disabilities": "",
+        "adjustments": "",
+        "restriction": "",
+        "restriction_authorised_by": "",
+        "do_not_contact": False,
+        "anonymised": False,
+    }
+
+
+def _by_kind(rows: list[ImportRow]) -> tuple[tuple[str, int], ...]:
+    counts = {k: 0 for k in RecordKind}
+    for row in rows:
+        counts[row.kind] += 1
+    return tuple((k.label, n) for k, n in counts.items() if n)
+
+
+def import_records(
+    session: Session,
+    actor: Actor,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    today: date,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Check every row of a CSV or XLSX file and, unless a dry run, import them all.
+
+    The caller owns the transaction: on any problem this raises and writes nothing
+    the caller keeps (the caller's ``with store.write()`` rolls back).
+
+    Raises:
+        ImportRefused: every problem found, each with its row and column.
+        ImportCancelled: ``progress`` returned False.
+        InvalidInput: the file cannot be read at all.
+    """
+    path = Path(path)
+    table = read_table(path)
+    total = len(table.rows)
+
+    def tick(done: int) -> None:
+        # Checking is the first half of the work, writing the second.
+        if progress is not None and progress(done // (1 if dry_run else 2), total) is False:
+            raise ImportCancelled("The import was cancelled; nothing was imported")
+
+    problems = check_header(table.header)
+    if problems:
+        raise ImportRefused(problems)
+    rows, problems = read_rows(table, today, tick)
+    problems += _taken_references(session, rows)
+    if problems:
+        raise ImportRefused(sorted(problems, key=lambda p: p.row))
+    lists = _Lists.of(session, rows)
+    summary = ImportSummary(
+        file=path.name,
+        rows=len(rows),
+        imported=0 if dry_run else len(rows),
+        dry_run=dry_run,
+        by_kind=_by_kind(rows),
+        new_sites=tuple(lists.sites.new.values()),
+        new_service_areas=tuple(lists.areas.new.values()),
+        new_themes=tuple(lists.themes.new.values()),
+        new_handlers=tuple(lists.staff.new.values()),
+    )
+    if dry_run:
+        if progress is not None:
+            progress(total, total)
+        return summary
+    writer = _Writer(session, actor, lists, today)
+    for start in range(0, len(rows), BATCH):
+        writer.write(rows[start : start + BATCH], path.name)
+        done = min(start + BATCH, len(rows))
+        if progress is not None and progress(total // 2 + done // 2, total) is False:
+            raise ImportCancelled("The import was cancelled; nothing was imported")
+    if progress is not None:
+        progress(total, total)
+    session.flush()
+    return summary

@@ -1,0 +1,448 @@
+"""Checking each row of an import: columns, vocabulary, dates and historical consistency."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TypeVar
+
+from caseworker.domain.calendar import format_day
+from caseworker.domain.clocks import CaseFacts, Extension
+from caseworker.domain.dates import parse_date
+from caseworker.domain.errors import CaseworkerError, InvalidInput
+from caseworker.domain.lifecycle import check_sequence
+from caseworker.domain.policy import available_policies
+from caseworker.domain.vocab import Channel, Decision, ExclusionReason, RecordKind, Vocab, parse
+from caseworker.services.importer_read import Cell, RawTable
+
+COLUMNS: tuple[str, ...] = (
+    "reference",
+    "kind",
+    "received",
+    "issue_date",
+    "channel",
+    "site",
+    "service_areas",
+    "themes",
+    "tenant",
+    "resident_name",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "description",
+    "acknowledged",
+    "stage1_handler",
+    "stage1_extension_days",
+    "stage1_extension_reason",
+    "stage1_responded",
+    "stage1_decision",
+    "escalated",
+    "stage2_acknowledged",
+    "stage2_handler",
+    "stage2_extension_days",
+    "stage2_responded",
+    "stage2_decision",
+    "refused_reason",
+    "closed",
+    "policy",
+)
+REQUIRED: tuple[str, ...] = ("reference", "kind", "received")
+_STAGE_COLUMNS: tuple[str, ...] = (
+    *(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "acknowledged", "escalated"))),
+    "refused_reason",
+)
+
+# Words that place a refusal explanation under an exclusion reason (first match wins).
+_EXCLUSION_WORDS: tuple[tuple[ExclusionReason, tuple[str, ...]], ...] = (
+    (ExclusionReason.OVER_TIME_LIMIT, ("time limit", "months ago", "out of time", "too late")),
+    (ExclusionReason.LEGAL_PROCEEDINGS, ("legal", "court", "proceedings", "litigation")),
+    (ExclusionReason.ALREADY_CONSIDERED, ("already",)),
+    (ExclusionReason.STATUTORY_APPEAL, ("appeal", "tribunal")),
+    (ExclusionReason.COUNCILLOR_CONDUCT, ("councillor conduct", "conduct of a councillor")),
+    (ExclusionReason.GOVERNMENT_POLICY, ("government", "legislation")),
+    (ExclusionReason.OTHER_ORGANISATION, ("organisation", "not our service", "another body")),
+)
+
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the file, where a person can find it."""
+
+    row: int  # 1 is the header row
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One record read and checked, ready to be written."""
+
+    row: int
+    reference: str
+    kind: RecordKind
+    received: date
+    issue_date: date | None
+    channel: Channel | None
+    site: str
+    service_areas: tuple[str, ...]
+    themes: tuple[str, ...]
+    tenure: str | None
+    resident_name: str
+    address: str
+    postcode: str
+    phone: str
+    email: str
+    description: str
+    acknowledged: date | None
+    stage1_handler: str
+    stage1_extension_days: int
+    stage1_extension_reason: str
+    stage1_responded: date | None
+    stage1_decision: Decision | None
+    escalated: date | None
+    stage2_acknowledged: date | None
+    stage2_handler: str
+    stage2_extension_days: int
+    stage2_responded: date | None
+    stage2_decision: Decision | None
+    refusal_reason: ExclusionReason | None
+    refusal_explanation: str
+    closed: date | None
+    policy: str
+
+    @property
+    def has_person(self) -> bool:
+        return any((self.resident_name, self.address, self.postcode, self.phone, self.email)) or (
+            self.tenure is not None
+        )
+
+    def facts(self, stopped_on: date | None) -> CaseFacts:
+        """The dates that drive this record's clocks."""
+
+        def exts(days: int, reason: str) -> tuple[Extension, ...]:
+            return (Extension(days, reason),) if days else ()
+
+        return CaseFacts(
+            kind=self.kind,
+            received=self.received,
+            acknowledged=self.acknowledged,
+            stage1_extensions=exts(self.stage1_extension_days, self.stage1_extension_reason),
+            stage1_responded=self.stage1_responded,
+            escalated=self.escalated,
+            stage2_acknowledged=self.stage2_acknowledged,
+            stage2_extensions=exts(self.stage2_extension_days, ""),
+            stage2_responded=self.stage2_responded,
+            replied=self.closed if self.kind.is_enquiry or self.kind.is_feedback else None,
+            stopped_on=stopped_on,
+        )
+
+
+def check_header(header: tuple[str, ...]) -> list[ImportProblem]:
+    """Unknown, repeated and missing required columns, each named."""
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(ImportProblem(1, name, "this column appears twice"))
+        elif name not in COLUMNS:
+            problems.append(
+                ImportProblem(
+                    1,
+                    name or "(blank)",
+                    f"'{name}' is not a column Caseworker imports; "
+                    f"the columns are: {', '.join(COLUMNS)}",
+                )
+            )
+        seen.add(name)
+    for name in REQUIRED:
+        if name not in seen:
+            problems.append(ImportProblem(1, name, f"the required column '{name}' is missing"))
+    return problems
+
+
+def match_exclusion(text: str) -> ExclusionReason:
+    """The exclusion reason a refusal explanation names or fits, else ``other``."""
+    try:
+        return parse(ExclusionReason, text)
+    except InvalidInput:
+        pass
+    lower = text.lower()
+    for reason, words in _EXCLUSION_WORDS:
+        if any(w in lower for w in words):
+            return reason
+    return ExclusionReason.OTHER
+
+
+_V = TypeVar("_V", bound=Vocab)
+
+
+@lru_cache(maxsize=4096)
+def _vocab(kind: type[Vocab], text: str) -> Vocab:
+    """``vocab.parse``, remembered: a spreadsheet repeats the same few words on every row."""
+    return parse(kind, text)
+
+
+@lru_cache(maxsize=65536)
+def _date(text: str) -> date:
+    return parse_date(text)
+
+
+_T = TypeVar("_T")
+_SPACES = re.compile(r"\s+")
+
+
+class _RowReader:
+    """Reads one row's cells by column name, collecting problems instead of stopping."""
+
+    def __init__(self, number: int, cells: dict[str, Cell], today: date) -> None:
+        self.number = number
+        self.cells = cells
+        self.today = today
+        self.problems: list[ImportProblem] = []
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(ImportProblem(self.number, column, message))
+
+    def text(self, column: str) -> str:
+        value = self.cells.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, datetime | date):
+            return value.isoformat()[:10]
+        return _SPACES.sub(" ", str(value)).strip()
+
+    def _read(self, column: str, convert: Callable[[Cell], _T]) -> _T | None:
+        value = self.cells.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return convert(value)
+        except CaseworkerError as exc:
+            self.problem(column, str(exc))
+            return None
+
+    def date(self, column: str) -> date | None:
+        def convert(value: Cell) -> date:
+            if isinstance(value, int | float):
+                raise InvalidInput(
+                    f"{value!r} is a number, not a date; format the cell as a date or write "
+                    "DD/MM/YYYY"
+                )
+            d = _date(value) if isinstance(value, str) else parse_date(value or "")
+            if d > self.today:
+                raise InvalidInput(f"{format_day(d)} is in the future")
+            return d
+
+        return self._read(column, convert)
+
+    def vocab(self, column: str, kind: type[_V]) -> _V | None:
+        return self._read(column, lambda v: _vocab(kind, str(v)))  # type: ignore[return-value]
+
+    def days(self, column: str) -> int:
+        def convert(value: Cell) -> int:
+            text = str(int(value)) if isinstance(value, float) and value.is_integer() else value
+            if not isinstance(text, int) and not str(text).strip().isdigit():
+                raise InvalidInput(f"'{value}' is not a whole number of working days")
+            days = int(str(text).strip())
+            if days < 1:
+                raise InvalidInput("an extension must be at least 1 working day")
+            return days
+
+        return self._read(column, convert) or 0
+
+    def names(self, column: str) -> tuple[str, ...]:
+        parts = (p.strip() for p in self.text(column).split(";"))
+        return tuple(dict.fromkeys(p for p in parts if p))
+
+    def tenure(self) -> str | None:
+        value = self.text("tenant").lower()
+        if not value:
+            return None
+        if value in _TRUE:
+            return "tenant"
+        if value in _FALSE:
+            return "other-resident"
+        self.problem("tenant", f"'{self.text('tenant')}' is not yes or no")
+        return None
+
+
+# Where a broken sequence shows: the column of the later date the rule names.
+_SEQUENCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Stage 2 can only be requested", "escalated"),
+    ("The Stage 2 request", "escalated"),
+    ("Stage 2 cannot be acknowledged", "stage2_acknowledged"),
+    ("The Stage 2 acknowledgement", "stage2_acknowledged"),
+    ("The Stage 2 response", "stage2_responded"),
+    ("A Stage 2 response", "stage2_responded"),
+    ("The Stage 1 response", "stage1_responded"),
+    ("A Stage 1 response", "stage1_responded"),
+    ("The acknowledgement", "acknowledged"),
+)
+
+
+def _sequence_column(message: str) -> str:
+    return next((col for start, col in _SEQUENCE_COLUMNS if message.startswith(start)), "received")
+
+
+def _check_consistency(r: _RowReader, row: ImportRow) -> None:
+    """History is checked for order, never against the Code (late stays late)."""
+    if row.kind is not RecordKind.COMPLAINT:
+        for column in _STAGE_COLUMNS:
+            if r.text(column):
+                r.problem(
+                    column,
+                    f"only complaints have stages; leave it empty for a {row.kind.label.lower()}",
+                )
+        return
+    try:
+        check_sequence(row.facts(None), historical=True)
+    except CaseworkerError as exc:
+        r.problem(_sequence_column(str(exc)), str(exc))
+    pairs = (
+        ("stage1_decision", row.stage1_decision, row.stage1_responded, "stage1_responded"),
+        ("stage2_decision", row.stage2_decision, row.stage2_responded, "stage2_responded"),
+        ("stage1_extension_days", row.stage1_extension_days, row.acknowledged, "acknowledged"),
+        ("stage2_extension_days", row.stage2_extension_days, row.escalated, "escalated"),
+    )
+    for column, value, needed, needed_column in pairs:
+        if value and needed is None:
+            r.problem(column, f"is given but {needed_column} is empty")
+    if row.refusal_reason is not None and (row.stage1_responded or row.escalated):
+        r.problem("refused_reason", "a refused complaint cannot also have a Stage 1 response")
+    if row.closed is not None and row.refusal_reason is None and row.stage1_responded is None:
+        r.problem(
+            "closed",
+            "a complaint is closed only after a response; give stage1_responded, or "
+            "refused_reason if it was not taken on",
+        )
+
+
+def _check_closed(r: _RowReader, row: ImportRow) -> None:
+    latest = max(
+        d
+        for d in (
+            row.received,
+            row.acknowledged,
+            row.stage1_responded,
+            row.escalated,
+            row.stage2_acknowledged,
+            row.stage2_responded,
+        )
+        if d is not None
+    )
+    if row.closed is not None and row.closed < latest:
+        r.problem(
+            "closed",
+            f"{format_day(row.closed)} is before the case's last step, {format_day(latest)}",
+        )
+
+
+def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | list[ImportProblem]:
+    """One row, checked: the record, or every problem found in it."""
+    r = _RowReader(number, cells, today)
+    reference = r.text("reference")
+    if not reference:
+        r.problem("reference", "every record needs a reference")
+    elif len(reference) > 40:
+        r.problem("reference", "a reference can be at most 40 characters")
+    kind = r.vocab("kind", RecordKind)
+    if kind is None and not r.text("kind"):
+        r.problem("kind", "every record needs a kind (complaint, compliment, ...)")
+    received = r.date("received")
+    if received is None and not r.text("received"):
+        r.problem("received", "every record needs the date it was received")
+    policy = r.text("policy")
+    if policy and policy not in available_policies():
+        r.problem(
+            "policy",
+            f"'{policy}' is not a policy; use one of: "
+            f"{', '.join(available_policies())}, or leave it empty",
+        )
+    refused = r.text("refused_reason")
+    values = {
+        "issue_date": r.date("issue_date"),
+        "channel": r.vocab("channel", Channel),
+        "tenure": r.tenure(),
+        "acknowledged": r.date("acknowledged"),
+        "stage1_extension_days": r.days("stage1_extension_days"),
+        "stage1_responded": r.date("stage1_responded"),
+        "stage1_decision": r.vocab("stage1_decision", Decision),
+        "escalated": r.date("escalated"),
+        "stage2_acknowledged": r.date("stage2_acknowledged"),
+        "stage2_extension_days": r.days("stage2_extension_days"),
+        "stage2_responded": r.date("stage2_responded"),
+        "stage2_decision": r.vocab("stage2_decision", Decision),
+        "closed": r.date("closed"),
+    }
+    if kind is None or received is None or r.problems:
+        return r.problems
+    row = ImportRow(
+        row=number,
+        reference=reference,
+        kind=kind,
+        received=received,
+        site=r.text("site"),
+        service_areas=r.names("service_areas"),
+        themes=r.names("themes"),
+        resident_name=r.text("resident_name"),
+        address=r.text("address"),
+        postcode=r.text("postcode").upper(),
+        phone=r.text("phone"),
+        email=r.text("email"),
+        description=r.text("description"),
+        stage1_handler=r.text("stage1_handler"),
+        stage1_extension_reason=r.text("stage1_extension_reason"),
+        stage2_handler=r.text("stage2_handler"),
+        refusal_reason=match_exclusion(refused) if refused else None,
+        refusal_explanation=refused,
+        policy=policy,
+        **values,  # type: ignore[arg-type]
+    )
+    _check_consistency(r, row)
+    _check_closed(r, row)
+    for column, d in (("issue_date", row.issue_date),):
+        if d is not None and d > row.received:
+            r.problem(column, f"{format_day(d)} is after the date received")
+    return r.problems or row
+
+
+def read_rows(
+    table: RawTable, today: date, progress: Callable[[int], None] | None = None
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """Every row of the table checked; references must be unique within the file."""
+    rows: list[ImportRow] = []
+    problems: list[ImportProblem] = []
+    first_seen: dict[str, int] = {}
+    width = len(table.header)
+    for i, (number, cells) in enumerate(table.rows):
+        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            problems.append(ImportProblem(number, "", "this row has more cells than the header"))
+        named = dict(zip(table.header, cells, strict=False))
+        result = read_row(number, named, today)
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            earlier = first_seen.setdefault(result.reference, number)
+            if earlier != number:
+                problems.append(
+                    ImportProblem(
+                        number, "reference", f"{result.reference} is also on row {earlier}"
+                    )
+                )
+            rows.append(result)
+        if progress is not None and i % 1000 == 999:
+            progress(i + 1)
+    return rows, problems
