@@ -34,12 +34,11 @@ def _items() -> list[Item]:
     from bench.items import case_list, cold_start, countdowns, filter_search, letters, memory
 
     return [
-        # Hook: the lead adds "cold start" when `caseworker --screenshot` paints the queue.
         Item("cold start", "<= 2x", cold_start.run),
         Item("case list page", "<= 3x and under 16 ms", case_list.run),
         Item("filter and search", "<= 3x and under 50 ms", filter_search.run),
         Item("countdowns", "<= 5x", countdowns.run),
-        # Hooks: "annual report" (reports), "letters" (1,000 Stage 1 PDFs), "import" (100k rows).
+        # Hooks waiting for their code: "annual report" and "import" (100k spreadsheet rows).
         Item("annual report", "<= 1.5x and under 3 s", None),
         Item("letters", "<= 1.5x", letters.run),
         Item("import", "<= 3x", None),

@@ -1,0 +1,1 @@
+"""The benchmark suite: Caseworker's speed at a million cases (``python -m bench``)."""
