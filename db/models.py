@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -32,7 +32,7 @@ def new_id() -> str:
 class Base(DeclarativeBase):
     """Base of every table."""
 
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Setting(Base):
@@ -219,7 +219,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     points: Mapped[list[ComplaintPoint]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="ComplaintPoint.position"
@@ -250,6 +250,13 @@ class Case(Base):
         Index("ix_cases_resident", "resident_name"),
         Index("ix_cases_escalated", "escalated"),
         Index("ix_cases_auth_state", "auth_state"),
+        # For the reports (migration 0003)
+        Index("ix_cases_kind_received", "kind", "received"),
+        Index("ix_cases_kind_stage1_responded", "kind", "stage1_responded"),
+        Index("ix_cases_kind_escalated", "kind", "escalated"),
+        Index("ix_cases_kind_stage2_responded", "kind", "stage2_responded"),
+        Index("ix_cases_refused_on", "refused_on"),
+        Index("ix_cases_ombudsman_referred_on", "ombudsman_referred_on"),
     )
 
 
@@ -334,6 +341,10 @@ class Remedy(Base):
     offered_on: Mapped[date | None] = mapped_column(Date)
     due: Mapped[date | None] = mapped_column(Date, index=True)
     done: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (
+        Index("ix_remedies_offered_on", "offered_on"),
+        Index("ix_remedies_done", "done"),
+    )
 
 
 class OutstandingAction(Base):

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from db.models import Case, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
 from db.search import MATCH_SQL, fts_query
 
-OPEN_STATUSES = ("logged", "stage-1", "stage-1-responded", "stage-2-requested", "stage-2", "stage-2-responded")
+OPEN_STATUSES = (
+    "logged",
+    "stage-1",
+    "stage-1-responded",
+    "stage-2-requested",
+    "stage-2",
+    "stage-2-responded",
+)
 
 
 @dataclass(frozen=True)
@@ -89,12 +96,15 @@ def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
     if f.open_only:
         cond.append(Case.status.in_(OPEN_STATUSES))
     if f.service_area_id is not None:
+        # EXISTS (a key lookup per candidate) rather than IN (a list of every case the
+        # area ever had): the other conditions usually leave far fewer candidates.
         cond.append(
-            Case.id.in_(
-                select(CaseServiceArea.case_id).where(
-                    CaseServiceArea.service_area_id == f.service_area_id
-                )
+            select(CaseServiceArea.case_id)
+            .where(
+                CaseServiceArea.case_id == Case.id,
+                CaseServiceArea.service_area_id == f.service_area_id,
             )
+            .exists()
         )
     if f.site_id is not None:
         cond.append(Case.site_id == f.site_id)
@@ -127,10 +137,22 @@ def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
 def _row_query() -> Any:
     return (
         select(
-            Case.id, Case.reference, Case.kind, Case.status, Case.resident_name,
-            Case.representative_name, func.coalesce(ServiceArea.name, ""),
-            func.coalesce(Site.name, ""), Case.received, Case.next_due, Case.next_clock,
-            Case.handler_name, Case.auth_state, Case.restricted, Case.has_adjustments, Case.version,
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.status,
+            Case.resident_name,
+            Case.representative_name,
+            func.coalesce(ServiceArea.name, ""),
+            func.coalesce(Site.name, ""),
+            Case.received,
+            Case.next_due,
+            Case.next_clock,
+            Case.handler_name,
+            Case.auth_state,
+            Case.restricted,
+            Case.has_adjustments,
+            Case.version,
         )
         .select_from(Case)
         .outerjoin(ServiceArea, ServiceArea.id == Case.primary_service_area_id)
@@ -138,13 +160,23 @@ def _row_query() -> Any:
     )
 
 
-def _after(col: Any, nullable: bool, key: SortKey, descending: bool) -> ColumnElement[bool]:
-    ref_after = Case.reference < key.reference if descending else Case.reference > key.reference
-    if nullable and key.value is None:
-        return and_(col.is_(None), ref_after)
+def _ordered(col: Any, descending: bool) -> list[Any]:
+    if descending:
+        return [col.desc(), Case.reference.desc()]
+    return [col.asc(), Case.reference.asc()]
+
+
+def _ref_after(key: SortKey, descending: bool) -> ColumnElement[bool]:
+    return Case.reference < key.reference if descending else Case.reference > key.reference
+
+
+def _after_value(col: Any, key: SortKey, descending: bool) -> ColumnElement[bool]:
     beyond = col < key.value if descending else col > key.value
-    cond = or_(beyond, and_(col == key.value, ref_after))
-    return or_(cond, col.is_(None)) if nullable else cond
+    return or_(beyond, and_(col == key.value, _ref_after(key, descending)))
+
+
+def _rows(session: Session, stmt: Any) -> list[CaseRow]:
+    return [CaseRow(*r) for r in session.execute(stmt)]
 
 
 def page_cases(
@@ -158,36 +190,66 @@ def page_cases(
 ) -> list[CaseRow]:
     """One page of the case list, sorted in SQL; pass the last row's key for the next page.
 
-    Nullable sort columns put empty values last (cases with no deadline after those with one).
+    Nullable sort columns put empty values last (cases with no deadline after those with
+    one). That is done as two ordered reads, the rows with a value and then those without,
+    so each can walk its index instead of sorting the whole table.
     """
     col, nullable = SORTS[sort]
-    stmt = _row_query().where(*_conditions(f))
-    if after is not None:
-        stmt = stmt.where(_after(col, nullable, after, descending))
-    order = [col.desc() if descending else col.asc(), Case.reference.desc() if descending else Case.reference.asc()]
-    if nullable:
-        order.insert(0, col.is_(None))
-    stmt = stmt.order_by(*order).limit(limit)
-    return [CaseRow(*r) for r in session.execute(stmt)]
+    base = _row_query().where(*_conditions(f))
+    if not nullable:
+        stmt = base if after is None else base.where(_after_value(col, after, descending))
+        return _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
+    rows: list[CaseRow] = []
+    if after is None or after.value is not None:
+        stmt = base.where(col.is_not(None))
+        if after is not None:
+            stmt = stmt.where(_after_value(col, after, descending))
+        rows = _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
+    if len(rows) < limit:
+        stmt = base.where(col.is_(None))
+        if after is not None and after.value is None:
+            stmt = stmt.where(_ref_after(after, descending))
+        order = Case.reference.desc() if descending else Case.reference.asc()
+        rows += _rows(session, stmt.order_by(order).limit(limit - len(rows)))
+    return rows
 
 
 def page_cases_at(
-    session: Session, f: CaseFilter, *, sort: str = "next_due", descending: bool = False,
-    offset: int, limit: int = 100,
+    session: Session,
+    f: CaseFilter,
+    *,
+    sort: str = "next_due",
+    descending: bool = False,
+    offset: int,
+    limit: int = 100,
 ) -> list[CaseRow]:
     """A page far from any cached one (a scroll-bar jump); sequential scrolling uses keysets."""
     col, nullable = SORTS[sort]
-    order = [col.desc() if descending else col.asc(), Case.reference.desc() if descending else Case.reference.asc()]
-    if nullable:
-        order.insert(0, col.is_(None))
-    stmt = _row_query().where(*_conditions(f)).order_by(*order).offset(offset).limit(limit)
-    return [CaseRow(*r) for r in session.execute(stmt)]
+    base = _row_query().where(*_conditions(f))
+    if not nullable:
+        stmt = base.order_by(*_ordered(col, descending)).offset(offset).limit(limit)
+        return _rows(session, stmt)
+    with_value = count_cases(session, f, extra=col.is_not(None))
+    rows: list[CaseRow] = []
+    if offset < with_value:
+        stmt = base.where(col.is_not(None)).order_by(*_ordered(col, descending))
+        rows = _rows(session, stmt.offset(offset).limit(limit))
+    if len(rows) < limit:
+        order = Case.reference.desc() if descending else Case.reference.asc()
+        stmt = base.where(col.is_(None)).order_by(order)
+        skip = max(0, offset - with_value)
+        rows += _rows(session, stmt.offset(skip).limit(limit - len(rows)))
+    return rows
 
 
 def sort_key(row: CaseRow, sort: str) -> SortKey:
     values = {
-        "next_due": row.next_due, "reference": row.reference, "received": row.received,
-        "kind": row.kind, "status": row.status, "resident_name": row.resident_name,
+        "next_due": row.next_due,
+        "reference": row.reference,
+        "received": row.received,
+        "kind": row.kind,
+        "status": row.status,
+        "resident_name": row.resident_name,
         "handler_name": row.handler_name,
     }
     if sort in values:
@@ -195,8 +257,11 @@ def sort_key(row: CaseRow, sort: str) -> SortKey:
     raise KeyError(f"sort_key needs the id column for {sort}; use page_cases_at")
 
 
-def count_cases(session: Session, f: CaseFilter) -> int:
+def count_cases(session: Session, f: CaseFilter, *, extra: Any = None) -> int:
+    """How many cases the filter shows (``extra``: one more condition, for paging)."""
     stmt = select(func.count()).select_from(Case).where(*_conditions(f))
+    if extra is not None:
+        stmt = stmt.where(extra)
     return int(session.scalar(stmt) or 0)
 
 
@@ -217,8 +282,13 @@ class QueueCounts:
 
 
 def queue_counts(
-    session: Session, today: date, soon_until: date, *, handler: str | None,
-    include_restricted: bool = True, expiring_before: date | None = None,
+    session: Session,
+    today: date,
+    soon_until: date,
+    *,
+    handler: str | None,
+    include_restricted: bool = True,
+    expiring_before: date | None = None,
 ) -> QueueCounts:
     """Counts for the work queue, each one the filter its list opens."""
     base = CaseFilter(open_only=True, include_restricted=include_restricted)
@@ -227,8 +297,11 @@ def queue_counts(
     def n(**kw: Any) -> int:
         return count_cases(session, replace(base, **kw))
 
-    fu_remedy = select(func.count()).select_from(Remedy).join(Case, Case.id == Remedy.case_id).where(
-        Remedy.done.is_(None), Remedy.due < today
+    fu_remedy = (
+        select(func.count())
+        .select_from(Remedy)
+        .join(Case, Case.id == Remedy.case_id)
+        .where(Remedy.done.is_(None), Remedy.due < today)
     )
     fu_action = (
         select(func.count())
@@ -257,7 +330,9 @@ def queue_counts(
     return QueueCounts(
         overdue=n(due_before=today),
         due_today=n(due_on_or_after=today, due_on_or_before=today),
-        due_soon=n(due_on_or_after=date.fromordinal(today.toordinal() + 1), due_on_or_before=soon_until),
+        due_soon=n(
+            due_on_or_after=date.fromordinal(today.toordinal() + 1), due_on_or_before=soon_until
+        ),
         awaiting_ack=n(kinds=("complaint",), statuses=("logged",)),
         awaiting_stage2_ack=n(statuses=("stage-2-requested",)),
         followups_overdue=followups,
@@ -271,7 +346,9 @@ def queue_counts(
 def followup_case_ids(session: Session, today: date) -> tuple[str, ...]:
     """Cases with a remedy or action past its due date and not done."""
     r = select(Remedy.case_id).where(Remedy.done.is_(None), Remedy.due < today)
-    a = select(OutstandingAction.case_id).where(OutstandingAction.done.is_(None), OutstandingAction.due < today)
+    a = select(OutstandingAction.case_id).where(
+        OutstandingAction.done.is_(None), OutstandingAction.due < today
+    )
     return tuple(sorted(set(session.scalars(r)) | set(session.scalars(a))))
 
 
@@ -282,11 +359,15 @@ class NamedItem:
 
 
 def sites(session: Session) -> list[NamedItem]:
-    return [NamedItem(i, n) for i, n in session.execute(select(Site.id, Site.name).order_by(Site.name))]
+    return [
+        NamedItem(i, n) for i, n in session.execute(select(Site.id, Site.name).order_by(Site.name))
+    ]
 
 
 def service_areas(session: Session) -> list[NamedItem]:
     return [
         NamedItem(i, n)
-        for i, n in session.execute(select(ServiceArea.id, ServiceArea.name).order_by(ServiceArea.name))
+        for i, n in session.execute(
+            select(ServiceArea.id, ServiceArea.name).order_by(ServiceArea.name)
+        )
     ]

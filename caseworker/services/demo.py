@@ -33,6 +33,7 @@ from db.models import (
     Staff,
     Theme,
 )
+from db.search import add_search_entries
 from db.store import Store
 
 BATCH = 10_000
@@ -274,12 +275,7 @@ class _Generator:
             if name == "case_search":
                 continue
             self._bulk(Base.metadata.tables[name], rows[name])
-        if rows["case_search"]:
-            self.session.connection().exec_driver_sql(
-                "INSERT INTO case_search (case_id, reference, names, contacts, description) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [tuple(r.values()) for r in rows["case_search"]],
-            )
+        add_search_entries(self.session, rows["case_search"])
         maker.tables.clear()
 
     def _bulk(self, table: Table, rows: list[dict[str, Any]]) -> None:

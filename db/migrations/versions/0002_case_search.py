@@ -19,13 +19,20 @@ def upgrade() -> None:
         "case_id UNINDEXED, reference, names, contacts, description, "
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
-    op.execute(
-        "INSERT INTO case_search (case_id, reference, names, contacts, description) "
+    # Existing cases get their entries with the rowid db.search.search_rowid gives them.
+    conn = op.get_bind()
+    rows = conn.exec_driver_sql(
         "SELECT c.id, c.reference, c.resident_name || ' ' || c.representative_name, "
         "COALESCE((SELECT group_concat(p.postcode || ' ' || replace(p.postcode, ' ', '') || ' ' "
         "|| p.phone || ' ' || p.email, ' ') FROM case_parties cp JOIN people p "
         "ON p.id = cp.person_id WHERE cp.case_id = c.id), ''), c.description FROM cases c"
-    )
+    ).fetchall()
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO case_search (rowid, case_id, reference, names, contacts, description) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(int(r[0][:15], 16), *r) for r in rows],
+        )
 
 
 def downgrade() -> None:
