@@ -15,7 +15,7 @@ from caseworker.services import records
 from caseworker.services.audit import verify_chain
 from caseworker.services.case_view import load_case_detail
 from db.engine import StoreError, make_engine
-from db.migrate import current_revision, head_revision, upgrade_store
+from db.migrate import current_revision, head_revision, newest_revision_file, upgrade_store
 from db.queries import CaseFilter, count_cases, page_cases
 from db.store import Store, open_store
 
@@ -33,7 +33,7 @@ def _refused(path: Path, message: str) -> None:
 def test_new_store_is_at_head_with_wal(tmp_path: Path) -> None:
     store = open_store(tmp_path / "new" / "store.sqlite")
     try:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision()
         with store.engine.connect() as conn:
             pragmas = [
                 conn.execute(text(f"PRAGMA {p}")).scalar_one()
@@ -214,7 +214,7 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
 
     store = open_store(path)  # upgrades to head, backing up first
     try:
-        assert current_revision(store.engine) == "0002"
+        assert current_revision(store.engine) == head_revision()
         assert len(list((tmp_path / "old.sqlite.backups").iterdir())) == 1
         case = load(store, "CW-2025-000007")
         assert (case.id, case.status, case.received, case.acknowledged, case.version) == (
@@ -255,3 +255,8 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
 
 def test_upgrading_a_store_at_head_does_nothing(store: Store) -> None:
     assert upgrade_store(store.engine) is False
+
+
+def test_newest_revision_file_is_alembics_head() -> None:
+
+    assert newest_revision_file() == head_revision()
