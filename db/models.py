@@ -219,7 +219,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declaration
 
     points: Mapped[list[ComplaintPoint]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="ComplaintPoint.position"

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.errors import CaseworkerError
+from caseworker.services.permissions import allowed
 from caseworker.services.ui_reads import store_is_new
 from db.queries import CaseFilter
 from ui.context import AppContext
+from ui.letters.batch import AcknowledgementBatch, batch_action
 from ui.views.case_list import CaseListView
 from ui.views.case_view import CaseView
 from ui.views.intake import IntakeView
@@ -63,6 +65,9 @@ class MainWindow(QMainWindow):
             )
         }
         self.demo_available = importlib.util.find_spec(DEMO_MODULE) is not None
+        self.batch = AcknowledgementBatch(context.store, context.actor, context.today, self)
+        self.batch_action = batch_action(self.batch)
+        self.batch_action.setEnabled(allowed(context.actor, "make-letter"))
         self.welcome = WelcomeView(self.demo_available)
         self.queue = WorkQueueView(context)
         self.cases = CaseListView(context)
@@ -151,12 +156,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._action("file", "&New contact", "Ctrl+N", lambda: self.show_page("intake"))
         self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
+        self.menus["file"].addAction(self.batch_action)
         self.demo_action = self._action("file", "Load &demo data…", "Ctrl+Shift+D", self.load_demo)
         self.demo_action.setVisible(self.demo_available)
+        may_demo = allowed(self.context.actor, "demo-data")
+        self.demo_action.setEnabled(may_demo)
+        self.welcome.demo_button.setEnabled(may_demo)
         self.menus["file"].addSeparator()
         self._action("file", "&Quit", "Ctrl+Q", self.close)
-        for action in self.case_view.case_actions.values():
-            self.menus["case"].addAction(action)
+        self.case_view.fill_case_menu(self.menus["case"])
         self.menus["view"].addSeparator()
         self._action("view", "&Find cases", "Ctrl+F", self.find_cases)
         self._action("view", "&Refresh", "F5", self.refresh)
@@ -171,6 +179,7 @@ class MainWindow(QMainWindow):
         self.welcome.settings_requested.connect(lambda: self.show_page("settings"))
         self.welcome.intake_requested.connect(lambda: self.show_page("intake"))
         self.welcome.demo_requested.connect(self.load_demo)
+        self.batch.completed.connect(lambda _summary: self.refresh())
 
     def _nav_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is not None:
@@ -225,9 +234,14 @@ class MainWindow(QMainWindow):
 
         self.demo_worker, self.demo_dialog = run_with_progress(self, "Making demo data", job)
         self.demo_worker.succeeded.connect(self._demo_done)
-        self.demo_worker.failed.connect(
-            lambda message: QMessageBox.warning(self, "No demo data made", message)
+        self.demo_worker.failed.connect(self._demo_failed)
+
+    def _demo_failed(self, message: str) -> None:
+        # Opened, not exec'd: a nested event loop inside a thread's signal would stall the app.
+        self.demo_message = QMessageBox(
+            QMessageBox.Icon.Warning, "No demo data made", message, parent=self
         )
+        self.demo_message.open()
 
     def _demo_done(self, summary: Any) -> None:
         self.refresh()

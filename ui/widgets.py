@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -11,10 +12,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QWidget,
 )
 
+from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import Vocab
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -76,6 +79,37 @@ def select_value(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(i)
     elif combo.isEditable():
         combo.setEditText(str(value))
+
+
+def parse_money(text: str) -> Decimal | None:
+    """An amount typed as ``150``, ``£1,250.50`` or left blank (None).
+
+    Raises:
+        InvalidInput: the text is not an amount of money.
+    """
+    raw = text.strip().lstrip("£").replace(",", "")
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise InvalidInput(f"'{text}' is not an amount of money; write it like 150 or 150.00")
+    return amount
+
+
+class MoneyEdit(QLineEdit):
+    """A box for an amount in pounds, read with ``amount()`` (blank is None)."""
+
+    def __init__(self, name: str, text: str = "") -> None:
+        super().__init__(text)
+        self.setAccessibleName(name)
+        self.setPlaceholderText("£ amount, e.g. 150.00")
+
+    def amount(self) -> Decimal | None:
+        """The amount typed (raises InvalidInput, naming the text, if it is not money)."""
+        return parse_money(self.text())
 
 
 def error_label(name: str = "Problem") -> QLabel:

@@ -42,7 +42,11 @@ class Worker(QThread):
 
 
 def run_with_progress(parent: QWidget, title: str, job: Job) -> tuple[Worker, QProgressDialog]:
-    """Start ``job`` in a thread with a window-modal progress dialog whose Cancel stops it."""
+    """Start ``job`` in a thread with a window-modal progress dialog whose Cancel stops it.
+
+    The job stops at its next progress call after Cancel is pressed or the dialog's
+    ``cancel()`` is called.
+    """
     dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
     dialog.setWindowTitle(title)
     dialog.setAccessibleName(title)
@@ -52,6 +56,10 @@ def run_with_progress(parent: QWidget, title: str, job: Job) -> tuple[Worker, QP
     worker = Worker(job, parent)
 
     def show(done: int, total: int) -> None:
+        # cancel() called on the dialog itself (not its button) emits no signal: check here.
+        if dialog.wasCanceled():
+            worker.cancel()
+            return
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, max(total, 1)))
         dialog.setLabelText(f"{title}: {done:,} of {total:,}")

@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("cases", help="list cases and their clocks")
     p.add_argument("--kind", help="complaint, service-request, compliment, comment, mp-enquiry...")
     p.add_argument("--status", help="logged, stage-1, stage-1-responded, ...")
-    p.add_argument("--overdue", action="store_true", help="only cases with a deadline already passed")
+    p.add_argument(
+        "--overdue", action="store_true", help="only cases with a deadline already passed"
+    )
     p.add_argument("--today", metavar="D")
     p.add_argument("--limit", type=int, default=0, help="at most N cases (0: all)")
     p.add_argument("--json", action="store_true")
@@ -64,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
                             "reference": case.reference,
                             "kind": case.kind,
                             "status": case.status,
-                            "stage": stage_of(case.status) if kind is RecordKind.COMPLAINT else None,
+                            "stage": stage_of(case.status)
+                            if kind is RecordKind.COMPLAINT
+                            else None,
                             "received": case.received.isoformat(),
                             "clocks": [c.as_json() for c in clocks],
                         }
@@ -73,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
                     nxt = next_deadline(clocks)
                     due = f"{nxt.label} {format_day(nxt.due)}: {nxt.countdown}" if nxt else "-"
                     lines.append(
-                        f"{case.reference:<16} {kind.label:<18} {Status(case.status).label:<18} {due}"
+                        f"{case.reference:<16} {kind.label:<18} "
+                        f"{Status(case.status).label:<18} {due}"
                     )
     finally:
         store.close()

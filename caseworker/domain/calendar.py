@@ -131,7 +131,7 @@ class WorkingCalendar:
         return date.fromordinal(self._ordinals[j])
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier."""
+        """Working days after ``start`` up to and including ``end`` (negative if earlier)."""
         if end < start:
             return -self.working_days_between(end, start)
         self._cover(start, end)

@@ -139,13 +139,14 @@ class Clock:
         }
 
 
-def _judge(
+def judge(
     due: date,
     done: date | None,
     stopped: date | None,
     today: date,
     cal: WorkingCalendar,
 ) -> tuple[ClockState, int | None]:
+    """A clock's state and working days left (negative: overdue) as at ``today``."""
     if done is not None:
         return (ClockState.MET if done <= due else ClockState.MET_LATE), None
     if stopped is not None:
@@ -195,7 +196,7 @@ def _working_clock(
 ) -> Clock:
     total = days + sum(e.days for e in extensions)
     due = cal.add_working_days(base, total)
-    state, left = _judge(due, done, stopped, today, cal)
+    state, left = judge(due, done, stopped, today, cal)
 
     def explain() -> str:
         prov = " (provisional)" if provisional else ""

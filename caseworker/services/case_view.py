@@ -22,8 +22,8 @@ from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
 from db.models import (
     AuditEvent,
-    CaseLink,
     Case,
+    CaseLink,
     Correspondence,
     Learning,
     Note,
@@ -212,7 +212,8 @@ def _banners(parties: tuple[PartyView, ...], restricted: bool) -> tuple[str, ...
             if state is AuthorisationState.PENDING and p.auth_sent_on:
                 since = f" since {format_day(p.auth_sent_on)[:-5]}"
             out.append(
-                f"Do not discuss personal details with {p.name}: authorisation {state.label.lower()}{since}"
+                f"Do not discuss personal details with {p.name}: "
+                f"authorisation {state.label.lower()}{since}"
             )
         if p.do_not_contact:
             out.append(f"Do not contact {p.name}")

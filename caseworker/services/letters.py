@@ -24,9 +24,9 @@ from caseworker.domain.letters import (
     Point,
     Refusal,
     RemedyLine,
+    Templates,
     build_letter,
     copy_of,
-    Templates,
     load_templates,
 )
 from caseworker.domain.policy import load_policy

@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
-from caseworker.domain.clocks import Clock, ClockName, ClockState
+from caseworker.domain.clocks import Clock, ClockName, judge
 from caseworker.domain.vocab import RecordKind, Status
 from caseworker.services.settings import get_setting
 from db.models import (
@@ -140,14 +140,8 @@ def countdown_text(
     """The list's countdown for a stored next deadline, worded as the clocks word it."""
     if next_due is None or next_clock is None:
         return ""
-    left = cal.working_days_between(today, next_due)
-    if today < next_due:
-        state = ClockState.RUNNING
-    elif today == next_due:
-        state, left = ClockState.DUE_TODAY, 0
-    else:
-        state = ClockState.OVERDUE
-    return Clock(ClockName(next_clock), next_due, False, state, left, "").countdown
+    state, left = judge(next_due, None, None, today, cal)
+    return Clock(ClockName(next_clock), next_due, False, state, left, lambda: "").countdown
 
 
 # Actions a case view can offer, in the order the buttons show.

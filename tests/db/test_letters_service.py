@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from casework import ACKNOWLEDGED, MANAGER, OFFICER, STAGE1_DUE, TODAY, act, log, person
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -21,7 +22,6 @@ from caseworker.services.letters import letter_pdf, make_letters, mark_sent
 from caseworker.services.settings import set_setting
 from db.models import AuditEvent, Correspondence
 from db.store import Store
-from casework import ACKNOWLEDGED, MANAGER, OFFICER, STAGE1_DUE, TODAY, act, log, person
 
 DEFINITION = stages.Definition(
     points=("The roof still leaks",),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from caseworker.domain.letter_choice import letter_kinds, next_letter
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
 from caseworker.services.actor import Actor, Role
@@ -25,7 +26,7 @@ from caseworker.services.settings import set_setting
 from db.models import Case, Correspondence
 from db.store import Store
 from ui.letters.batch import AcknowledgementBatch, BatchSummary, batch_action, make_acknowledgements
-from ui.letters.make_letter import MakeLetterDialog, letter_kinds, next_letter
+from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
 from ui.widgets import to_qdate
 
@@ -177,7 +178,8 @@ def test_letters_offered_follow_the_case(org: Store) -> None:
             LetterKind.AUTHORISATION_FORM,
         ],
     }
-    assert next_letter(detail, offered[decided]) is LetterKind.STAGE1_RESPONSE
+    made = [c.letter_kind for c in detail.correspondence]
+    assert next_letter(offered[decided], made) is LetterKind.STAGE1_RESPONSE
 
 
 def test_making_a_letter_saves_it_and_opens_the_preview(org: Store, qtbot: QtBot) -> None:

@@ -78,6 +78,8 @@ def test_complaint_through_both_stages(
         "record-learning",
         "link-case",
         "add-note",
+        "make-letter",
+        "add-representative",
     }
 
     # Acknowledge with the complaint definition on Wed 4 Feb.
@@ -240,6 +242,7 @@ def test_refuse_another_complaint(qtbot, context: AppContext, store: Store) -> N
         "record-learning",
         "link-case",
         "add-note",
+        "make-letter",
     }
     assert _row(cases, reference)[2:3] == ["Refused"]
     assert _row(cases, reference)[COUNTDOWN] == ""

@@ -69,9 +69,11 @@ def test_a_role_without_the_right_sees_why(qtbot, context: AppContext) -> None:
     assert view.org["name"].text() == "Bolsover District Council"
 
 
-def test_demo_data_runs_off_the_gui_thread(qtbot, context: AppContext, store: Store) -> None:
+def test_demo_data_runs_off_the_gui_thread(qtbot, clock: FixedClock, store: Store) -> None:
+    context = AppContext(store, LOCAL_ADMIN, clock)  # only an administrator may make demo data
     window = MainWindow(context)
     qtbot.addWidget(window)
+    assert window.demo_action.isEnabled()
     assert window.current_page() == "welcome"
     seen: list[tuple[int, int]] = []
     window.load_demo()
@@ -82,6 +84,13 @@ def test_demo_data_runs_off_the_gui_thread(qtbot, context: AppContext, store: St
     with store.read() as s:
         assert count_cases(s, CaseFilter()) == 3000
     assert window.statusBar().currentMessage() == "Made 3,000 demo records."
+
+
+def test_demo_data_is_offered_only_to_an_administrator(qtbot, context: AppContext) -> None:
+    window = MainWindow(context)  # a complaints officer
+    qtbot.addWidget(window)
+    assert not window.demo_action.isEnabled()
+    assert not window.welcome.demo_button.isEnabled()
 
 
 def test_cancelled_work_reports_and_saves_nothing(qtbot, context: AppContext, store: Store) -> None:

@@ -64,7 +64,11 @@ def test_every_action_has_a_menu_entry_and_a_shortcut(qtbot, context: AppContext
         if not action.isSeparator() and not action.shortcut().toString()
     ]
     assert missing == []
-    assert len(window.menus["case"].actions()) == 18
+    case_menu = window.menus["case"].actions()
+    assert len([a for a in case_menu if not a.isSeparator()]) == 28
+    assert len([a for a in case_menu if a.isSeparator()]) == 3  # steps, letters, people, follow-ups
+    file_menu = [a.text() for a in window.menus["file"].actions()]
+    assert "Make today's &acknowledgement letters…" in file_menu
     shortcuts = [
         a.shortcut().toString()
         for m in window.menus.values()

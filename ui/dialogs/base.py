@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.vocab import Vocab
+from caseworker.services.case_view import CaseDetail
 from ui.context import AppContext
 from ui.widgets import (
+    MoneyEdit,
     date_edit,
     error_label,
     from_qdate,
@@ -69,7 +71,16 @@ class ActionDialog(QDialog):
         layout.addWidget(scrolling(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(560, 420)
+        self.fit_to_text(90, 28)
+
+    def fit_to_text(self, columns: int, lines: int) -> None:
+        """Size the dialog for ``columns`` characters by ``lines`` lines of the current font,
+        so large text gets a larger dialog, but never larger than the window it belongs to."""
+        metrics = self.fontMetrics()
+        width, height = metrics.averageCharWidth() * columns, metrics.height() * lines
+        owner = self.parentWidget()
+        room = owner.window().size() if owner is not None else self.screen().availableSize()
+        self.resize(min(width, room.width()), min(height, room.height()))
 
     def add_row(self, label: str, widget: QWidget) -> QWidget:
         """A labelled field; the label names the field for screen readers too."""
@@ -98,7 +109,7 @@ class Field:
 
     key: str
     label: str
-    kind: str = "text"  # text | long | date | optional-date | check | int | choice | vocab
+    kind: str = "text"  # text | long | date | optional-date | check | int | choice | vocab | money
     choices: tuple[tuple[str, object], ...] = ()
     vocab: type[Vocab] | None = None
     default: Any = None
@@ -107,6 +118,45 @@ class Field:
 
 
 Submit = Callable[[Session, dict[str, Any]], Any]
+
+
+def case_call(
+    fn: Callable[..., Any],
+    context: AppContext,
+    detail: CaseDetail,
+    *,
+    dated: bool = True,
+    target: str = "",
+) -> Submit:
+    """Call a case service with the dialog's values as keyword arguments.
+
+    The service is called as ``fn(session, actor, reference, [target,] **values,
+    expected_version=..., [today=...])``, which is the shape of every case action.
+
+    Args:
+        fn: the service function.
+        context: the app's context (actor and today).
+        detail: the case as the dialog was opened on it (its version guards a stale edit).
+        dated: pass ``today`` (services that check dates are not in the future take it).
+        target: the key of a value passed positionally after the reference, such as
+            the representative, remedy or action chosen.
+    """
+
+    def run(session: Session, values: dict[str, Any]) -> Any:
+        kwargs = dict(values)
+        args = (kwargs.pop(target),) if target else ()
+        if dated:
+            kwargs["today"] = context.today()
+        return fn(
+            session,
+            context.actor,
+            detail.reference,
+            *args,
+            **kwargs,
+            expected_version=detail.version,
+        )
+
+    return run
 
 
 class FieldsDialog(ActionDialog):
@@ -147,6 +197,8 @@ class FieldsDialog(ActionDialog):
         elif f.kind == "vocab":
             assert f.vocab is not None
             w = vocab_combo(name, f.vocab)
+        elif f.kind == "money":
+            w = MoneyEdit(name, str(f.default or ""))
         elif f.kind == "choice":
             w = QComboBox()
             w.setEditable(f.editable)
@@ -156,6 +208,9 @@ class FieldsDialog(ActionDialog):
                 w.setEditText(str(f.default))
         else:
             w = QLineEdit(str(f.default or ""))
+        if isinstance(w, QComboBox):  # a long choice must not widen the dialog past the window
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(16)
         w.setAccessibleName(name)
         return w
 
@@ -180,6 +235,8 @@ def read_value(w: QWidget) -> Any:
         return w.isChecked()
     if isinstance(w, QSpinBox):
         return w.value()
+    if isinstance(w, MoneyEdit):
+        return w.amount()
     if isinstance(w, QComboBox):
         if w.isEditable():
             return w.currentText()

@@ -8,12 +8,14 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from caseworker.domain.vocab import Channel, ExclusionReason
-from caseworker.services import ending, records, stages
+from caseworker.domain.vocab import Channel, ExclusionReason, Status
+from caseworker.services import ending, permissions, records, stages
+from caseworker.services.actor import Actor
 from caseworker.services.case_view import CaseDetail
-from caseworker.services.ui_reads import staff_names
+from caseworker.services.ui_reads import ACTIONS, available_actions, staff_names
 from ui.context import AppContext
-from ui.dialogs.base import ActionDialog, Field, FieldsDialog
+from ui.dialogs import follow_ups, representatives
+from ui.dialogs.base import ActionDialog, Field, FieldsDialog, case_call
 from ui.dialogs.extend import ExtendDialog
 from ui.dialogs.respond import RespondDialog
 
@@ -60,7 +62,58 @@ SPECS: dict[str, ActionSpec] = {
     ),
     "link-case": ActionSpec("L&ink another case…", "Ctrl+Shift+I", "Same issue as another case"),
     "add-note": ActionSpec("Add a &note…", "Ctrl+Shift+N", "A note on the case"),
+    "record-determination": ActionSpec(
+        "Record the Ombudsman's determination…", "Ctrl+Alt+O", "What the Ombudsman decided"
+    ),
+    "make-letter": ActionSpec(
+        "Make a letter…", "Ctrl+L", "Make a letter from the case, then print it or mark it sent"
+    ),
+    "add-representative": ActionSpec(
+        "Add a representative…", "Ctrl+Shift+J", "Someone acting for the resident"
+    ),
+    "record-authorisation": ActionSpec(
+        "Record an authorisation…", "Ctrl+Shift+H", "The resident authorised a representative"
+    ),
+    "revoke-authorisation": ActionSpec(
+        "Revoke an authorisation…", "Ctrl+Shift+V", "A representative may no longer be told"
+    ),
+    "add-remedy": ActionSpec(
+        "Add a remedy…", "Ctrl+Shift+G", "A remedy offered after the response"
+    ),
+    "complete-remedy": ActionSpec(
+        "Complete a remedy…", "Ctrl+Shift+S", "A remedy has been done (or paid)"
+    ),
+    "add-action": ActionSpec(
+        "Add an outstanding action…", "Ctrl+Shift+Q", "An action promised in the response"
+    ),
+    "complete-action": ActionSpec(
+        "Complete an outstanding action…", "Ctrl+Shift+Z", "An outstanding action has been done"
+    ),
+    "agree-update-interval": ActionSpec(
+        "Agree how often to update…", "Ctrl+Alt+U", "How often the resident hears from us"
+    ),
 }
+# Each action's name in caseworker.services.permissions where it differs.
+_PERMISSION = {"respond": "respond-stage-1"}
+# The steps of the process, offered as buttons under "Next steps" when allowed.
+STEP_ACTIONS: tuple[str, ...] = (*ACTIONS, "record-determination")
+
+
+def allowed_actions(detail: CaseDetail, actor: Actor) -> frozenset[str]:
+    """The actions the process allows on the case now and the actor's role permits.
+
+    The services refuse the rest too; this only decides what is enabled.
+    """
+    referred = detail.ombudsman_referred_on is not None
+    is_open = Status(detail.status).is_open
+    process = (
+        set(available_actions(detail.kind, detail.status, referred))
+        | {"make-letter"}
+        | representatives.available(detail, is_open)
+        | follow_ups.available(detail, is_open)
+    )
+    return frozenset(a for a in process if permissions.allowed(actor, _PERMISSION.get(a, a)))
+
 
 _CORRECTABLE_LABELS: tuple[tuple[str, object], ...] = tuple(
     (
@@ -84,7 +137,12 @@ def make_dialog(
         return RespondDialog(context, detail, 1, parent)
     if action == "respond-stage-2":
         return RespondDialog(context, detail, 2, parent)
-    fields, submit, intro = _simple(action, context, detail)
+    if action in representatives.ACTIONS:
+        fields, submit, intro = representatives.fields_for(action, context, detail)
+    elif action in (*follow_ups.ACTIONS, "record-determination"):
+        fields, submit, intro = follow_ups.fields_for(action, context, detail)
+    else:
+        fields, submit, intro = _simple(action, context, detail)
     return FieldsDialog(
         context, SPECS[action].label.replace("&", ""), fields, submit, intro, parent
     )
@@ -95,13 +153,6 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
     common: dict[str, Any] = {"expected_version": detail.version}
     today = context.today()
     staff = tuple((n, n) for n in context.read(staff_names))
-
-    def dated(fn: Any, date_key: str, **extra: Any) -> Any:
-        def run(session: Session, v: dict[str, Any]) -> Any:
-            kwargs = {k: v[k] for k in v}
-            return fn(session, actor, ref, **kwargs, **extra, **common, today=today)
-
-        return run
 
     if action == "acknowledge":
         points = "\n".join(p.text for p in detail.points)
@@ -165,7 +216,7 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
                 Field("requested_on", "Stage 2 &requested on", "date"),
                 Field("reason", "Reason given (optional)", "long"),
             ],
-            dated(stages.escalate, "requested_on"),
+            case_call(stages.escalate, context, detail),
             "The resident does not need to give a reason for asking for Stage 2.",
         )
     if action == "acknowledge-stage-2":
@@ -174,7 +225,7 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
                 Field("acknowledged", "Acknowledged &on", "date"),
                 Field("handler", "Stage 2 &handler", "choice", staff, editable=True),
             ],
-            dated(stages.acknowledge_stage2, "acknowledged"),
+            case_call(stages.acknowledge_stage2, context, detail),
             f"The Stage 2 handler must not be the Stage 1 handler"
             f"{', ' + detail.stage1_handler if detail.stage1_handler else ''}.",
         )
@@ -185,40 +236,44 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
                 Field("reason", "E&xclusion reason", "vocab", vocab=ExclusionReason),
                 Field("explanation", "&Explanation (goes in the letter)", "long"),
             ],
-            dated(ending.refuse, "refused_on"),
+            case_call(ending.refuse, context, detail),
             "A refusal needs its own reason; the letter tells the resident they can ask the "
             "Ombudsman.",
         )
     if action == "refuse-escalation":
         return (
             [Field("refused_on", "Refused &on", "date"), Field("reason", "&Reason", "long")],
-            dated(stages.refuse_escalation, "refused_on"),
+            case_call(stages.refuse_escalation, context, detail),
             "An escalation can only be refused for a valid, recorded reason.",
         )
     if action == "withdraw":
         return (
             [Field("withdrawn_on", "Withdrawn &on", "date"), Field("reason", "&Reason", "long")],
-            dated(ending.withdraw, "withdrawn_on"),
+            case_call(ending.withdraw, context, detail),
             "",
         )
     if action == "close":
-        return ([Field("closed_on", "Closed &on", "date")], dated(ending.close, "closed_on"), "")
+        return (
+            [Field("closed_on", "Closed &on", "date")],
+            case_call(ending.close, context, detail),
+            "",
+        )
     if action == "pass-on":
         return (
             [Field("passed_on", "Passed on &on", "date"), Field("to", "Passed &to", "text")],
-            dated(ending.pass_on, "passed_on"),
+            case_call(ending.pass_on, context, detail),
             "",
         )
     if action == "reply-enquiry":
         return (
             [Field("replied_on", "Replied &on", "date"), Field("reply", "&Reply", "long")],
-            dated(ending.reply_enquiry, "replied_on"),
+            case_call(ending.reply_enquiry, context, detail),
             "",
         )
     if action == "refer-to-ombudsman":
         return (
             [Field("referred_on", "Referred &on", "date")],
-            dated(ending.refer_to_ombudsman, "referred_on"),
+            case_call(ending.refer_to_ombudsman, context, detail),
             f"This case goes to the {detail.ombudsman.replace('-', ' ')}.",
         )
     if action == "correct-fact":
@@ -228,7 +283,7 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
                 Field("value", "&New value", "text"),
                 Field("reason", "&Reason for the correction", "long"),
             ],
-            dated(ending.correct_fact, "field"),
+            case_call(ending.correct_fact, context, detail),
             "Dates as DD/MM/YYYY; channels: " + ", ".join(c.label for c in Channel) + ".",
         )
     if action == "record-learning":
@@ -237,28 +292,26 @@ def _simple(action: str, context: AppContext, detail: CaseDetail) -> tuple[list[
                 Field("description", "What was &learned", "long"),
                 Field("improvement", "Service &improvement", "long"),
             ],
-            dated(records.record_learning, "description"),
+            case_call(records.record_learning, context, detail),
             "",
         )
 
-    def no_today(fn: Any) -> Any:
-        def run(session: Session, v: dict[str, Any]) -> Any:
-            return fn(session, actor, ref, **v, **common)
-
-        return run
-
     if action == "reopen":
-        return ([Field("reason", "&Reason for reopening", "long")], no_today(ending.reopen), "")
+        return (
+            [Field("reason", "&Reason for reopening", "long")],
+            case_call(ending.reopen, context, detail, dated=False),
+            "",
+        )
     if action == "add-note":
-        return ([Field("text", "&Note", "long")], no_today(records.add_note), "")
+        return (
+            [Field("text", "&Note", "long")],
+            case_call(records.add_note, context, detail, dated=False),
+            "",
+        )
     if action == "link-case":
-
-        def link(session: Session, v: dict[str, Any]) -> Any:
-            return records.link_cases(session, actor, ref, v["other"], reason=v["reason"], **common)
-
         return (
             [Field("other", "&Other case reference", "text"), Field("reason", "&Why", "text")],
-            link,
+            case_call(records.link_cases, context, detail, dated=False, target="other"),
             "Link an earlier complaint about the same issue instead of duplicating it.",
         )
     raise KeyError(action)

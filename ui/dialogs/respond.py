@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -18,13 +17,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import Decision, RemedyKind
 from caseworker.services import stages
 from caseworker.services.case_view import CaseDetail
 from ui.context import AppContext
 from ui.dialogs.base import ActionDialog
-from ui.widgets import date_edit, from_qdate, optional_date, vocab_combo
+from ui.widgets import MoneyEdit, date_edit, from_qdate, optional_date, vocab_combo
 
 
 class RespondDialog(ActionDialog):
@@ -67,7 +65,7 @@ class RespondDialog(ActionDialog):
             self.form.addRow(box)
         self.remedy_box = QGroupBox("Remedies offered")
         self.remedy_grid = QGridLayout(self.remedy_box)
-        self.remedy_rows: list[tuple[QComboBox, QLineEdit, QLineEdit, QDateEdit]] = []
+        self.remedy_rows: list[tuple[QComboBox, QLineEdit, MoneyEdit, QDateEdit]] = []
         add_remedy = QPushButton("Add a re&medy")
         add_remedy.clicked.connect(self.add_remedy_row)
         self.remedy_grid.addWidget(add_remedy, 0, 0)
@@ -79,7 +77,7 @@ class RespondDialog(ActionDialog):
         add_action.clicked.connect(self.add_action_row)
         self.action_grid.addWidget(add_action, 0, 0)
         self.form.addRow(self.action_box)
-        self.resize(760, 600)
+        self.fit_to_text(120, 36)
 
     def add_remedy_row(self) -> None:
         n = len(self.remedy_rows) + 1
@@ -87,9 +85,7 @@ class RespondDialog(ActionDialog):
         what = QLineEdit()
         what.setAccessibleName(f"Remedy {n} description")
         what.setPlaceholderText("What is offered")
-        amount = QLineEdit()
-        amount.setAccessibleName(f"Remedy {n} amount offered in pounds")
-        amount.setPlaceholderText("£ amount")
+        amount = MoneyEdit(f"Remedy {n} amount offered in pounds")
         due = date_edit(f"Remedy {n} due by", self.context.today(), optional=True)
         for col, w in enumerate((kind, what, amount, due)):
             self.remedy_grid.addWidget(w, n, col)
@@ -114,7 +110,7 @@ class RespondDialog(ActionDialog):
                 stages.RemedyInput(
                     kind=str(kind.currentData()),
                     description=what.text(),
-                    amount_offered=_money(amount.text()),
+                    amount_offered=amount.amount(),
                     due=optional_date(due),
                 )
             )
@@ -141,15 +137,3 @@ class RespondDialog(ActionDialog):
             expected_version=self.detail.version,
             today=self.context.today(),
         )
-
-
-def _money(text: str) -> Decimal | None:
-    raw = text.strip().lstrip("£").replace(",", "")
-    if not raw:
-        return None
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise InvalidInput(
-            f"'{text}' is not an amount of money; write it like 150 or 150.00"
-        ) from None

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.errors import CaseworkerError
-from caseworker.domain.vocab import LetterKind, RecordKind
+from caseworker.domain.letter_choice import letter_kinds, next_letter
+from caseworker.domain.vocab import LetterKind
 from caseworker.services.actor import Actor
-from caseworker.services.case_view import CaseDetail, load_case_detail
+from caseworker.services.case_view import load_case_detail
 from caseworker.services.letters import MadeLetter, make_letters, wants_large_print
 from db.store import Store
 from ui.letters.preview import LetterPreview, LetterRef
@@ -39,45 +40,6 @@ _DESCRIPTIONS = {
     LetterKind.ENQUIRY_REPLY: "Our reply to the MP or councillor.",
     LetterKind.AUTHORISATION_FORM: "A blank form for the resident to say who may act for them.",
 }
-
-
-def letter_kinds(d: CaseDetail) -> list[LetterKind]:
-    """The letters that make sense for the case as it stands, in the order of the process.
-
-    Each letter is offered once the step it reports has been recorded (an extension
-    letter after an extension, a response letter once the decision is in); the
-    blank authorisation form is always offered.
-    """
-    record = RecordKind(d.kind)
-    kinds: list[LetterKind] = []
-    if record.is_feedback:
-        kinds.append(LetterKind.COMPLIMENT_ACKNOWLEDGEMENT)
-    elif record.is_enquiry:
-        kinds.append(LetterKind.ENQUIRY_REPLY)
-    elif record is RecordKind.COMPLAINT:
-        stages = {e.stage for e in d.extensions}
-        steps = (
-            (d.acknowledged, LetterKind.STAGE1_ACKNOWLEDGEMENT),
-            (1 in stages, LetterKind.STAGE1_EXTENSION),
-            (d.stage1_decision, LetterKind.STAGE1_RESPONSE),
-            (d.escalation_refused_on, LetterKind.ESCALATION_REFUSAL),
-            (d.stage2_acknowledged, LetterKind.STAGE2_ACKNOWLEDGEMENT),
-            (2 in stages, LetterKind.STAGE2_EXTENSION),
-            (d.stage2_decision, LetterKind.STAGE2_RESPONSE),
-            (d.refused_on, LetterKind.REFUSAL),
-            (d.actions, LetterKind.UPDATE),
-        )
-        kinds += [kind for done, kind in steps if done]
-    kinds.append(LetterKind.AUTHORISATION_FORM)
-    return kinds
-
-
-def next_letter(d: CaseDetail, kinds: list[LetterKind]) -> LetterKind:
-    """The letter most likely wanted: the latest step's letter not made yet, else the latest."""
-    made = {c.letter_kind for c in d.correspondence}
-    steps = [k for k in kinds if k is not LetterKind.AUTHORISATION_FORM] or kinds
-    unmade = [k for k in steps if k.value not in made]
-    return (unmade or steps)[-1]
 
 
 class MakeLetterDialog(QDialog):
@@ -112,7 +74,8 @@ class MakeLetterDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.kind = choice_combo("Letter", [(k.label, k.value) for k in self.kinds])
-        self.kind.setCurrentIndex(self.kinds.index(next_letter(self.detail, self.kinds)))
+        made = (c.letter_kind for c in self.detail.correspondence)
+        self.kind.setCurrentIndex(self.kinds.index(next_letter(self.kinds, made)))
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setAccessibleName("What the letter says")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -26,22 +28,26 @@ from PySide6.QtWidgets import (
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock, ClockState
 from caseworker.domain.errors import CaseworkerError
+from caseworker.domain.letter_choice import copies_of
 from caseworker.domain.vocab import (
     AuthorisationMethod,
     AuthorisationState,
     Channel,
     Decision,
     ExclusionReason,
+    LetterKind,
     OmbudsmanKind,
     Relationship,
     RemedyKind,
 )
 from caseworker.services.case_view import CaseDetail, load_case_detail
-from caseworker.services.ui_reads import ACTIONS, available_actions
 from ui.context import AppContext
+from ui.dialogs import follow_ups, representatives
 from ui.dialogs.base import ActionDialog
-from ui.dialogs.case_actions import SPECS, make_dialog
+from ui.dialogs.case_actions import SPECS, STEP_ACTIONS, allowed_actions, make_dialog
 from ui.labels import kind_label, label_of, status_label
+from ui.letters.make_letter import MakeLetterDialog
+from ui.letters.preview import LetterPreview, LetterRef
 from ui.widgets import heading, scrolling
 
 _STATE_TEXT = {
@@ -54,6 +60,14 @@ _STATE_TEXT = {
     ClockState.LAPSED: ("Lapsed", QStyle.StandardPixmap.SP_MediaStop),
 }
 _BUTTON_COLUMNS = 3
+_TOOL_COLUMNS = 2  # a tab's own actions have longer names
+# The Case menu, in groups split by separators.
+MENU_GROUPS: tuple[tuple[str, ...], ...] = (
+    STEP_ACTIONS,
+    ("make-letter",),
+    representatives.ACTIONS,
+    follow_ups.ACTIONS,
+)
 
 
 def _day(d: object) -> str:
@@ -90,6 +104,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.case_actions: dict[str, QAction] = {}
         self._buttons: dict[str, QToolButton] = {}
+        self.correspondence_table: QTableWidget | None = None
         self._explain_visible = False
         self._build()
         self._connect_signals()
@@ -123,25 +138,18 @@ class CaseView(QWidget):
         clock_layout.addLayout(self.clock_grid)
         self.layout_.addWidget(self.clock_frame)
 
-        self.layout_.addWidget(heading("Next steps", 2))
+        for group in MENU_GROUPS:
+            for name in group:
+                self.case_actions[name] = self._make_action(name)
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(heading("Next steps", 2))
+        steps_row.addStretch(1)
+        self.letter_button = self._tool_button("make-letter")
+        steps_row.addWidget(self.letter_button)
+        self.layout_.addLayout(steps_row)
         self.action_grid = QGridLayout()
-        for name in ACTIONS:
-            spec = SPECS[name]
-            action = QAction(spec.label, self)
-            action.setShortcut(QKeySequence(spec.shortcut))
-            action.setToolTip(f"{spec.tip} ({spec.shortcut})")
-            action.setStatusTip(spec.tip)
-            action.setEnabled(False)
-            action.triggered.connect(lambda _=False, n=name: self.open_action(n))
-            self.case_actions[name] = action
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAccessibleName(spec.label.replace("&", "").rstrip("…"))
-            button.setSizePolicy(
-                button.sizePolicy().horizontalPolicy().Expanding,
-                button.sizePolicy().verticalPolicy(),
-            )
+        for name in STEP_ACTIONS:
+            button = self._tool_button(name, expanding=True)
             self._buttons[name] = button
             button.hide()
         self.layout_.addLayout(self.action_grid)
@@ -153,6 +161,55 @@ class CaseView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scrolling(body))
+
+    def _make_action(self, name: str) -> QAction:
+        spec = SPECS[name]
+        action = QAction(spec.label, self)
+        action.setShortcut(QKeySequence(spec.shortcut))
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{spec.tip} ({shown})")
+        action.setStatusTip(spec.tip)
+        action.setEnabled(False)
+        action.triggered.connect(lambda _=False, n=name: self.open_action(n))
+        return action
+
+    def _tool_button(self, name: str, *, expanding: bool = False) -> QToolButton:
+        """A button for a case action: enabled, named and labelled as the action is."""
+        button = QToolButton()
+        button.setDefaultAction(self.case_actions[name])
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setAccessibleName(SPECS[name].label.replace("&", "").rstrip("…"))
+        if expanding:
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, button.sizePolicy().verticalPolicy())
+        return button
+
+    def _with_tools(self, table: QWidget, names: tuple[str, ...], hint: str = "") -> QWidget:
+        """A tab: the actions that change what it lists (in rows, so large text still fits
+        the window's width), the list, then a hint."""
+        w = QWidget()
+        layout = QVBoxLayout(w)
+        tools = QGridLayout()
+        columns = min(len(names), _TOOL_COLUMNS)
+        for i, name in enumerate(names):
+            button = self._tool_button(name, expanding=columns > 1)
+            tools.addWidget(button, i // columns, i % columns)
+        if columns == 1:
+            tools.setColumnStretch(1, 1)  # a lone button keeps its own size
+        layout.addLayout(tools)
+        layout.addWidget(table, 1)
+        if hint:
+            note = QLabel(hint)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        return scrolling(w)
+
+    def fill_case_menu(self, menu: QMenu) -> None:
+        """Put every case action in ``menu``, in groups."""
+        for n, group in enumerate(MENU_GROUPS):
+            if n:
+                menu.addSeparator()
+            for name in group:
+                menu.addAction(self.case_actions[name])
 
     def _connect_signals(self) -> None:
         self.explain_button.toggled.connect(self._toggle_explanations)
@@ -202,7 +259,7 @@ class CaseView(QWidget):
         )
         self._fill_banners(d)
         self._fill_clocks(d.clocks)
-        allowed = available_actions(d.kind, d.status, d.ombudsman_referred_on is not None)
+        allowed = allowed_actions(d, self.context.actor)
         for name, action in self.case_actions.items():
             action.setEnabled(name in allowed)
         self._lay_out_buttons(allowed)
@@ -213,7 +270,7 @@ class CaseView(QWidget):
         for button in self._buttons.values():
             self.action_grid.removeWidget(button)
             button.hide()
-        shown = [name for name in ACTIONS if name in allowed]
+        shown = [name for name in STEP_ACTIONS if name in allowed]
         for i, name in enumerate(shown):
             button = self._buttons[name]
             self.action_grid.addWidget(button, i // _BUTTON_COLUMNS, i % _BUTTON_COLUMNS)
@@ -288,12 +345,31 @@ class CaseView(QWidget):
 
     def _fill_tabs(self, d: CaseDetail) -> None:
         current = self.tabs.currentIndex()
-        self.tabs.clear()
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()  # which only removes the pages: they are deleted here
+        for page in pages:
+            if page is not None:
+                page.setParent(None)
+                page.deleteLater()
         self.tabs.addTab(scrolling(self._details_tab(d)), "&Details")
         self.tabs.addTab(scrolling(self._definition_tab(d)), "Complaint de&finition")
-        self.tabs.addTab(self._people_tab(d), "&People and authorisation")
-        self.tabs.addTab(self._remedies_tab(d), "Remedies and &actions")
-        self.tabs.addTab(self._correspondence_tab(d), "Co&rrespondence")
+        self.tabs.addTab(
+            self._with_tools(self._people_tab(d), representatives.ACTIONS),
+            "&People and authorisation",
+        )
+        self.tabs.addTab(
+            self._with_tools(self._remedies_tab(d), follow_ups.ACTIONS), "Remedies and &actions"
+        )
+        self.tabs.addTab(
+            self._with_tools(
+                self._correspondence_tab(d),
+                ("make-letter",),
+                "Press Enter or double-click a letter to see it, print it, save it or mark it sent."
+                if d.correspondence
+                else "",
+            ),
+            "Co&rrespondence",
+        )
         self.tabs.addTab(self._timeline_tab(d), "Ti&meline")
         self.tabs.setCurrentIndex(max(0, current))
 
@@ -446,18 +522,22 @@ class CaseView(QWidget):
             "Remedies and outstanding actions",
         )
 
-    def _correspondence_tab(self, d: CaseDetail) -> QWidget:
+    def _correspondence_tab(self, d: CaseDetail) -> QTableWidget:
         rows = [
             [
                 f"{c.made_at:%H:%M} {format_day(c.made_at.date())}",
-                c.letter_kind or c.kind,
+                label_of(LetterKind, c.letter_kind) if c.letter_kind else c.kind.capitalize(),
                 f"{c.addressee_name} ({c.addressee_role})",
                 _day(c.sent_on),
                 "large print" if c.large_print else "",
             ]
             for c in d.correspondence
         ]
-        return _read_only_table(["Made", "Letter", "To", "Sent", "Format"], rows, "Correspondence")
+        table = _read_only_table(["Made", "Letter", "To", "Sent", "Format"], rows, "Correspondence")
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.activated.connect(self._letter_activated)  # Enter, or a double click
+        self.correspondence_table = table
+        return table
 
     def _timeline_tab(self, d: CaseDetail) -> QWidget:
         entries = sorted(d.timeline + d.notes, key=lambda e: e.at, reverse=True)
@@ -472,25 +552,58 @@ class CaseView(QWidget):
         """Enable the case actions only while a case is on screen."""
         self.setEnabled(True)
         allowed = (
-            available_actions(
-                self.detail.kind, self.detail.status, self.detail.ombudsman_referred_on is not None
-            )
+            allowed_actions(self.detail, self.context.actor)
             if self.detail is not None and active
             else frozenset()
         )
         for name, action in self.case_actions.items():
             action.setEnabled(name in allowed)
 
-    def open_action(self, name: str) -> ActionDialog | None:
+    def open_action(self, name: str) -> ActionDialog | MakeLetterDialog | None:
         """Open the dialog for ``name`` (window-modal); the view reloads when it is saved."""
         if self.detail is None:
             return None
+        if name == "make-letter":
+            return self.open_make_letter()
         reference = self.detail.reference
         dialog = make_dialog(name, self.context, self.detail, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.context.case_changed.emit(reference))
         dialog.open()
         return dialog
+
+    def open_make_letter(self) -> MakeLetterDialog | None:
+        """Choose and make a letter; the case reloads when it is made and when it is sent."""
+        if self.detail is None:
+            return None
+        ctx = self.context
+        dialog = MakeLetterDialog(ctx.store, ctx.actor, ctx.today, self.detail.reference, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.letters_made.connect(ctx.case_changed.emit)
+        # The preview outlives this dialog, so its "marked sent" is heard directly.
+        dialog.accepted.connect(lambda: self._watch(dialog.preview))
+        dialog.open()
+        return dialog
+
+    def open_letter(self, row: int) -> LetterPreview | None:
+        """Preview the letter in correspondence row ``row``, with the other copies made with it."""
+        if self.detail is None or not 0 <= row < len(self.detail.correspondence):
+            return None
+        ctx, d = self.context, self.detail
+        group = copies_of(d.correspondence, row)
+        refs = [LetterRef.from_view(d.reference, d.correspondence[i]) for i in group]
+        preview = LetterPreview(ctx.store, ctx.actor, ctx.today, refs, self)
+        preview.show_letter(group.index(row))
+        self._watch(preview)
+        preview.show()
+        return preview
+
+    def _letter_activated(self, index: QModelIndex) -> None:
+        self.open_letter(index.row())
+
+    def _watch(self, preview: LetterPreview | None) -> None:
+        if preview is not None:
+            preview.marked_sent.connect(lambda ref, _id: self.context.case_changed.emit(ref))
 
 
 def _empty(layout: QLayout) -> None:
