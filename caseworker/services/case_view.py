@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session, defer
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock
 from caseworker.domain.policy import load_policy
-from caseworker.domain.vocab import AuthorisationState
+from caseworker.domain.vocab import (
+    AuthorisationState,
+    Channel,
+    Decision,
+    LetterKind,
+    RecordKind,
+    Status,
+)
 from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.cases import get_case
@@ -304,7 +311,12 @@ def load_case_detail(
         )
     ]
     events += [
-        TimelineEntry(c.made_at, "", f"Letter: {c.letter_kind or c.kind}", f"to {c.addressee_name}")
+        TimelineEntry(
+            c.made_at,
+            "",
+            f"Letter: {LetterKind(c.letter_kind).label if c.letter_kind else c.kind}",
+            f"to {c.addressee_name}",
+        )
         for c in corr
     ]
     linked = tuple(
@@ -401,15 +413,32 @@ def load_case_detail(
     )
 
 
+def _plain(value: object) -> str:
+    """An audited value as a person reads it: dates written out, labels for machine values."""
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            pass
+        for vocab in (Status, RecordKind, Decision, LetterKind, AuthorisationState, Channel):
+            if value in {m.value for m in vocab}:
+                return vocab(value).label
+    return str(value)
+
+
 def _summarise(changes: dict[str, object]) -> str:
+    """The changes of an audit event in words (clock columns left out: the clocks show them)."""
     parts = []
     for key, value in changes.items():
         if key == "clocks":
             continue
-        if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key.replace('_', ' ')}: {value[0]} → {value[1]}")
+        name = key.replace("_", " ")
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+            parts.append(f"{name}: {_plain(value[0])} → {_plain(value[1])}")
         else:
-            parts.append(f"{key.replace('_', ' ')}: {value}")
+            parts.append(f"{name}: {_plain(value)}")
     return "; ".join(parts)
 
 

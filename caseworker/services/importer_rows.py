@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -199,7 +198,6 @@ def _date(text: str) -> date:
 
 
 _T = TypeVar("_T")
-_SPACES = re.compile(r"\s+")
 
 
 class _RowReader:
@@ -222,7 +220,7 @@ class _RowReader:
             value = int(value)
         if isinstance(value, datetime | date):
             return value.isoformat()[:10]
-        return _SPACES.sub(" ", str(value)).strip()
+        return " ".join(str(value).split())  # runs of spaces, tabs or newlines as one space
 
     def _read(self, column: str, convert: Callable[[Cell], _T]) -> _T | None:
         value = self.cells.get(column)

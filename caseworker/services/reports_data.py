@@ -1,23 +1,22 @@
-"""Reading what a report counts from the store: one slim row per case, judged at the period end."""
+"""A report's scope, and the facts of the few cases whose figures the clock functions judge."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.clocks import CaseFacts, Extension
 from caseworker.domain.errors import InvalidInput
-from caseworker.domain.vocab import OmbudsmanKind, RecordKind
+from caseworker.domain.vocab import OmbudsmanKind, RecordKind, Tenure
+from caseworker.services.reports_window import Window
 from db.models import (
     Case,
     CaseParty,
     CaseServiceArea,
-    CaseTheme,
     ExtensionRecord,
     Person,
     ServiceArea,
@@ -50,70 +49,45 @@ def _at(d: date | None, end: date) -> date | None:
 
 @dataclass
 class CaseFact:
-    """One case's facts as they stood at the period end (later dates are not yet known)."""
+    """One case's clock facts as they stood at the period end (later dates not yet known)."""
 
-    id: str
-    reference: str
-    kind: RecordKind
-    restricted: bool
     policy: str
-    ombudsman: str
     received: date
     acknowledged: date | None
     ack_due: date | None
     stage1_responded: date | None
     stage1_due: date | None
-    stage1_decision: str | None
     escalated: date | None
     stage2_acknowledged: date | None
     stage2_ack_due: date | None
     stage2_responded: date | None
     stage2_due: date | None
-    stage2_decision: str | None
     refused_on: date | None
-    refusal_reason: str | None
     withdrawn_on: date | None
     escalation_refused_on: date | None
     closed_on: date | None
-    replied: date | None
-    site_id: int | None
-    primary_area_id: int | None
-    channel: str | None
-    stage1_handler_id: int | None
-    stage2_handler_id: int | None
-    ombudsman_referred_on: date | None
-    ombudsman_determined_on: date | None
     extensions: dict[int, list[Extension]] = field(default_factory=dict)
     tenure: str | None = None
-    areas: list[int] = field(default_factory=list)
-    themes: list[int] = field(default_factory=list)
 
-    @property
-    def is_complaint(self) -> bool:
-        return self.kind is RecordKind.COMPLAINT
+    def responded(self, stage: int) -> date | None:
+        return self.stage1_responded if stage == 1 else self.stage2_responded
 
-    @property
-    def refused(self) -> bool:
-        return self.refused_on is not None
+    def due(self, stage: int) -> date | None:
+        """The stored response due date."""
+        return self.stage1_due if stage == 1 else self.stage2_due
 
-    @property
-    def stage2(self) -> bool:
-        """Escalated, and the escalation was not refused."""
-        return self.escalated is not None and self.escalation_refused_on is None
+    def acknowledged_at(self, stage: int) -> date | None:
+        return self.acknowledged if stage == 1 else self.stage2_acknowledged
 
-    def withdrawn_at(self, stage: int) -> bool:
-        """Withdrawn (by the period end) while at this stage."""
-        if self.withdrawn_on is None:
-            return False
-        at_two = self.escalated is not None and self.escalated <= self.withdrawn_on
-        return at_two if stage == 2 else not at_two
+    def ack_due_at(self, stage: int) -> date | None:
+        return self.ack_due if stage == 1 else self.stage2_ack_due
 
     def stopped(self) -> date | None:
         return self.refused_on or self.withdrawn_on or self.escalation_refused_on or self.closed_on
 
     def facts(self) -> CaseFacts:
         return CaseFacts(
-            kind=self.kind,
+            kind=RecordKind.COMPLAINT,
             received=self.received,
             acknowledged=self.acknowledged,
             stage1_extensions=tuple(self.extensions.get(1, ())),
@@ -122,24 +96,40 @@ class CaseFact:
             stage2_acknowledged=self.stage2_acknowledged,
             stage2_extensions=tuple(self.extensions.get(2, ())),
             stage2_responded=self.stage2_responded,
-            replied=self.replied,
             stopped_on=self.stopped(),
         )
 
 
-_DATE_FIELDS = (
-    "acknowledged",
-    "stage1_responded",
-    "escalated",
-    "stage2_acknowledged",
-    "stage2_responded",
-    "refused_on",
-    "withdrawn_on",
-    "escalation_refused_on",
-    "closed_on",
-    "replied",
-    "ombudsman_referred_on",
-    "ombudsman_determined_on",
+_COLUMNS = (
+    Case.policy_name,
+    Case.received,
+    Case.acknowledged,
+    Case.ack_due,
+    Case.stage1_responded,
+    Case.stage1_due,
+    Case.escalated,
+    Case.stage2_acknowledged,
+    Case.stage2_ack_due,
+    Case.stage2_responded,
+    Case.stage2_due,
+    Case.refused_on,
+    Case.withdrawn_on,
+    Case.escalation_refused_on,
+    Case.closed_on,
+)
+# Dates that may lie after the period end (and so are not yet known at it).
+_EVENTS = frozenset(
+    (
+        "acknowledged",
+        "stage1_responded",
+        "escalated",
+        "stage2_acknowledged",
+        "stage2_responded",
+        "refused_on",
+        "withdrawn_on",
+        "escalation_refused_on",
+        "closed_on",
+    )
 )
 
 
@@ -167,78 +157,24 @@ def scope_conditions(session: Session, scope: ReportScope) -> list[Any]:
     return conds
 
 
-def _relevant(conds: list[Any], since: date, end: date) -> list[Any]:
-    """Conditions for the cases in scope that can count in a report from ``since`` to ``end``.
-
-    A case that ended before ``since`` has no step left to count (a reopened case has
-    its ending cleared), so only cases received by the end and open at ``since`` qualify.
-    """
-    ended = func.coalesce(Case.closed_on, Case.withdrawn_on, Case.refused_on)
-    return [Case.received <= end, or_(ended.is_(None), ended >= since), *conds]
-
-
-def load_facts(session: Session, conds: list[Any], since: date, end: date) -> list[CaseFact]:
-    """Every case that can count, with its dates as known at ``end``."""
-    where = _relevant(conds, since, end)
-    ids = select(Case.id).where(*where)
-    cols = [
-        Case.id,
-        Case.reference,
-        Case.kind,
-        Case.restricted,
-        Case.policy_name,
-        Case.ombudsman,
-        Case.received,
-        Case.acknowledged,
-        Case.ack_due,
-        Case.stage1_responded,
-        Case.stage1_due,
-        Case.stage1_decision,
-        Case.escalated,
-        Case.stage2_acknowledged,
-        Case.stage2_ack_due,
-        Case.stage2_responded,
-        Case.stage2_due,
-        Case.stage2_decision,
-        Case.refused_on,
-        Case.refusal_reason,
-        Case.withdrawn_on,
-        Case.escalation_refused_on,
-        Case.closed_on,
-        Case.replied,
-        Case.site_id,
-        Case.primary_service_area_id,
-        Case.channel,
-        Case.stage1_handler_id,
-        Case.stage2_handler_id,
-        Case.ombudsman_referred_on,
-        Case.ombudsman_determined_on,
-    ]
-    stmt = select(*cols).where(*where)
+def load_facts(session: Session, w: Window, *where: Any) -> list[CaseFact]:
+    """The complaints that can count in ``w`` and meet ``where``, with their dates as known
+    at the period end (for the few figures the clock functions must judge)."""
+    conds = [*w.relevant, *where]
+    names = ["policy", *(c.key for c in _COLUMNS[1:])]
     facts: dict[str, CaseFact] = {}
-    names = [c.key for c in cols]
-    for row in session.execute(stmt):
-        values = dict(zip(names, row, strict=True))
-        values["kind"] = RecordKind(values["kind"])
-        values["policy"] = values.pop("policy_name")
-        values["primary_area_id"] = values.pop("primary_service_area_id")
-        for name in _DATE_FIELDS:
-            values[name] = _at(values[name], end)
-        # A decision is known only once its response was sent by the period end.
-        if values["stage1_responded"] is None:
-            values["stage1_decision"] = None
-        if values["stage2_responded"] is None:
-            values["stage2_decision"] = None
-        if values["refused_on"] is None:
-            values["refusal_reason"] = None
-        fact = CaseFact(**values)
-        facts[fact.id] = fact
-    _attach(session, facts, ids)
+    for case_id, *row in session.execute(select(Case.id, *_COLUMNS).where(*conds)):
+        values: dict[str, Any] = {
+            n: _at(v, w.end) if n in _EVENTS else v for n, v in zip(names, row, strict=True)
+        }
+        facts[case_id] = CaseFact(**values)
+    ids = list(facts)
+    for start in range(0, len(ids), 500):  # by id: a subquery here would scan the children
+        _attach(session, facts, ids[start : start + 500])
     return list(facts.values())
 
 
-def _attach(session: Session, facts: dict[str, CaseFact], ids: Select[Any]) -> None:
-    exts: defaultdict[str, dict[int, list[Extension]]] = defaultdict(dict)
+def _attach(session: Session, facts: dict[str, CaseFact], ids: list[str]) -> None:
     for case_id, stage, days, good in session.execute(
         select(
             ExtensionRecord.case_id,
@@ -249,30 +185,15 @@ def _attach(session: Session, facts: dict[str, CaseFact], ids: Select[Any]) -> N
         .where(ExtensionRecord.case_id.in_(ids))
         .order_by(ExtensionRecord.id)
     ):
-        exts[case_id].setdefault(stage, []).append(Extension(days, good_reason=good))
-    for case_id, per_stage in exts.items():
-        facts[case_id].extensions = per_stage
+        facts[case_id].extensions.setdefault(stage, []).append(Extension(days, good_reason=good))
     # A case is a tenant's when any complainant is a tenant (the TSMs count those).
-    order = {"tenant": 0, "leaseholder": 1, "other-resident": 2}
-    for case_id, tenure in session.execute(
-        select(CaseParty.case_id, Person.tenure)
+    for case_id in session.scalars(
+        select(CaseParty.case_id)
         .join(Person, Person.id == CaseParty.person_id)
-        .where(CaseParty.role == "complainant", Person.tenure.is_not(None))
+        .where(CaseParty.role == "complainant", Person.tenure == Tenure.TENANT.value)
         .where(CaseParty.case_id.in_(ids))
     ):
-        fact = facts[case_id]
-        if tenure is not None and order.get(tenure, 9) < order.get(fact.tenure or "", 9):
-            fact.tenure = tenure
-    for case_id, area_id in session.execute(
-        select(CaseServiceArea.case_id, CaseServiceArea.service_area_id)
-        .where(CaseServiceArea.case_id.in_(ids))
-        .order_by(CaseServiceArea.is_primary.desc(), CaseServiceArea.service_area_id)
-    ):
-        facts[case_id].areas.append(area_id)
-    for case_id, theme_id in session.execute(
-        select(CaseTheme.case_id, CaseTheme.theme_id).where(CaseTheme.case_id.in_(ids))
-    ):
-        facts[case_id].themes.append(theme_id)
+        facts[case_id].tenure = Tenure.TENANT.value
 
 
 def names(session: Session, model: Any) -> dict[int, str]:

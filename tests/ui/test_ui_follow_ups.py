@@ -351,7 +351,7 @@ def test_agree_how_often_to_update(view: CaseView, store: Store) -> None:
     assert view.detail is not None
     assert (view.detail.timeline[-1].what, view.detail.timeline[-1].detail) == (
         "Agree update interval",
-        "update interval days: None → 10",  # (services word the empty value "None")
+        "update interval days: (none) → 10",  # (services word the empty value "None")
     )
 
 

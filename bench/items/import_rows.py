@@ -1,0 +1,124 @@
+"""Import: 100,000 spreadsheet rows from a CSV into a copy of an empty store.
+
+Ours: ``caseworker.services.importer.import_records`` (reads and checks every row, adds
+the new sites, areas, themes and handlers, computes each case's stored clocks, writes the
+cases, people, parties, areas, themes, extensions, search entries and audit events).
+
+Baseline: ``sqlite3.executemany`` of the very rows our import wrote (read back from a store
+it filled once, untimed) into the same tables of another copy of the empty store, with the
+same indexes and the full-text index, in one transaction. It does no reading, checking or
+clock arithmetic: it is the floor the database itself sets.
+
+Rows come from ``bench/import_100k.py``'s generator; a suite run on a store of fewer
+records (the smoke test) imports as many rows as the store has records.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+import sqlite3
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from bench.import_100k import COLUMNS, rows
+from bench.items import Context
+from bench.timing import Result, compare
+from caseworker.services.actor import LOCAL_ADMIN
+from caseworker.services.importer import import_records
+from db.store import open_store
+
+ROWS = 100_000
+TODAY = date(2026, 6, 1)
+# Everything an import writes, parents first.
+TABLES = (
+    "sites",
+    "service_areas",
+    "themes",
+    "staff",
+    "people",
+    "cases",
+    "case_parties",
+    "case_service_areas",
+    "case_themes",
+    "extensions",
+    "audit_events",
+    "case_search",
+)
+
+
+def _import(store_path: Path, csv_path: Path) -> None:
+    store = open_store(store_path)
+    try:
+        with store.write() as session:
+            import_records(session, LOCAL_ADMIN, csv_path, today=TODAY)
+    finally:
+        store.close()
+
+
+def _written(path: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    """Every row of the tables an import writes: column names and values as stored."""
+    conn = sqlite3.connect(path)
+    try:
+        out = {}
+        for table in TABLES:
+            cur = conn.execute(f"SELECT * FROM {table}")
+            out[table] = ([d[0] for d in cur.description], cur.fetchall())
+        return out
+    finally:
+        conn.close()
+
+
+def _executemany(path: Path, data: dict[str, tuple[list[str], list[tuple[object, ...]]]]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN IMMEDIATE")
+        for table, (columns, values) in data.items():
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def run(ctx: Context) -> list[Result]:
+    records = ctx.raw.execute("SELECT count(*) FROM cases").fetchone()[0]
+    n = min(ROWS, records)
+    work = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    try:
+        csv_path = work / "history.csv"
+        with csv_path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows(n, random.Random(7)))
+        empty = work / "empty.sqlite"
+        open_store(empty).close()
+        filled = work / "filled.sqlite"
+        shutil.copy(empty, filled)
+        _import(filled, csv_path)
+        data = _written(filled)
+
+        def fresh() -> Path:
+            """A copy of the empty store (the last run's copy removed first)."""
+            path = work / "run.sqlite"
+            for old in work.glob("run.sqlite*"):
+                old.unlink()
+            shutil.copy(empty, path)
+            return path
+
+        result = compare(
+            f"import ({n:,} rows)",
+            lambda: _import(fresh(), csv_path),
+            lambda: _executemany(fresh(), data),
+            runs=max(1, min(ctx.runs, 3)),
+            max_ratio=3,
+            max_seconds=None,
+        )
+        return [result]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

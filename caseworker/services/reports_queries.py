@@ -1,0 +1,308 @@
+"""The grouped SQL a report is counted from: a few aggregate queries, no row per case.
+
+Each query returns counts per combination of a few keys; ``reports`` adds them up.
+Stored due dates (extensions included) judge timeliness in SQL; ``clocks`` flags mark
+the rare cases whose figures the clock functions must judge instead (see ``reports``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from caseworker.services.reports_window import (
+    StagePolicies,
+    Window,
+    ack_due,
+    acknowledged,
+    decision,
+    due,
+    flag,
+    responded,
+    tenant,
+    tenure_rank,
+)
+from db.models import Case, CaseServiceArea, CaseTheme, Correspondence, ExtensionRecord
+
+STAGE1, STAGE2 = "stage1", "stage2"
+_KEYS = 7  # key columns of the widest grouping in ``events``
+
+
+def _ext(stage: int, what: Any) -> Any:
+    return (
+        select(what)
+        .where(ExtensionRecord.case_id == Case.id, ExtensionRecord.stage == stage)
+        .scalar_subquery()
+    )
+
+
+def _clocks(p: StagePolicies) -> ColumnElement[int]:
+    """1 where the clock functions must judge this case's timeliness at this stage."""
+    return flag(p.needs_clocks())
+
+
+def _stage_events(w: Window, p: StagePolicies) -> Any:
+    stage = p.stage
+    ack = acknowledged(stage)
+    handlers: Any = null()
+    if stage == 2:
+        # Counted once the Stage 2 handler is known: 1 if not the Stage 1 handler.
+        handlers = case(
+            (
+                and_(
+                    w.known(ack),
+                    Case.stage1_handler_id.is_not(None),
+                    Case.stage2_handler_id.is_not(None),
+                ),
+                flag(Case.stage1_handler_id != Case.stage2_handler_id),
+            ),
+            else_=None,
+        )
+    return select(
+        Case.id,
+        literal(STAGE1 if stage == 1 else STAGE2, String).label("cat"),
+        (Case.received if stage == 1 else Case.escalated).label("day"),
+        Case.site_id,
+        Case.channel,
+        Case.primary_service_area_id.label("area"),
+        tenure_rank().label("tenure"),
+        Case.policy_name.label("policy"),
+        flag(w.withdrawn_at(stage)).label("withdrawn"),
+        flag(and_(w.known(ack), ack <= ack_due(stage))).label("ack_ok"),
+        func.coalesce(_ext(stage, func.sum(ExtensionRecord.days)), 0).label("ext_days"),
+        func.coalesce(_ext(stage, func.max(flag(ExtensionRecord.good_reason.is_(True)))), 0).label(
+            "ext_good"
+        ),
+        handlers.label("handlers"),
+        _clocks(p).label("clocks"),
+    ).where(*w.received(stage))
+
+
+def _other_events(w: Window) -> Any:
+    none: Any = null()
+    return select(
+        Case.id,
+        Case.kind.label("cat"),
+        Case.received.label("day"),
+        Case.site_id,
+        Case.channel,
+        Case.primary_service_area_id.label("area"),
+        tenure_rank().label("tenure"),
+        *(none.label(n) for n in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")),
+        *(none.label(n) for n in ("handlers", "clocks")),
+    ).where(*w.other_received())
+
+
+@dataclass
+class Events:
+    """Records received from ``since``, counted by category (``stage1``, ``stage2`` or the
+    kind) and one grouping at a time; all but ``by_day`` and ``by_tenure`` within the period."""
+
+    by_day: Counter[tuple[str, date]]
+    by_site: Counter[tuple[str, int | None]]
+    by_channel: Counter[tuple[str, str | None]]
+    by_tenure: Counter[tuple[str, int | None, bool, bool]]  # rank, in period, in year
+    by_area: Counter[tuple[str, int | None]]  # the main service area ("unique")
+    by_any_area: Counter[tuple[str, int | None]]  # each service area ("split")
+    by_theme: Counter[tuple[str, int | None]]
+    # policy, withdrawn, acknowledged in time, extension days, good reason, handlers
+    # (None, or 1 if Stage 2 is not handled by the Stage 1 handler), clocks
+    stages: Counter[tuple[str, str, bool, bool, int, bool, int | None, bool]]
+
+
+def _int(v: str | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _bool(v: str | None) -> bool:
+    return v not in (None, "0", "false")
+
+
+def events(session: Session, w: Window, policies: tuple[StagePolicies, StagePolicies]) -> Events:
+    """Every received-based count in one statement: the period's events are read once (a
+    common table expression) and grouped several ways."""
+    ev = union_all(
+        _stage_events(w, policies[0]), _stage_events(w, policies[1]), _other_events(w)
+    ).cte("ev")
+    in_period = ev.c.day >= w.start
+    complaints = ev.c.cat.in_([STAGE1, STAGE2])
+
+    def grouped(name: str, keys: list[Any], *where: Any, joined: Any = None) -> Select[Any]:
+        pad = [cast(null(), String)] * (_KEYS - len(keys))
+        stmt = select(literal(name, String), ev.c.cat, *(cast(k, String) for k in keys), *pad)
+        stmt = stmt.add_columns(func.count())
+        if joined is not None:
+            stmt = stmt.select_from(joined)
+        return stmt.where(*where).group_by(ev.c.cat, *keys)
+
+    areas = ev.outerjoin(CaseServiceArea, CaseServiceArea.case_id == ev.c.id)
+    themes = ev.outerjoin(CaseTheme, CaseTheme.case_id == ev.c.id)
+    stmt = union_all(
+        grouped("day", [ev.c.day]),
+        grouped("site", [ev.c.site_id], in_period),
+        grouped("channel", [ev.c.channel], in_period),
+        grouped("tenure", [ev.c.tenure, flag(in_period), flag(ev.c.day >= w.year_start)]),
+        grouped("area", [ev.c.area], in_period),
+        grouped("any area", [CaseServiceArea.service_area_id], in_period, joined=areas),
+        grouped("theme", [CaseTheme.theme_id], in_period, complaints, joined=themes),
+        grouped(
+            "stage",
+            [ev.c[k] for k in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")]
+            + [ev.c.handlers, ev.c.clocks],
+            in_period,
+            complaints,
+        ),
+    )
+    out = Events(*(Counter() for _ in range(8)))
+    for name, cat, k1, k2, k3, k4, k5, k6, k7, n in session.execute(stmt):
+        if name == "day":
+            out.by_day[cat, date.fromisoformat(k1)] += n
+        elif name == "site":
+            out.by_site[cat, _int(k1)] += n
+        elif name == "channel":
+            out.by_channel[cat, k1] += n
+        elif name == "tenure":
+            out.by_tenure[cat, _int(k1), _bool(k2), _bool(k3)] += n
+        elif name == "area":
+            out.by_area[cat, _int(k1)] += n
+        elif name == "any area":
+            out.by_any_area[cat, _int(k1)] += n
+        elif name == "theme":
+            out.by_theme[cat, _int(k1)] += n
+        else:
+            key = (cat, k1, _bool(k2), _bool(k3), int(k4), _bool(k5), _int(k6), _bool(k7))
+            out.stages[key] += n
+    return out
+
+
+@dataclass(frozen=True)
+class ResponseGroup:
+    """Responses sent alike: in the period and/or year to date, tenant's or not, ..."""
+
+    policy: str
+    in_period: bool
+    in_year: bool
+    tenant: bool
+    decision: str | None
+    letter: bool  # the response letter made by Caseworker is on file
+    within_local: bool
+    due: date | None  # for late responses only (with ``responded`` and ``extended``)
+    responded: date | None
+    extended: bool
+    clocks: bool  # the clock functions judge its timeliness
+    code_clocks: bool  # ... or only whether it is within the Code's timescale
+
+
+def _late(p: StagePolicies) -> ColumnElement[bool]:
+    """Late by its stored due date."""
+    return and_(p.stored_dates_hold(), responded(p.stage) > due(p.stage))
+
+
+def response_clocks(p: StagePolicies) -> ColumnElement[bool]:
+    """Responses whose timeliness (or only whether within the Code's) needs the clocks."""
+    return or_(p.needs_clocks(), and_(Case.policy_name.in_(p.later), _late(p)))
+
+
+def responses(
+    session: Session, w: Window, p: StagePolicies, letter_kind: str
+) -> list[tuple[ResponseGroup, int]]:
+    """This stage's responses sent from ``since``, grouped."""
+    stage = p.stage
+    sent, due_on, late = responded(stage), due(stage), _late(p)
+    day_after = datetime.combine(w.end + timedelta(days=1), time())
+    letter = exists().where(
+        Correspondence.case_id == Case.id,
+        Correspondence.letter_kind == letter_kind,
+        Correspondence.made_at < day_after,
+    )
+    extended = exists().where(ExtensionRecord.case_id == Case.id, ExtensionRecord.stage == stage)
+    keys = [
+        Case.policy_name,
+        flag(sent >= w.start),
+        flag(sent >= w.year_start),
+        flag(tenant()),
+        decision(stage),
+        flag(letter),
+        flag(sent <= due_on),
+        case((late, due_on), else_=None),
+        case((late, sent), else_=None),
+        case((late, flag(extended)), else_=0),
+        _clocks(p),
+        flag(and_(Case.policy_name.in_(p.later), late)),
+    ]
+    stmt = select(*keys, func.count()).where(*w.responses(stage)).group_by(*keys)
+    out: list[tuple[ResponseGroup, int]] = []
+    for (
+        pol,
+        in_p,
+        in_y,
+        ten,
+        dec,
+        letter_on_file,
+        local,
+        late_due,
+        late_sent,
+        *flags,
+    ) in session.execute(stmt):
+        ext, clocks, code_clocks, n = flags
+        group = ResponseGroup(
+            pol,
+            bool(in_p),
+            bool(in_y),
+            bool(ten),
+            dec,
+            bool(letter_on_file),
+            bool(local),
+            late_due,
+            late_sent,
+            bool(ext),
+            bool(clocks),
+            bool(code_clocks),
+        )
+        out.append((group, n))
+    return out
+
+
+def awaiting_clocks(w: Window, p: StagePolicies) -> ColumnElement[bool]:
+    """Awaiting cases whose due date at the period end needs the clocks: acknowledged only
+    after the end, their response due date was then still provisional."""
+    provisional = and_(acknowledged(p.stage) > w.end, Case.policy_name.in_(p.from_ack))
+    return or_(p.needs_clocks(), provisional)
+
+
+def awaiting(session: Session, w: Window, p: StagePolicies) -> tuple[int, int, int]:
+    """Cases awaiting this stage's response at the period end: how many are judged by their
+    stored due date, how many of those are overdue, and how many need the clocks."""
+    clocks = flag(awaiting_clocks(w, p))
+    stored = overdue = by_clocks = 0
+    for where in w.awaiting(p.stage):
+        stmt = (
+            select(clocks, func.count(), func.sum(flag(w.end > due(p.stage))))
+            .where(*where)
+            .group_by(clocks)
+        )
+        for needs_clocks, n, late in session.execute(stmt):
+            if needs_clocks:
+                by_clocks += n
+            else:
+                stored, overdue = stored + n, overdue + (late or 0)
+    return stored, overdue, by_clocks
