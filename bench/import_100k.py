@@ -95,7 +95,9 @@ def main() -> None:
             summary = import_records(s, LOCAL_ADMIN, path, today=date(2026, 6, 1))
         c2, t2 = time.process_time(), time.perf_counter()
         with store.read() as s:
-            report = make_report(s, financial_year(2025), ReportScope(), made_on=date(2026, 6, 1))
+            report = make_report(
+                s, financial_year(2025), ReportScope(), actor=LOCAL_ADMIN, made_on=date(2026, 6, 1)
+            )
         c3, t3 = time.process_time(), time.perf_counter()
         store.close()
     print(f"{summary.rows:,} rows (seconds elapsed / of CPU):")

@@ -60,7 +60,7 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser.add_argument(
         "--view",
         default="queue",
-        help="with --screenshot: queue, cases, intake, case:REF, settings",
+        help="with --screenshot: queue, cases, intake, case:REF, settings, reports",
     )
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in commands:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -15,6 +17,9 @@ def backup_to(source: Path, dest: Path) -> Path:
         out = sqlite3.connect(str(dest))
         try:
             src.backup(out)
+            # A backup is one self-contained file (no -wal beside it); opening it as a
+            # store switches it back to WAL.
+            out.execute("PRAGMA journal_mode = DELETE")
         finally:
             out.close()
     finally:
@@ -31,3 +36,104 @@ def backup_before_migration(store: Path) -> Path:
     """A timestamped copy made just before a schema migration runs."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return backup_to(store, backup_folder(store) / f"before-migration-{stamp}.sqlite")
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_STORE_TABLES = {"alembic_version", "cases", "audit_events"}
+
+
+class BackupError(Exception):
+    """A backup that cannot be made or a file that cannot be restored (message says why)."""
+
+
+def check_store_file(path: Path, known_revisions: set[str]) -> None:
+    """Refuse a file that is not a sound Caseworker store this version can open.
+
+    Opens the file read-only (it is never changed) and runs ``PRAGMA integrity_check``.
+
+    Raises:
+        BackupError: missing, not a database, damaged, not a Caseworker store, or made
+            by a newer Caseworker.
+    """
+    if not path.is_file():
+        raise BackupError(f"There is no file at {path}")
+    with path.open("rb") as fh:
+        if fh.read(16) != _SQLITE_HEADER:
+            raise BackupError(f"{path} is not a Caseworker store (not a database)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} is damaged or not a database ({exc})") from None
+    if check != ["ok"]:
+        raise BackupError(f"{path} is damaged (integrity check: {check[0]})")
+    if not _STORE_TABLES <= tables or revision is None:
+        raise BackupError(f"{path} is a database, but not a Caseworker store")
+    if revision[0] not in known_revisions:
+        raise BackupError(f"{path} was made by a newer version of Caseworker")
+
+
+def _remove_sidecars(path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def keep_copy_of(store: Path, label: str) -> Path | None:
+    """A copy of the store as it is now (made before replacing it); None if there is none.
+
+    A store the backup API cannot read (damaged) is copied byte for byte, so nothing is lost.
+    """
+    if not store.exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = backup_folder(store) / f"{label}-{stamp}.sqlite"
+    try:
+        return backup_to(store, dest)
+    except sqlite3.DatabaseError:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal"):
+            src = store.with_name(store.name + suffix)
+            if src.exists():
+                shutil.copy2(src, dest.with_name(dest.name + suffix))
+        return dest
+
+
+def restore_file(source: Path, store: Path) -> None:
+    """Replace the store with a copy of ``source`` (the caller has checked and closed both).
+
+    The copy is made beside the store and moved into place in one step, so a crash
+    leaves either the old store or the new one, never half of each.
+    """
+    temp = store.with_name(store.name + ".restoring")
+    temp.unlink(missing_ok=True)
+    _remove_sidecars(temp)
+    backup_to(source, temp)
+    _remove_sidecars(store)
+    os.replace(temp, store)
+
+
+def daily_copy(store: Path, day: date, keep: int) -> Path | None:
+    """The day's first backup, ``daily-YYYY-MM-DD.sqlite``; None if today's exists.
+
+    Keeps the newest ``keep`` daily copies and deletes older ones (with their head files).
+    """
+    folder = backup_folder(store)
+    dest = folder / f"daily-{day.isoformat()}.sqlite"
+    if dest.exists() or not store.exists():
+        return None
+    backup_to(store, dest)
+    for old in sorted(folder.glob("daily-*.sqlite"), reverse=True)[max(keep, 1) :]:
+        old.unlink(missing_ok=True)
+        old.with_name(old.name + ".head.txt").unlink(missing_ok=True)
+    return dest

@@ -10,17 +10,20 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from caseworker.commands.common import actor_from_args
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
-from caseworker.services.actor import LOCAL_ADMIN
+from caseworker.services.actor import Actor
+from caseworker.services.backups import daily_backup
 from caseworker.store_location import resolve_store_path
 from db.engine import StoreError
-from db.store import open_store
+from db.store import Store, open_store
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
+from ui.dialogs.sign_in import sign_in_at_start
 from ui.main_window import MainWindow
 
-VIEWS = ("queue", "cases", "intake", "settings")
+VIEWS = ("queue", "cases", "intake", "settings", "reports")
 # Optional environment settings: a bigger text scale (accessibility), a window size and a
 # fixed date (reproducible screenshots).
 TEXT_SCALE_VAR = "CASEWORKER_TEXT_SCALE"
@@ -56,6 +59,17 @@ def _fail(message: str, screenshot: bool) -> int:
     return 2
 
 
+def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | None:
+    """The local administrator on a store without accounts; else whoever signs in.
+
+    A screenshot has no one to ask: it signs in as the command line does (--user and
+    CASEWORKER_PASSWORD).
+    """
+    if screenshot or getattr(args, "user", None):
+        return actor_from_args(args, store)
+    return sign_in_at_start(store)
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the main window on the chosen store; with ``args.screenshot``, save it and exit."""
     screenshot: str | None = getattr(args, "screenshot", None)
@@ -66,7 +80,14 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc), bool(screenshot))
     try:
-        context = AppContext(store, LOCAL_ADMIN, _clock())
+        actor = _who(args, store, bool(screenshot))
+        if actor is None:  # the sign-in was cancelled
+            store.close()
+            return 0
+        clock = _clock()
+        if not screenshot:
+            daily_backup(store, clock.today())
+        context = AppContext(store, actor, clock)
     except CaseworkerError as exc:
         store.close()
         return _fail(str(exc), bool(screenshot))
@@ -86,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def show_view(window: MainWindow, view: str) -> None:
-    """Switch to ``view``: queue, cases, intake, settings or case:REF."""
+    """Switch to ``view``: queue, cases, intake, settings, reports or case:REF."""
     if view.startswith("case:"):
         window.case_view.show_case(view.split(":", 1)[1].strip())
         window.show_page("case")
@@ -94,7 +115,8 @@ def show_view(window: MainWindow, view: str) -> None:
         window.show_page(view)
     else:
         raise CaseworkerError(
-            f"--view {view!r} is not a view; use queue, cases, intake, case:REF or settings"
+            f"--view {view!r} is not a view; "
+            "use queue, cases, intake, case:REF, settings or reports"
         )
 
 

@@ -25,10 +25,12 @@ from caseworker.services.permissions import allowed
 from caseworker.services.ui_reads import store_is_new
 from db.queries import CaseFilter
 from ui.context import AppContext
+from ui.dialogs.import_records import ImportRecordsDialog
 from ui.letters.batch import AcknowledgementBatch, batch_action
 from ui.views.case_list import CaseListView
 from ui.views.case_view import CaseView
 from ui.views.intake import IntakeView
+from ui.views.reports import ReportsView
 from ui.views.settings import SettingsView
 from ui.views.welcome import WelcomeView
 from ui.views.work_queue import WorkQueueView
@@ -74,12 +76,14 @@ class MainWindow(QMainWindow):
         self.intake = IntakeView(context)
         self.case_view = CaseView(context)
         self.settings = SettingsView(context)
+        self.reports = ReportsView(context)
         self.stack.addWidget(self.welcome)
         self.add_page("queue", "Work queue", self.queue, "Ctrl+1")
         self.add_page("cases", "Cases", self.cases, "Ctrl+2")
         self.add_page("intake", "New contact", self.intake, "Ctrl+3")
         self.add_page("case", "Current case", self.case_view, "Ctrl+4")
         self.add_page("settings", "Settings", self.settings, "Ctrl+5")
+        self.add_page("reports", "Reports", self.reports, "Ctrl+6")
         self.nav_items["case"].setHidden(True)
         self._build_menus()
         self._connect_signals()
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
         self._action("file", "&New contact", "Ctrl+N", lambda: self.show_page("intake"))
         self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
         self.menus["file"].addAction(self.batch_action)
+        self._action("file", "&Import records…", "Ctrl+I", self.import_records)
         self.demo_action = self._action("file", "Load &demo data…", "Ctrl+Shift+D", self.load_demo)
         self.demo_action.setVisible(self.demo_available)
         may_demo = allowed(self.context.actor, "demo-data")
@@ -170,6 +175,11 @@ class MainWindow(QMainWindow):
         self._action("view", "&Refresh", "F5", self.refresh)
         self._action("help", "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._action("help", "&About Caseworker", "Ctrl+Shift+F1", self.show_about)
+
+    def import_records(self) -> None:
+        """Import last year's spreadsheet (the dialog checks the role and refreshes the views)."""
+        self.import_dialog = ImportRecordsDialog(self.context, self)
+        self.import_dialog.open()
 
     def _connect_signals(self) -> None:
         self.nav.currentItemChanged.connect(self._nav_changed)

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from caseworker.commands.common import store_from_args, today_from_args
+from caseworker.commands.common import actor_from_args, store_from_args, today_from_args
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import next_deadline
 from caseworker.domain.vocab import RecordKind, Status, parse
 from caseworker.services.clocks import case_clocks
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
 from db.models import Case
 
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if args.limit:
         stmt = stmt.limit(args.limit)
     store = store_from_args(args)
+    if not sees_restricted(actor_from_args(args, store)):
+        stmt = stmt.where(Case.restricted.is_(False))
     out: list[dict[str, Any]] = []
     lines: list[str] = []
     try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
 from datetime import date, datetime
 
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.services.actor import Actor
+from caseworker.services.backups import daily_backup
 from caseworker.services.errors import NotAllowed
 from caseworker.services.users import needs_sign_in, sign_in
 from caseworker.store_location import resolve_store_path
@@ -27,11 +29,20 @@ PASSWORD_VAR = "CASEWORKER_PASSWORD"
 
 
 def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
-    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one."""
+    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one.
+
+    The first command of each day also backs the store up (see ``daily_backup``).
+    """
     try:
-        return open_store(resolve_store_path(getattr(args, "db", None)), must_exist=must_exist)
+        store = open_store(resolve_store_path(getattr(args, "db", None)), must_exist=must_exist)
     except StoreError as exc:
         raise StoreUnavailable(str(exc)) from None
+    try:
+        daily_backup(store, date.today())
+    except (OSError, sqlite3.Error) as exc:
+        # A failed copy must not stop the work; say so, so someone can fix it.
+        print(f"caseworker: warning: today's backup could not be made ({exc})", file=sys.stderr)
+    return store
 
 
 def actor_from_args(args: argparse.Namespace, store: Store) -> Actor:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from caseworker.commands.common import store_from_args, today_from_args
+from caseworker.commands.common import actor_from_args, store_from_args, today_from_args
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import InvalidInput
 from caseworker.reports.model import Report
@@ -68,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
     today = today_from_args(args)
     store = store_from_args(args)
     try:
+        actor = actor_from_args(args, store)
         with store.read() as session:
-            report = make_report(session, period, scope, made_on=today, homes=args.homes)
+            report = make_report(
+                session, period, scope, actor=actor, made_on=today, homes=args.homes
+            )
     finally:
         store.close()
     out.write_bytes(render(report, fmt))

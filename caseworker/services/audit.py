@@ -12,10 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.services import permissions
 from caseworker.services.actor import Actor
-from db.models import AuditEvent
+from db.models import AuditEvent, Case
 
 GENESIS = "0" * 64
+# Advisors log restricted contacts without seeing them afterwards; clock recomputes follow
+# a setting change, whoever made it.
+_ANY_CASE = frozenset({"log-record", "recompute-clocks"})
 
 
 def json_safe(value: Any) -> Any:
@@ -54,7 +58,21 @@ def event_digest(
 def record_event(
     session: Session, actor: Actor, action: str, case_id: str | None, changes: dict[str, Any]
 ) -> AuditEvent:
-    """Append one audit event in the caller's transaction."""
+    """Append one audit event in the caller's transaction, if the actor may do the action.
+
+    Every mutation passes through here, so this is the single place roles are enforced:
+    a refused action raises before anything is committed, and the caller's transaction
+    rolls back whole.
+
+    Raises:
+        NotAllowed: the actor's role does not allow ``action``, or the case is restricted
+            and the actor was not given access.
+    """
+    permissions.check(actor, action)
+    if case_id is not None and action not in _ANY_CASE:
+        case = session.get(Case, case_id)
+        if case is not None and case.restricted:
+            permissions.check_restricted(actor, case.reference)
     prev = session.scalar(select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1))
     safe = json_safe(changes)
     at = datetime.now().replace(microsecond=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -67,6 +68,18 @@ def require_status(case: Case, allowed: tuple[Status, ...], action: str) -> None
 def not_future(d: date, what: str, today: date) -> None:
     if d > today:
         raise InvalidInput(f"{what} cannot be in the future ({format_day(d)})")
+
+
+def check_amount(amount: Decimal | None, financial: bool) -> None:
+    """A remedy's amount: needed (above zero) for a financial remedy; a sum the store can hold."""
+    if amount is None:
+        if financial:
+            raise InvalidInput("A financial remedy needs the amount offered")
+        return
+    if not amount.is_finite() or not Decimal(0) <= amount < Decimal(100_000_000):
+        raise InvalidInput("An amount must be a sum of money from £0 to £99,999,999.99")
+    if financial and amount == 0:
+        raise InvalidInput("A financial remedy needs the amount offered")
 
 
 def begin_change(session: Session, reference: str, expected_version: int | None) -> Case:

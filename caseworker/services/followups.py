@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.domain.vocab import RemedyKind, parse
 from caseworker.services.actor import Actor
-from caseworker.services.cases import begin_change, finish_change, not_future
+from caseworker.services.cases import begin_change, check_amount, finish_change, not_future
 from caseworker.services.errors import NotFound
 from db.models import Case, OutstandingAction, Remedy
 
@@ -33,8 +33,7 @@ def add_remedy(
 ) -> Remedy:
     case = begin_change(session, reference, expected_version)
     rk = parse(RemedyKind, kind)
-    if rk is RemedyKind.FINANCIAL and (amount_offered is None or amount_offered <= 0):
-        raise InvalidInput("A financial remedy needs the amount offered")
+    check_amount(amount_offered, rk is RemedyKind.FINANCIAL)
     remedy = Remedy(
         stage=_stage(case),
         kind=rk.value,

@@ -36,7 +36,9 @@ from caseworker.reports.figures import (
 from caseworker.reports.model import Report, StageFigures, TenantMeasures, one_place, percent
 from caseworker.reports.periods import Period, month_end, quarters_to, year_start
 from caseworker.reports.tables import build_report
+from caseworker.services.actor import Actor
 from caseworker.services.audit import chain_head
+from caseworker.services.permissions import check
 from caseworker.services.reports_data import (
     CaseFact,
     ReportScope,
@@ -552,8 +554,14 @@ def make_report(
     period: Period,
     scope: ReportScope,
     *,
+    actor: Actor,
     made_on: date,
     homes: int | None = None,
 ) -> Report:
-    """The report as frozen tables (for the PDF, CSV, XLSX, JSON and the app's Reports view)."""
+    """The report as frozen tables (for the PDF, CSV, XLSX, JSON and the app's Reports view).
+
+    Raises:
+        NotAllowed: the actor's role may not run reports (managers and administrators may).
+    """
+    check(actor, "run-report")
     return build_report(gather_figures(session, period, scope, made_on=made_on, homes=homes))

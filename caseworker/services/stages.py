@@ -18,6 +18,7 @@ from caseworker.domain.vocab import Decision, RecordKind, RemedyKind, Status, pa
 from caseworker.services.actor import Actor
 from caseworker.services.cases import (
     begin_change,
+    check_amount,
     finish_change,
     not_future,
     require_status,
@@ -243,8 +244,7 @@ def _apply_response(
             point.stage2_decision, point.stage2_reasons = pdec.value, pd.reasons.strip()
     for r in response.remedies:
         kind = parse(RemedyKind, r.kind)
-        if kind is RemedyKind.FINANCIAL and (r.amount_offered is None or r.amount_offered <= 0):
-            raise InvalidInput("A financial remedy needs the amount offered")
+        check_amount(r.amount_offered, kind is RemedyKind.FINANCIAL)
         case.remedies.append(
             Remedy(
                 stage=stage,

@@ -162,7 +162,7 @@ def report(request: pytest.FixtureRequest, store: Store, tmp_path: Path) -> Iter
     path = CSV_FILE if request.param == "csv" else as_xlsx(CSV_FILE, tmp_path / "q2.xlsx")
     load(store, path)
     with store.read() as s:
-        yield make_report(s, Q2, ReportScope(), made_on=TODAY)
+        yield make_report(s, Q2, ReportScope(), actor=LOCAL_ADMIN, made_on=TODAY)
 
 
 def rows(report: Report, title: str) -> list[tuple[object, ...]]:
@@ -386,7 +386,7 @@ def test_self_assessment_evidence(report: Report) -> None:
 def test_homes_override_rounds_halves_up(store: Store) -> None:
     load(store, CSV_FILE)
     with store.read() as s:
-        report = make_report(s, Q2, ReportScope(), made_on=TODAY, homes=2400)
+        report = make_report(s, Q2, ReportScope(), actor=LOCAL_ADMIN, made_on=TODAY, homes=2400)
     assert report.tsm.ch01_1 == Decimal("3.3")  # 8000 / 2400 = 3.33
     assert report.tsm.ch01_2 == Decimal("1.3")  # 3000 / 2400 = 1.25, half rounded up
 
@@ -394,8 +394,8 @@ def test_homes_override_rounds_halves_up(store: Store) -> None:
 def test_past_period_does_not_change_with_the_day_it_is_run(store: Store) -> None:
     load(store, CSV_FILE)
     with store.read() as s:
-        early = make_report(s, Q2, ReportScope(), made_on=date(2025, 10, 1))
-        late = make_report(s, Q2, ReportScope(), made_on=date(2027, 1, 1))
+        early = make_report(s, Q2, ReportScope(), actor=LOCAL_ADMIN, made_on=date(2025, 10, 1))
+        late = make_report(s, Q2, ReportScope(), actor=LOCAL_ADMIN, made_on=date(2027, 1, 1))
     assert early.tables == late.tables
     assert early.by_stage == late.by_stage
 
@@ -403,9 +403,13 @@ def test_past_period_does_not_change_with_the_day_it_is_run(store: Store) -> Non
 def test_scopes(store: Store) -> None:
     load(store, CSV_FILE)
     with store.read() as s:
-        housing = make_report(s, Q2, ReportScope(housing_only=True), made_on=TODAY)
-        rents = make_report(s, Q2, ReportScope(service_area="rents"), made_on=TODAY)
-        clowne = make_report(s, Q2, ReportScope(site="Clowne"), made_on=TODAY)
+        housing = make_report(
+            s, Q2, ReportScope(housing_only=True), actor=LOCAL_ADMIN, made_on=TODAY
+        )
+        rents = make_report(
+            s, Q2, ReportScope(service_area="rents"), actor=LOCAL_ADMIN, made_on=TODAY
+        )
+        clowne = make_report(s, Q2, ReportScope(site="Clowne"), actor=LOCAL_ADMIN, made_on=TODAY)
     # Housing Ombudsman cases: main area Housing Repairs (C01 C03 C04 C06 C11; C10 at Stage 2).
     assert [s.received for s in housing.by_stage] == [5, 3]
     # Rents in any position: C01 C02 C09.
@@ -456,7 +460,7 @@ def test_pdf(store: Store, tmp_path: Path) -> None:
     with store.write() as s:
         settings.set_setting(s, LOCAL_ADMIN, "organisation", {"name": "Bolsover District Council"})
     with store.read() as s:
-        report = make_report(s, Q2, ReportScope(), made_on=TODAY)
+        report = make_report(s, Q2, ReportScope(), actor=LOCAL_ADMIN, made_on=TODAY)
     pdf = report_pdf(report)
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftotext") is None:

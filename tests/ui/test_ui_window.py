@@ -125,10 +125,10 @@ def test_screenshot_of_unknown_case_or_view_fails_clearly(
     out = tmp_path / "x.png"
     assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "case:CW-9"]) == 2
     assert capsys.readouterr().err == "caseworker: There is no case with reference CW-9\n"
-    assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "reports"]) == 2
+    assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "letters"]) == 2
     assert capsys.readouterr().err == (
-        "caseworker: --view 'reports' is not a view; use queue, cases, intake, case:REF or "
-        "settings\n"
+        "caseworker: --view 'letters' is not a view; use queue, cases, intake, case:REF, "
+        "settings or reports\n"
     )
     assert not out.exists()
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QStyle
 
 from caseworker.domain.calendar import WorkingCalendar, format_day
+from caseworker.services.permissions import visible_filter
 from caseworker.services.settings import store_calendar
 from caseworker.services.ui_reads import countdown_text
 from db.queries import CaseFilter, CaseRow, count_cases, page_cases, page_cases_at, sort_key
@@ -70,7 +71,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, context: AppContext, case_filter: CaseFilter | None = None) -> None:
         super().__init__()
         self._context = context
-        self._filter = case_filter or CaseFilter()
+        self._filter = visible_filter(context.actor, case_filter or CaseFilter())
         self._sort = "next_due"
         self._descending = False
         self._count = 0
@@ -139,7 +140,7 @@ class CaseTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, case_filter: CaseFilter) -> None:
-        self._filter = case_filter
+        self._filter = visible_filter(self._context.actor, case_filter)
         self.refresh()
 
     def refresh(self) -> None:

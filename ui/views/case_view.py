@@ -221,7 +221,9 @@ class CaseView(QWidget):
     def show_case(self, reference: str) -> None:
         """Load and show the case with ``reference`` (raises NotFound if there is none)."""
         today = self.context.today()
-        self.detail = self.context.read(lambda s: load_case_detail(s, reference, today))
+        self.detail = self.context.read(
+            lambda s: load_case_detail(s, reference, today, actor=self.context.actor)
+        )
         self._fill()
 
     def reload(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import format_day
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.ui_reads import expiring_authorisation_case_ids
 from db.queries import CaseFilter, QueueCounts, followup_case_ids, queue_counts
@@ -154,7 +155,7 @@ class WorkQueueView(QWidget):
         today = self.context.today()
         actor = self.context.actor
         self.items = self.context.read(
-            lambda s: queue_items(s, actor.display_name, actor.restricted_access, today)
+            lambda s: queue_items(s, actor.display_name, sees_restricted(actor), today)
         )
         self.date_label.setText(f"Today is {format_day(today)}. Choose a count to see its cases.")
         for item in self.items:

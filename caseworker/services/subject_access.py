@@ -1,0 +1,177 @@
+"""Subject access: everything held about one person, gathered for a PDF and a JSON file."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.errors import InvalidInput
+from caseworker.services import permissions
+from caseworker.services.actor import Actor
+from caseworker.services.audit import json_safe, record_event
+from caseworker.services.errors import NotFound
+from db.models import AuditEvent, Case, CaseParty, Correspondence, EqualityAnswers, Note, Person
+
+# Stored clocks and list columns are derived from the rest; leaving them out keeps it readable.
+_DERIVED = {
+    "ack_due",
+    "stage1_due",
+    "stage2_ack_due",
+    "stage2_due",
+    "next_due",
+    "next_clock",
+    "resident_name",
+    "representative_name",
+    "auth_state",
+    "has_adjustments",
+}
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """Everything held about one person, as plain JSON-ready values."""
+
+    person: dict[str, Any]
+    equality: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    letters: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    made_at: datetime
+    made_by: str
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = json_safe(
+            {
+                "made_at": self.made_at,
+                "made_by": self.made_by,
+                "person": self.person,
+                "equality_monitoring": self.equality,
+                "cases": self.cases,
+                "notes": self.notes,
+                "letters": self.letters,
+                "audit_entries": self.audit,
+            }
+        )
+        return out
+
+
+def find_person(session: Session, query: str) -> Person:
+    """A person by id, or by their full name (any capitals) when only one person has it."""
+    text = query.strip()
+    if not text:
+        raise InvalidInput("Give the person's id or full name")
+    person = session.get(Person, text)
+    if person is not None:
+        return person
+    found = list(
+        session.scalars(select(Person).where(func.lower(Person.name) == text.lower()).limit(20))
+    )
+    if not found:
+        raise NotFound(f"There is no person with the id or name {text}")
+    if len(found) > 1:
+        listed = "; ".join(f"{p.id} ({p.postcode or 'no postcode'})" for p in found)
+        raise InvalidInput(f"{len(found)} people are called {text}; give the id of one: {listed}")
+    return found[0]
+
+
+def _columns(row: Any, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
+
+
+def _case(case: Case, role: str) -> dict[str, Any]:
+    data = _columns(case, _DERIVED)
+    data["their_role"] = role
+    data["points"] = [_columns(p, {"id", "case_id"}) for p in case.points]
+    data["extensions"] = [_columns(e, {"id", "case_id"}) for e in case.extensions]
+    data["remedies"] = [_columns(r, {"id", "case_id"}) for r in case.remedies]
+    data["outstanding_actions"] = [_columns(a, {"id", "case_id"}) for a in case.actions]
+    data["party"] = next(
+        (_columns(p, {"id", "case_id", "person_id"}) for p in case.parties if p.role == role), {}
+    )
+    return data
+
+
+def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) -> PersonRecord:
+    """Everything held about a person; the export itself is audited ("export-person").
+
+    Raises:
+        NotAllowed: the actor may not export, or the person has a restricted case the
+            actor has no access to.
+        NotFound, InvalidInput: no such person, or the name is shared.
+    """
+    permissions.check(actor, "export-person")
+    person = find_person(session, query)
+    parties = list(session.scalars(select(CaseParty).where(CaseParty.person_id == person.id)))
+    cases = sorted({p.case for p in parties}, key=lambda c: (c.received, c.reference))
+    for case in cases:
+        if case.restricted:
+            permissions.check_restricted(actor, case.reference)
+    case_ids = [c.id for c in cases]
+    refs = {c.id: c.reference for c in cases}
+    roles = {p.case_id: p.role for p in parties}
+    notes = [
+        {"case": refs[n.case_id], "at": n.created_at, "author": n.author, "text": n.text}
+        for n in session.scalars(
+            select(Note).where(Note.case_id.in_(case_ids)).order_by(Note.created_at, Note.id)
+        )
+    ]
+    letters = [
+        {
+            **_columns(c, {"content", "case_id", "person_id"}),
+            "case": refs.get(c.case_id, ""),
+            "content_base64": base64.b64encode(c.content).decode("ascii"),
+        }
+        for c in session.scalars(
+            select(Correspondence)
+            .where(or_(Correspondence.case_id.in_(case_ids), Correspondence.person_id == person.id))
+            .order_by(Correspondence.made_at)
+        )
+    ]
+    events = session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.case_id.in_(case_ids), AuditEvent.case_id.is_(None)))
+        .order_by(AuditEvent.seq)
+    )
+    audit = [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "role": e.role,
+            "case": refs.get(e.case_id or "", ""),
+            "action": e.action,
+            "changes": e.changes,
+        }
+        for e in events
+        if e.case_id is not None or e.changes.get("person") == person.id
+    ]
+    equality = [
+        a.answers
+        for a in session.scalars(
+            select(EqualityAnswers).where(EqualityAnswers.person_id == person.id)
+        )
+    ]
+    record = PersonRecord(
+        person=_columns(person),
+        equality=equality,
+        cases=[_case(c, roles[c.id]) for c in cases],
+        notes=notes,
+        letters=letters,
+        audit=audit,
+        made_at=now,
+        made_by=actor.display_name,
+    )
+    record_event(
+        session,
+        actor,
+        "export-person",
+        None,
+        {"person": person.id, "cases": [c.reference for c in cases]},
+    )
+    return record
