@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QListWidget,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.permissions import allowed
+from caseworker.services.subject_access import gather_person, write_export
 from caseworker.services.ui_reads import store_is_new
 from db.queries import CaseFilter
 from ui.context import AppContext
@@ -162,6 +166,7 @@ class MainWindow(QMainWindow):
         self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
         self.menus["file"].addAction(self.batch_action)
         self._action("file", "&Import records…", "Ctrl+I", self.import_records)
+        self._action("file", "&Export a person's records…", "Ctrl+Shift+E", self.export_person)
         self.demo_action = self._action("file", "Load &demo data…", "Ctrl+Shift+D", self.load_demo)
         self.demo_action.setVisible(self.demo_available)
         may_demo = allowed(self.context.actor, "demo-data")
@@ -175,6 +180,32 @@ class MainWindow(QMainWindow):
         self._action("view", "&Refresh", "F5", self.refresh)
         self._action("help", "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._action("help", "&About Caseworker", "Ctrl+Shift+F1", self.show_about)
+
+    def export_person(self) -> None:
+        """Subject access: everything held about one person, as a PDF and a JSON file."""
+        detail = self.case_view.detail if self.stack.currentWidget() is self.case_view else None
+        suggested = detail.complainants[0].person_id if detail and detail.complainants else ""
+        who, ok = QInputDialog.getText(
+            self, "Export a person's records", "Person (full name or id):", text=suggested
+        )
+        if not ok or not who.strip():
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Save the export in")
+        if not folder:
+            return
+        actor = self.context.actor
+        try:
+            with self.context.store.write() as session:
+                record = gather_person(
+                    session, actor, who.strip(), now=datetime.now().replace(microsecond=0)
+                )
+            pdf, data = write_export(record.as_json(), Path(folder))
+        except CaseworkerError as exc:
+            QMessageBox.warning(self, "Nothing exported", str(exc))
+            return
+        QMessageBox.information(
+            self, "Export made", f"{len(record.cases)} cases exported to:\n{pdf}\n{data}"
+        )
 
     def import_records(self) -> None:
         """Import last year's spreadsheet (the dialog checks the role and refreshes the views)."""

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from caseworker.commands.common import actor_from_args, store_from_args
-from caseworker.reports.subject_access_pdf import render_person_record
-from caseworker.services.subject_access import gather_person
+from caseworker.services.subject_access import gather_person, write_export
 
 
 def register(subparsers: Any) -> None:
@@ -20,17 +18,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("person", metavar="PERSON", help="the person's id, or full name")
     p.add_argument("--out", metavar="DIR", default=".", help="folder for the two files")
     p.set_defaults(handler=run)
-
-
-def write_export(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
-    """Write ``person-<id>.json`` and ``.pdf`` into ``folder``; returns their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}"
-    json_path = folder / f"{stem}.json"
-    pdf_path = folder / f"{stem}.pdf"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    pdf_path.write_bytes(render_person_record(data))
-    return pdf_path, json_path
 
 
 def run(args: argparse.Namespace) -> int:

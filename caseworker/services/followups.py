@@ -148,7 +148,10 @@ def agree_update_interval(
     before = case.update_interval_days
     case.update_interval_days = every_working_days
     finish_change(
-        session, actor, case, "agree-update-interval",
+        session,
+        actor,
+        case,
+        "agree-update-interval",
         {"update_interval_days": [before, every_working_days]},
     )
     return case

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidInput
+from caseworker.reports.subject_access_pdf import render_person_record
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
@@ -69,8 +72,10 @@ def find_person(session: Session, query: str) -> Person:
     person = session.get(Person, text)
     if person is not None:
         return person
+    # SQLite's lower() folds only A-Z, so fold the query the same way (Ó stays Ó).
+    folded = "".join(c.lower() if c.isascii() else c for c in text)
     found = list(
-        session.scalars(select(Person).where(func.lower(Person.name) == text.lower()).limit(20))
+        session.scalars(select(Person).where(func.lower(Person.name) == folded).limit(20))
     )
     if not found:
         raise NotFound(f"There is no person with the id or name {text}")
@@ -175,3 +180,14 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
         {"person": person.id, "cases": [c.reference for c in cases]},
     )
     return record
+
+
+def write_export(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+    """Write ``person-<id>.json`` and ``.pdf`` into ``folder``; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}"
+    json_path = folder / f"{stem}.json"
+    pdf_path = folder / f"{stem}.pdf"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    pdf_path.write_bytes(render_person_record(data))
+    return pdf_path, json_path
