@@ -74,9 +74,7 @@ def find_person(session: Session, query: str) -> Person:
         return person
     # SQLite's lower() folds only A-Z, so fold the query the same way (Ó stays Ó).
     folded = "".join(c.lower() if c.isascii() else c for c in text)
-    found = list(
-        session.scalars(select(Person).where(func.lower(Person.name) == folded).limit(20))
-    )
+    found = list(session.scalars(select(Person).where(func.lower(Person.name) == folded).limit(20)))
     if not found:
         raise NotFound(f"There is no person with the id or name {text}")
     if len(found) > 1:
