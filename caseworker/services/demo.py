@@ -22,6 +22,7 @@ from caseworker.services.audit import record_event
 from caseworker.services.demo_rows import Area, Lookups, RowMaker
 from caseworker.services.demo_timeline import Timeline, TimelineMaker
 from caseworker.services.settings import get_setting, store_calendar
+from db.bulk import insert_many
 from db.models import (
     Base,
     Case,
@@ -274,27 +275,6 @@ class _Generator:
         for name in RowMaker.TABLES:
             if name == "case_search":
                 continue
-            self._bulk(Base.metadata.tables[name], rows[name])
+            insert_many(self.session, Base.metadata.tables[name], rows[name])
         add_search_entries(self.session, rows["case_search"])
         maker.tables.clear()
-
-    def _bulk(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert many rows: SQLAlchemy's INSERT and its own value conversions, in one executemany.
-
-        The same as ``session.execute(insert(table), rows)`` but without building
-        parameters row by row through the compiler, which dominates at a million rows.
-        """
-        if not rows:
-            return
-        conn = self.session.connection()
-        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
-        keys = compiled.positiontup or []
-        convert = [(key, table.c[key].type.bind_processor(conn.dialect)) for key in keys]
-        plain = [key for key, proc in convert if proc is None]
-        if len(plain) == len(keys):
-            data = [tuple(r[k] for k in keys) for r in rows]
-        else:
-            data = [
-                tuple(r[k] if proc is None else proc(r[k]) for k, proc in convert) for r in rows
-            ]
-        conn.exec_driver_sql(str(compiled), data)

@@ -285,12 +285,7 @@ def respond(
     today: date,
 ) -> Case:
     """Record the Stage 1 response sent to the resident."""
-    case = begin_change(session, reference, expected_version)
-    require_status(case, (Status.STAGE_1,), "record a Stage 1 response")
-    changes = _apply_response(session, case, 1, response, today)
-    _check_sequence_after(case)
-    finish_change(session, actor, case, "respond-stage-1", changes)
-    return case
+    return _respond(session, actor, reference, 1, response, expected_version, today)
 
 
 def escalate(
@@ -384,11 +379,24 @@ def respond_stage2(
     today: date,
 ) -> Case:
     """Record the Stage 2 final response."""
+    return _respond(session, actor, reference, 2, response, expected_version, today)
+
+
+def _respond(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    stage: int,
+    response: Response,
+    expected_version: int | None,
+    today: date,
+) -> Case:
     case = begin_change(session, reference, expected_version)
-    require_status(case, (Status.STAGE_2,), "record a Stage 2 response")
-    changes = _apply_response(session, case, 2, response, today)
+    awaiting = Status.STAGE_1 if stage == 1 else Status.STAGE_2
+    require_status(case, (awaiting,), f"record a Stage {stage} response")
+    changes = _apply_response(session, case, stage, response, today)
     _check_sequence_after(case)
-    finish_change(session, actor, case, "respond-stage-2", changes)
+    finish_change(session, actor, case, f"respond-stage-{stage}", changes)
     return case
 
 
