@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.errors import InvalidInput
+from caseworker.domain.letters import load_templates
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from db.models import ClosureDay, HomesCount, ServiceArea, Setting, Site, Staff, Theme
@@ -58,6 +60,14 @@ def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
         value = text
     if key == "nation":
         WorkingCalendar(str(value))  # validates, raising InvalidInput for an unknown nation
+    if key == "letter_templates_dir" and str(value).strip():
+        # Refuse a folder whose wording would break letters (missing, bad TOML, unknown
+        # placeholders): TemplateError / InvalidInput name the file and the problem.
+        load_templates(Path(str(value).strip()))
+    if key == "retention_years" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
+    ):
+        raise InvalidInput("Keep closed cases for 1 to 100 years")
     before = get_setting(session, key)
     row = session.get(Setting, key)
     if row is None:

@@ -13,16 +13,18 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from caseworker.cli import main
+from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.letters import MissingContent
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
 from caseworker.services.cases import get_case
 from caseworker.services.intake import RepresentativeInput
 from caseworker.services.letters import letter_pdf, make_letters, mark_sent
-from caseworker.services.settings import set_setting
+from caseworker.services.settings import get_setting, set_setting
 from db.models import AuditEvent, Correspondence
 from db.store import Store
 
+ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = stages.Definition(
     points=("The roof still leaks",),
     outcomes_sought="Fix the roof",
@@ -219,3 +221,40 @@ def test_letters_need_the_organisations_contact_details(store: Store) -> None:
         "Cannot make the Stage 1 acknowledgement letter: Settings have no organisation "
         "address, organisation phone number, organisation email address"
     )
+
+
+def test_the_organisations_own_wording_from_settings(store: Store, tmp_path: Path) -> None:
+    ref = _setup(store)
+    own = tmp_path / "wording"
+    own.mkdir()
+    shipped = (ROOT / "resources" / "letters" / "stage1-acknowledgement.toml").read_text("utf-8")
+    (own / "stage1-acknowledgement.toml").write_text(
+        shipped.replace("version = 1", "version = 3").replace(
+            'subject = "Your complaint: we have received it (Stage 1)"',
+            'subject = "We have your complaint"',
+        ),
+        encoding="utf-8",
+    )
+    with store.write() as s:
+        set_setting(s, MANAGER, "letter_templates_dir", str(own))
+        made = make_letters(s, OFFICER, ref, LetterKind.STAGE1_ACKNOWLEDGEMENT, today=LETTER_DAY)
+    assert made[0].content.subject == "We have your complaint"
+    assert made[0].content.template_label == "stage1-acknowledgement v3 (organisation)"
+    with store.read() as s:
+        row = s.scalars(select(Correspondence)).one()
+        assert (row.template, row.template_version) == ("stage1-acknowledgement", 3)
+
+
+def test_a_broken_wording_folder_is_refused_and_nothing_changes(
+    store: Store, tmp_path: Path
+) -> None:
+    own = tmp_path / "wording"
+    own.mkdir()
+    (own / "stage1-acknowledgement.toml").write_text(
+        'version = 1\n[text]\nsubject = "Hello {nobody}"\n', encoding="utf-8"
+    )
+    with pytest.raises(CaseworkerError) as exc, store.write() as s:
+        set_setting(s, MANAGER, "letter_templates_dir", str(own))
+    assert "stage1-acknowledgement" in str(exc.value)
+    with store.read() as s:
+        assert get_setting(s, "letter_templates_dir") == ""

@@ -121,6 +121,19 @@ class SettingsView(QWidget):
         form.addRow("Nation (bank holidays)", self.nation)
         self.stage2_area = QCheckBox("Stage 2 handler from another service area")
         form.addRow(self.stage2_area)
+        self.letter_folder = QLineEdit()
+        self.letter_folder.setPlaceholderText("Empty: Caseworker's own wording")
+        self.letter_folder.setAccessibleName("Folder of your own letter wording")
+        self.letter_folder.setToolTip(
+            "A folder of .toml files that replace any of the shipped letter templates "
+            "(see resources/letters/README.md)"
+        )
+        form.addRow("Own letter &wording folder", self.letter_folder)
+        self.retention = QSpinBox()
+        self.retention.setRange(1, 100)
+        self.retention.setSuffix(" years after closing")
+        self.retention.setAccessibleName("Keep closed cases for")
+        form.addRow("&Keep closed cases for", self.retention)
         self._button(form, "references", "Save references and working days", self.save_references)
 
     def _list_section(
@@ -202,6 +215,12 @@ class SettingsView(QWidget):
         self.stage2_area.setChecked(
             bool(self.context.read(lambda s: svc.get_setting(s, "stage2_different_service_area")))
         )
+        self.letter_folder.setText(
+            str(self.context.read(lambda s: svc.get_setting(s, "letter_templates_dir")) or "")
+        )
+        self.retention.setValue(
+            int(self.context.read(lambda s: svc.get_setting(s, "retention_years")))
+        )
         self._fill(self.sites, snap.sites)
         self._fill(
             self.areas,
@@ -259,6 +278,7 @@ class SettingsView(QWidget):
     def save_references(self) -> bool:
         actor, prefix, nation = self.context.actor, self.prefix.text(), self.nation.currentData()
         stage2 = self.stage2_area.isChecked()
+        folder, keep = self.letter_folder.text().strip(), self.retention.value()
 
         def run(session: Session) -> None:
             if prefix.strip().upper() != svc.get_setting(session, "reference_prefix"):
@@ -267,6 +287,10 @@ class SettingsView(QWidget):
                 svc.set_setting(session, actor, "nation", nation)
             if stage2 != bool(svc.get_setting(session, "stage2_different_service_area")):
                 svc.set_setting(session, actor, "stage2_different_service_area", stage2)
+            if folder != (svc.get_setting(session, "letter_templates_dir") or ""):
+                svc.set_setting(session, actor, "letter_templates_dir", folder)
+            if keep != svc.get_setting(session, "retention_years"):
+                svc.set_setting(session, actor, "retention_years", keep)
 
         return self._save("references", run)
 
