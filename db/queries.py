@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, column, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Case, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
@@ -87,14 +98,21 @@ class SortKey:
     reference: str
 
 
-def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> list[ColumnElement[bool]]:
+    """The filter as SQL conditions.
+
+    ``by_deadline``: the rows are read in deadline order from the ``next_due`` index. Every
+    case with a deadline is open, so "open only" then filters nothing, and is written so
+    SQLite does not pick the status index instead (and sort thousands of rows).
+    """
     cond: list[ColumnElement[bool]] = []
     if f.kinds:
         cond.append(Case.kind.in_(f.kinds))
     if f.statuses:
         cond.append(Case.status.in_(f.statuses))
     if f.open_only:
-        cond.append(Case.status.in_(OPEN_STATUSES))
+        status = literal_column("+cases.status") if by_deadline else Case.status
+        cond.append(status.in_(OPEN_STATUSES))
     if f.service_area_id is not None:
         # EXISTS (a key lookup per candidate) rather than IN (a list of every case the
         # area ever had): the other conditions usually leave far fewer candidates.
@@ -134,7 +152,9 @@ def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
     return cond
 
 
+@cache
 def _row_query() -> Any:
+    """The list's SELECT, built once (statements are immutable; filters add to copies)."""
     return (
         select(
             Case.id,
@@ -175,8 +195,35 @@ def _after_value(col: Any, key: SortKey, descending: bool) -> ColumnElement[bool
     return or_(beyond, and_(col == key.value, _ref_after(key, descending)))
 
 
+# A search matching at most this many cases is read as a list of ids first, so SQLite looks
+# each case up by key instead of walking the whole list order checking every case.
+SMALL_MATCH = 2000
+
+
+def _resolve_search(session: Session, f: CaseFilter) -> CaseFilter:
+    q = fts_query(f.search)
+    if q is None:
+        return f
+    ids = session.scalars(text(MATCH_SQL + " LIMIT :n").bindparams(q=q, n=SMALL_MATCH + 1)).all()
+    if len(ids) > SMALL_MATCH:
+        return f
+    if f.case_ids is not None:
+        allowed = set(f.case_ids)
+        ids = [i for i in ids if i in allowed]
+    return replace(f, search="", case_ids=tuple(ids))
+
+
+def _without_value(col: Any, f: CaseFilter) -> ColumnElement[bool]:
+    """``col IS NULL``; for a short list of cases, written so SQLite looks the cases up by
+    key rather than walking the (mostly NULL) sort index checking each against the list."""
+    if f.case_ids is None:
+        return col.is_(None)  # type: ignore[no-any-return]
+    return literal_column(f"+{col.table.name}.{col.name}").is_(None)
+
+
 def _rows(session: Session, stmt: Any) -> list[CaseRow]:
-    return [CaseRow(*r) for r in session.execute(stmt)]
+    # Core execution on the session's connection: plain columns need no ORM machinery.
+    return [CaseRow(*r) for r in session.connection().execute(stmt)]
 
 
 def page_cases(
@@ -195,18 +242,20 @@ def page_cases(
     so each can walk its index instead of sorting the whole table.
     """
     col, nullable = SORTS[sort]
-    base = _row_query().where(*_conditions(f))
+    f = _resolve_search(session, f)
     if not nullable:
+        base = _row_query().where(*_conditions(f))
         stmt = base if after is None else base.where(_after_value(col, after, descending))
         return _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
     rows: list[CaseRow] = []
     if after is None or after.value is not None:
-        stmt = base.where(col.is_not(None))
+        by_deadline = sort == "next_due"
+        stmt = _row_query().where(*_conditions(f, by_deadline=by_deadline), col.is_not(None))
         if after is not None:
             stmt = stmt.where(_after_value(col, after, descending))
         rows = _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
     if len(rows) < limit:
-        stmt = base.where(col.is_(None))
+        stmt = _row_query().where(*_conditions(f), _without_value(col, f))
         if after is not None and after.value is None:
             stmt = stmt.where(_ref_after(after, descending))
         order = Case.reference.desc() if descending else Case.reference.asc()
@@ -225,6 +274,7 @@ def page_cases_at(
 ) -> list[CaseRow]:
     """A page far from any cached one (a scroll-bar jump); sequential scrolling uses keysets."""
     col, nullable = SORTS[sort]
+    f = _resolve_search(session, f)
     base = _row_query().where(*_conditions(f))
     if not nullable:
         stmt = base.order_by(*_ordered(col, descending)).offset(offset).limit(limit)
@@ -236,7 +286,7 @@ def page_cases_at(
         rows = _rows(session, stmt.offset(offset).limit(limit))
     if len(rows) < limit:
         order = Case.reference.desc() if descending else Case.reference.asc()
-        stmt = base.where(col.is_(None)).order_by(order)
+        stmt = base.where(_without_value(col, f)).order_by(order)
         skip = max(0, offset - with_value)
         rows += _rows(session, stmt.offset(skip).limit(limit - len(rows)))
     return rows
@@ -259,6 +309,7 @@ def sort_key(row: CaseRow, sort: str) -> SortKey:
 
 def count_cases(session: Session, f: CaseFilter, *, extra: Any = None) -> int:
     """How many cases the filter shows (``extra``: one more condition, for paging)."""
+    f = _resolve_search(session, f)
     stmt = select(func.count()).select_from(Case).where(*_conditions(f))
     if extra is not None:
         stmt = stmt.where(extra)

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bench.items import Context
+from bench.items.raw_pages import ROW_SQL, first_page_by_deadline
 from bench.timing import Result, compare
 from db.queries import CaseFilter, page_cases
 
-# The SELECT page_cases issues, written out for the raw sqlite3 baseline.
-ROW_SQL = (
-    "SELECT c.id, c.reference, c.kind, c.status, c.resident_name, c.representative_name, "
-    "coalesce(a.name, ''), coalesce(s.name, ''), c.received, c.next_due, c.next_clock, "
-    "c.handler_name, c.auth_state, c.restricted, c.has_adjustments, c.version "
-    "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
-    "LEFT OUTER JOIN sites s ON s.id = c.site_id"
-)
-
-ORDERS = {
-    "next_due": "c.next_due IS NULL, c.next_due, c.reference",
-    "resident_name": "c.resident_name, c.reference",
-}
-
 
 def run(ctx: Context) -> list[Result]:
+    # Each baseline issues, through raw sqlite3, the SELECTs page_cases issues.
+    baselines: dict[str, Any] = {
+        "next_due": lambda: first_page_by_deadline(ctx.raw, "", ()),
+        "resident_name": lambda: ctx.raw.execute(
+            f"{ROW_SQL} ORDER BY c.resident_name, c.reference LIMIT 100"
+        ).fetchall(),
+    }
     results = []
     for sort, label in (("next_due", "default order"), ("resident_name", "sorted by resident")):
 
@@ -31,14 +27,12 @@ def run(ctx: Context) -> list[Result]:
             assert len(rows) == 100
             return rows
 
-        def baseline(sort: str = sort) -> object:
-            return ctx.raw.execute(f"{ROW_SQL} ORDER BY {ORDERS[sort]} LIMIT 100").fetchall()
-
+        assert [r.reference for r in ours()] == [r[1] for r in baselines[sort]()]
         results.append(
             compare(
                 f"case list page ({label})",
                 ours,
-                baseline,
+                baselines[sort],
                 runs=ctx.runs,
                 max_ratio=3,
                 max_seconds=0.016,

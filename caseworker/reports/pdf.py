@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -34,6 +33,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from caseworker.letters.styles import ACCENT, FONT, FONT_BOLD, GREY, register_fonts
 from caseworker.reports.model import Cell, Chart, Report, Table
+from caseworker.reports.periods import long_date
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -97,11 +97,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13),
         "toc2": ParagraphStyle("toc2", parent=base, fontSize=8.5, leading=10.5, leftIndent=14),
     }
-
-
-def long_date(d: date) -> str:
-    """``31 March 2026``."""
-    return f"{d.day} {d:%B %Y}"
 
 
 def show(cell: Cell, column: str) -> str:

@@ -89,3 +89,8 @@ def period_for(start: date, end: date) -> Period:
         if (p.start, p.end) == (start, end):
             return p
     return custom(start, end)
+
+
+def long_date(d: date) -> str:
+    """A date as the report prints it: ``31 March 2026``."""
+    return f"{d.day} {d:%B %Y}"

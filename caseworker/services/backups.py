@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -101,6 +100,8 @@ def daily_backup(store: Store, today: date, *, keep: int = DAILY_KEEP) -> Backup
 
 def known_revisions() -> set[str]:
     """Schema revisions this Caseworker knows (a store at any other is from a newer one)."""
+    from alembic.script import ScriptDirectory  # only for a restore: keeps start-up quick
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 

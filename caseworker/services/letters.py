@@ -38,7 +38,6 @@ from caseworker.domain.vocab import (
     RemedyKind,
     Status,
 )
-from caseworker.letters import render_pdf
 from caseworker.services.actor import Actor
 from caseworker.services.case_view import CaseDetail, PartyView, PointView, load_case_detail
 from caseworker.services.cases import begin_change, finish_change, get_case, not_future, set_fields
@@ -194,6 +193,8 @@ def make_letters(
         MissingContent: the case lacks what the letter must say (nothing is saved).
         RuleBroken: nobody may receive the letter.
     """
+    from caseworker.letters import render_pdf  # ReportLab loads on the first letter, not at start
+
     case = begin_change(session, reference, expected_version)
     detail = load_case_detail(session, case.reference, today)
     facts = letter_case(detail, kind)

@@ -13,7 +13,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidInput
-from caseworker.reports.subject_access_pdf import render_person_record
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
@@ -187,5 +186,7 @@ def write_export(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     json_path = folder / f"{stem}.json"
     pdf_path = folder / f"{stem}.pdf"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    from caseworker.reports.subject_access_pdf import render_person_record  # ReportLab, lazily
+
     pdf_path.write_bytes(render_person_record(data))
     return pdf_path, json_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from trust_helpers import ADMIN, OFFICER, counts, log
 
 from caseworker.cli import main
@@ -122,8 +122,11 @@ def test_only_administrators_run_retention_and_the_period_is_a_setting(store: St
         set_setting(s, ADMIN, "retention_years", 3)
     with store.write() as s:
         assert len(run_retention(s, ADMIN, today=TODAY, dry_run=True).cases) == 1
-    with store.write() as s:
+    with pytest.raises(Exception) as refused, store.write() as s:
         set_setting(s, ADMIN, "retention_years", "six")
+    assert str(refused.value) == "Keep closed cases for 1 to 100 years"
+    with store.write() as s:  # a bad value written round the service is still refused
+        s.execute(text("UPDATE settings SET value = '\"six\"' WHERE key = 'retention_years'"))
     with pytest.raises(Exception) as bad, store.write() as s:
         run_retention(s, ADMIN, today=TODAY, dry_run=True)
     assert str(bad.value) == (

@@ -33,15 +33,14 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError
 from caseworker.reports.model import Report, Table
-from caseworker.reports.pdf import long_date, report_pdf
 from caseworker.reports.periods import (
     Period,
     financial_quarter,
     financial_year,
+    long_date,
     period_for,
     year_start,
 )
-from caseworker.reports.writers import report_csv, report_json, report_xlsx
 from caseworker.services.permissions import check
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
@@ -52,6 +51,23 @@ from ui.views.report_chart import BarChart, chart_data
 from ui.widgets import date_edit, error_label, from_qdate, heading, scrolling, show_error, to_qdate
 from ui.workers import Progress, Worker, run_with_progress
 
+
+def _writers() -> Any:
+    """The PDF, CSV, XLSX and JSON writers, loaded when first saving (ReportLab and openpyxl
+    are slow to import, and the app should start quickly)."""
+    from types import SimpleNamespace
+
+    from caseworker.reports.pdf import report_pdf
+    from caseworker.reports.writers import report_csv, report_json, report_xlsx
+
+    return SimpleNamespace(
+        report_pdf=report_pdf,
+        report_csv=report_csv,
+        report_xlsx=report_xlsx,
+        report_json=report_json,
+    )
+
+
 YEARS_BACK = 8
 QUARTERS = (
     (1, "Q1 (April to June)"),
@@ -61,10 +77,10 @@ QUARTERS = (
 )
 # format -> (button text, file filter, render)
 FORMATS: dict[str, tuple[str, str, Callable[[Report], bytes]]] = {
-    "pdf": ("Save P&DF…", "PDF (*.pdf)", report_pdf),
-    "csv": ("Save &CSV…", "CSV (*.csv)", report_csv),
-    "xlsx": ("Save &Excel…", "Excel workbook (*.xlsx)", report_xlsx),
-    "json": ("Save &JSON…", "JSON (*.json)", lambda r: report_json(r).encode("utf-8")),
+    "pdf": ("Save P&DF…", "PDF (*.pdf)", lambda r: _writers().report_pdf(r)),
+    "csv": ("Save &CSV…", "CSV (*.csv)", lambda r: _writers().report_csv(r)),
+    "xlsx": ("Save &Excel…", "Excel workbook (*.xlsx)", lambda r: _writers().report_xlsx(r)),
+    "json": ("Save &JSON…", "JSON (*.json)", lambda r: _writers().report_json(r).encode("utf-8")),
 }
 MAKE_SHORTCUT = "Ctrl+Return"
 UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX

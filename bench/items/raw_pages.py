@@ -1,0 +1,52 @@
+"""The case list's SQL written out for raw sqlite3: the baselines issue what page_cases issues."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from db.queries import SMALL_MATCH
+
+ROW_SQL = (
+    "SELECT c.id, c.reference, c.kind, c.status, c.resident_name, c.representative_name, "
+    "coalesce(a.name, ''), coalesce(s.name, ''), c.received, c.next_due, c.next_clock, "
+    "c.handler_name, c.auth_state, c.restricted, c.has_adjustments, c.version "
+    "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
+    "LEFT OUTER JOIN sites s ON s.id = c.site_id"
+)
+MATCH = "SELECT case_id FROM case_search WHERE case_search MATCH ?"
+
+
+def first_page_by_deadline(
+    raw: sqlite3.Connection,
+    where: str,
+    params: tuple[Any, ...],
+    limit: int = 100,
+    *,
+    by_key: bool = False,
+) -> list[Any]:
+    """Cases with a deadline in deadline order, then (if the page is not full) the rest.
+
+    ``by_key``: a short list of cases, looked up by key (``+`` keeps SQLite off the index).
+    """
+    cond = f" AND ({where})" if where else ""
+    rows = raw.execute(
+        f"{ROW_SQL} WHERE c.next_due IS NOT NULL{cond} ORDER BY c.next_due, c.reference LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    if len(rows) < limit:
+        rows += raw.execute(
+            f"{ROW_SQL} WHERE {'+' if by_key else ''}c.next_due IS NULL{cond} "
+            "ORDER BY c.reference LIMIT ?",
+            (*params, limit - len(rows)),
+        ).fetchall()
+    return rows
+
+
+def search_page(raw: sqlite3.Connection, fts: str) -> list[Any]:
+    """A search: a short list of matches is read first and looked up by key, as ours does."""
+    ids = [r[0] for r in raw.execute(f"{MATCH} LIMIT ?", (fts, SMALL_MATCH + 1))]
+    if len(ids) <= SMALL_MATCH:
+        marks = ", ".join("?" * len(ids)) or "NULL"
+        return first_page_by_deadline(raw, f"c.id IN ({marks})", tuple(ids), by_key=True)
+    return first_page_by_deadline(raw, f"c.id IN ({MATCH})", (fts,))
