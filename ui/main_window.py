@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
         self.menus["file"].addAction(self.batch_action)
         self._action("file", "&Import records…", "Ctrl+I", self.import_records)
-        self._action("file", "&Export a person's records…", "Ctrl+Shift+E", self.export_person)
+        self._action("file", "&Export a person's records…", "Ctrl+Alt+E", self.export_person)
         self.demo_action = self._action("file", "Load &demo data…", "Ctrl+Shift+D", self.load_demo)
         self.demo_action.setVisible(self.demo_available)
         may_demo = allowed(self.context.actor, "demo-data")
