@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -25,6 +25,7 @@ from caseworker.domain.vocab import (
 from caseworker.services.actor import Actor
 from caseworker.services.cases import finish_change, not_future
 from caseworker.services.people import PersonInput, add_person
+from caseworker.services.records import link_cases
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
@@ -73,7 +74,7 @@ class NewRecord:
     policy: str = ""
     external_reference: str = ""
     reference: str = ""  # imported records keep their own
-    links: tuple[str, ...] = field(default=())
+    links: tuple[str, ...] = ()  # earlier cases this repeat contact is linked to
 
 
 def time_limit_start(policy: Policy, received: date) -> date:
@@ -235,4 +236,8 @@ def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -
             "policy": policy.label,
         },
     )
+    for other in new.links:
+        link_cases(
+            session, actor, case.reference, other, reason="Repeat contact", expected_version=None
+        )
     return case

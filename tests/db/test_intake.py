@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.services.actor import Actor, Role
+from caseworker.services.case_view import load_case_detail
 from caseworker.services.intake import log_record
 from caseworker.services.settings import set_setting
 from db.models import Case
@@ -318,3 +319,11 @@ def test_restricted_flag_is_stored(store: Store) -> None:
     ref = log(store, restricted=True)
     with store.read() as s:
         assert s.scalar(select(Case.restricted).where(Case.reference == ref)) is True
+
+
+def test_a_repeat_contact_is_linked_to_the_earlier_case_as_it_is_logged(store: Store) -> None:
+    earlier = log(store)
+    later = log(store, links=(earlier,))
+    with store.read() as s:
+        assert load_case_detail(s, later, TODAY).linked == (earlier,)
+        assert load_case_detail(s, earlier, TODAY).linked == (later,)

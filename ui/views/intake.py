@@ -48,7 +48,6 @@ from caseworker.services.intake import (
     time_limit_start,
 )
 from caseworker.services.people import PersonInput
-from caseworker.services.records import link_cases
 from caseworker.services.ui_reads import load_settings
 from ui.context import AppContext
 from ui.labels import kind_label, status_label
@@ -548,15 +547,6 @@ class IntakeView(QWidget):
 
             def run(session: Session) -> str:
                 case = log_record(session, actor, new, today=today)
-                for other in new.links:
-                    link_cases(
-                        session,
-                        actor,
-                        case.reference,
-                        other,
-                        reason="Repeat contact",
-                        expected_version=None,
-                    )
                 drafts.clear_draft(session, actor.username, DRAFT_FORM)
                 return case.reference
 
