@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.models import Case, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
+from db.models import Case, CaseParty, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
 from db.search import MATCH_SQL, fts_query
 
 OPEN_STATUSES = (
@@ -343,7 +343,6 @@ def queue_counts(
 ) -> QueueCounts:
     """Counts for the work queue, each one the filter its list opens."""
     base = CaseFilter(open_only=True, include_restricted=include_restricted)
-    from dataclasses import replace
 
     def n(**kw: Any) -> int:
         return count_cases(session, replace(base, **kw))
@@ -364,20 +363,6 @@ def queue_counts(
         fu_remedy = fu_remedy.where(Case.restricted.is_(False))
         fu_action = fu_action.where(Case.restricted.is_(False))
     followups = int(session.scalar(fu_remedy) or 0) + int(session.scalar(fu_action) or 0)
-    from db.models import CaseParty
-
-    exp_q = (
-        select(func.count(func.distinct(CaseParty.case_id)))
-        .join(Case, Case.id == CaseParty.case_id)
-        .where(
-            CaseParty.auth_state == "authorised",
-            CaseParty.auth_expires.is_not(None),
-            CaseParty.auth_expires <= (expiring_before or today),
-            Case.status.in_(OPEN_STATUSES),
-        )
-    )
-    if not include_restricted:
-        exp_q = exp_q.where(Case.restricted.is_(False))
     return QueueCounts(
         overdue=n(due_before=today),
         due_today=n(due_on_or_after=today, due_on_or_before=today),
@@ -388,10 +373,28 @@ def queue_counts(
         awaiting_stage2_ack=n(statuses=("stage-2-requested",)),
         followups_overdue=followups,
         authorisations_pending=n(auth_states=("pending",)),
-        authorisations_expiring=int(session.scalar(exp_q) or 0),
+        authorisations_expiring=n(
+            case_ids=expiring_authorisation_case_ids(session, expiring_before or today)
+        ),
         my_cases=n(handler=handler) if handler else 0,
         all_open=n(),
     )
+
+
+def expiring_authorisation_case_ids(session: Session, before: date) -> tuple[str, ...]:
+    """Open cases with an authorisation that expires on or before ``before``."""
+    rows = session.scalars(
+        select(CaseParty.case_id)
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(
+            CaseParty.auth_state == "authorised",
+            CaseParty.auth_expires.is_not(None),
+            CaseParty.auth_expires <= before,
+            Case.status.in_(OPEN_STATUSES),
+        )
+        .group_by(CaseParty.case_id)
+    )
+    return tuple(sorted(rows))
 
 
 def followup_case_ids(session: Session, today: date) -> tuple[str, ...]:

@@ -15,7 +15,6 @@ from caseworker.domain.vocab import RecordKind, Status
 from caseworker.services.settings import get_setting
 from db.models import (
     Case,
-    CaseParty,
     ClosureDay,
     HomesCount,
     ServiceArea,
@@ -23,7 +22,6 @@ from db.models import (
     Staff,
     Theme,
 )
-from db.queries import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -112,22 +110,6 @@ def handler_names(session: Session) -> list[str]:
 
 def theme_names(session: Session) -> list[str]:
     return list(session.scalars(select(Theme.name).order_by(Theme.name)))
-
-
-def expiring_authorisation_case_ids(session: Session, before: date) -> tuple[str, ...]:
-    """Open cases with an authorisation that expires on or before ``before``."""
-    rows = session.scalars(
-        select(CaseParty.case_id)
-        .join(Case, Case.id == CaseParty.case_id)
-        .where(
-            CaseParty.auth_state == "authorised",
-            CaseParty.auth_expires.is_not(None),
-            CaseParty.auth_expires <= before,
-            Case.status.in_(OPEN_STATUSES),
-        )
-        .group_by(CaseParty.case_id)
-    )
-    return tuple(sorted(rows))
 
 
 def case_count(session: Session) -> int:

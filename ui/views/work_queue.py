@@ -13,8 +13,13 @@ from sqlalchemy.orm import Session
 from caseworker.domain.calendar import format_day
 from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
-from caseworker.services.ui_reads import expiring_authorisation_case_ids
-from db.queries import CaseFilter, QueueCounts, followup_case_ids, queue_counts
+from db.queries import (
+    CaseFilter,
+    QueueCounts,
+    expiring_authorisation_case_ids,
+    followup_case_ids,
+    queue_counts,
+)
 from ui.context import AppContext
 from ui.widgets import heading, scrolling
 
