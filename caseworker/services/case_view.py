@@ -31,9 +31,11 @@ from db.models import (
     AuditEvent,
     Case,
     CaseLink,
+    CaseParty,
     Correspondence,
     Learning,
     Note,
+    Person,
     ServiceArea,
     Site,
     Theme,
@@ -449,8 +451,6 @@ def find_person_cases(
 
     Returns (reference, kind, status, received) so an advisor can link a repeat contact.
     """
-    from db.models import CaseParty, Person
-
     conds = []
     if postcode.strip():
         conds.append(Person.postcode == postcode.strip().upper())

@@ -77,9 +77,15 @@ def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
     record_event(session, actor, "change-setting", None, {key: [before, value]})
     session.flush()
     if key == "nation":
-        from caseworker.services.clocks import recompute_open_cases
+        _recompute(session, actor, reason="nation changed")
 
-        recompute_open_cases(session, actor, reason="nation changed")
+
+def _recompute(session: Session, actor: Actor, *, reason: str) -> None:
+    """Move the stored clocks of open cases after the calendar changed."""
+    # Imported here: the clocks module reads this one's calendar (an import cycle otherwise).
+    from caseworker.services.clocks import recompute_open_cases
+
+    recompute_open_cases(session, actor, reason=reason)
 
 
 @lru_cache(maxsize=16)
@@ -176,9 +182,7 @@ def add_closure_day(session: Session, actor: Actor, day: date, reason: str = "")
     session.add(ClosureDay(day=day, reason=reason))
     record_event(session, actor, "add-closure-day", None, {"day": day, "reason": reason})
     session.flush()
-    from caseworker.services.clocks import recompute_open_cases
-
-    recompute_open_cases(session, actor, reason=f"closure day {day.isoformat()} added")
+    _recompute(session, actor, reason=f"closure day {day.isoformat()} added")
 
 
 def remove_closure_day(session: Session, actor: Actor, day: date) -> None:
@@ -188,9 +192,7 @@ def remove_closure_day(session: Session, actor: Actor, day: date) -> None:
     session.delete(row)
     record_event(session, actor, "remove-closure-day", None, {"day": day})
     session.flush()
-    from caseworker.services.clocks import recompute_open_cases
-
-    recompute_open_cases(session, actor, reason=f"closure day {day.isoformat()} removed")
+    _recompute(session, actor, reason=f"closure day {day.isoformat()} removed")
 
 
 def set_homes(session: Session, actor: Actor, as_of: date, homes: int) -> None:
