@@ -8,20 +8,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from db.checks import newest_revision_file
 from db.engine import StoreError, make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def newest_revision_file() -> str:
-    """The newest revision, read from the file names (``0003_...py``) without Alembic.
-
-    Revisions are numbered in order; a test checks this equals Alembic's own head.
-    """
-    return max(p.name[:4] for p in (_MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+__all__ = ["newest_revision_file", "upgrade_store"]
 
 
 def stored_revision(engine: Engine) -> str | None:

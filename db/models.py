@@ -249,7 +249,7 @@ class Case(Base):
         Index("ix_cases_handler", "handler_name"),
         Index("ix_cases_resident", "resident_name"),
         Index("ix_cases_escalated", "escalated"),
-        Index("ix_cases_auth_state", "auth_state"),
+        Index("ix_cases_auth_state_status", "auth_state", "status"),
         # For the reports (migration 0003)
         Index("ix_cases_kind_received", "kind", "received"),
         Index("ix_cases_kind_stage1_responded", "kind", "stage1_responded"),
@@ -344,6 +344,7 @@ class Remedy(Base):
     __table_args__ = (
         Index("ix_remedies_offered_on", "offered_on"),
         Index("ix_remedies_done", "done"),
+        Index("ix_remedies_done_due", "done", "due", "case_id"),
     )
 
 
@@ -355,6 +356,7 @@ class OutstandingAction(Base):
     description: Mapped[str] = mapped_column(Text)
     due: Mapped[date | None] = mapped_column(Date, index=True)
     done: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_outstanding_actions_done_due", "done", "due", "case_id"),)
 
 
 class Learning(Base):

@@ -1,26 +1,20 @@
-"""Read queries for lists and counts, returning plain frozen dataclasses (never ORM rows)."""
+"""Read queries for lists and counts, as plain SQL on the store's SQLite connection.
+
+The case list is the hottest read in the app and the first thing painted at start-up, so
+these queries are written as SQL text and run on the DB-API connection: no SQLAlchemy on
+this path (it need not even be imported), one prepared statement per filter shape, and rows
+returned as plain frozen dataclasses. Each function takes a ``Reader``: the raw
+``sqlite3.Connection`` (at start-up) or a SQLAlchemy ``Session`` (everywhere else; its
+connection and transaction are used).
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    and_,
-    column,
-    func,
-    literal_column,
-    or_,
-    select,
-    text,
-)
-from sqlalchemy.orm import Session
-
-from db.models import Case, CaseParty, CaseServiceArea, OutstandingAction, Remedy, ServiceArea, Site
 from db.search import MATCH_SQL, fts_query
 
 OPEN_STATUSES = (
@@ -31,6 +25,17 @@ OPEN_STATUSES = (
     "stage-2",
     "stage-2-responded",
 )
+
+Reader = Any  # sqlite3.Connection, or a SQLAlchemy Session on the store
+
+
+def connection_of(reader: Reader) -> sqlite3.Connection:
+    """The DB-API connection behind ``reader`` (a session's, inside its transaction)."""
+    if isinstance(reader, sqlite3.Connection):
+        return reader
+    reader.flush()  # pending ORM changes in a write session must be seen
+    conn: sqlite3.Connection = reader.connection().connection.driver_connection
+    return conn
 
 
 @dataclass(frozen=True)
@@ -74,20 +79,31 @@ class CaseFilter:
     auth_states: tuple[str, ...] = ()
     include_restricted: bool = True
     case_ids: tuple[str, ...] | None = field(default=None)
+    followups_before: date | None = None  # a remedy or action not done, due before this day
+    authorisation_expires_by: date | None = None  # a representative's authority ends by then
 
 
-# Sortable columns of the list: (column, nullable)
-SORTS: dict[str, tuple[Any, bool]] = {
-    "next_due": (Case.next_due, True),
-    "reference": (Case.reference, False),
-    "received": (Case.received, False),
-    "kind": (Case.kind, False),
-    "status": (Case.status, False),
-    "resident_name": (Case.resident_name, False),
-    "handler_name": (Case.handler_name, False),
-    "site": (Case.site_id, True),
-    "service_area": (Case.primary_service_area_id, True),
+# Sortable columns of the list: sort name -> (SQL column, nullable)
+SORTS: dict[str, tuple[str, bool]] = {
+    "next_due": ("c.next_due", True),
+    "reference": ("c.reference", False),
+    "received": ("c.received", False),
+    "kind": ("c.kind", False),
+    "status": ("c.status", False),
+    "resident_name": ("c.resident_name", False),
+    "handler_name": ("c.handler_name", False),
+    "site": ("c.site_id", True),
+    "service_area": ("c.primary_service_area_id", True),
 }
+
+ROW_SQL = (
+    "SELECT c.id, c.reference, c.kind, c.status, c.resident_name, c.representative_name, "
+    "coalesce(a.name, ''), coalesce(s.name, ''), c.received, c.next_due, c.next_clock, "
+    "c.handler_name, c.auth_state, c.restricted, c.has_adjustments, c.version "
+    "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
+    "LEFT OUTER JOIN sites s ON s.id = c.site_id"
+)
+MATCH = MATCH_SQL.replace(":q", "?")
 
 
 @dataclass(frozen=True)
@@ -98,101 +114,115 @@ class SortKey:
     reference: str
 
 
-def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> list[ColumnElement[bool]]:
+class _Where:
+    """SQL conditions and their parameters, in order."""
+
+    def __init__(self) -> None:
+        self.conds: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, cond: str, *args: Any) -> _Where:
+        self.conds.append(cond)
+        self.args.extend(_param(a) for a in args)
+        return self
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.conds) if self.conds else ""
+
+
+def _param(value: Any) -> Any:
+    # Dates are stored as ISO text.
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _marks(values: tuple[Any, ...] | list[Any]) -> str:
+    return ", ".join("?" * len(values)) if values else "NULL"
+
+
+def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
     """The filter as SQL conditions.
 
     ``by_deadline``: the rows are read in deadline order from the ``next_due`` index. Every
     case with a deadline is open, so "open only" then filters nothing, and is written so
     SQLite does not pick the status index instead (and sort thousands of rows).
     """
-    cond: list[ColumnElement[bool]] = []
+    w = _Where()
     if f.kinds:
-        cond.append(Case.kind.in_(f.kinds))
+        w.add(f"c.kind IN ({_marks(f.kinds)})", *f.kinds)
     if f.statuses:
-        cond.append(Case.status.in_(f.statuses))
+        w.add(f"c.status IN ({_marks(f.statuses)})", *f.statuses)
     if f.open_only:
-        status = literal_column("+cases.status") if by_deadline else Case.status
-        cond.append(status.in_(OPEN_STATUSES))
+        status = "+c.status" if by_deadline else "c.status"
+        w.add(f"{status} IN ({_marks(OPEN_STATUSES)})", *OPEN_STATUSES)
     if f.service_area_id is not None:
         # EXISTS (a key lookup per candidate) rather than IN (a list of every case the
         # area ever had): the other conditions usually leave far fewer candidates.
-        cond.append(
-            select(CaseServiceArea.case_id)
-            .where(
-                CaseServiceArea.case_id == Case.id,
-                CaseServiceArea.service_area_id == f.service_area_id,
-            )
-            .exists()
+        w.add(
+            "EXISTS (SELECT 1 FROM case_service_areas x "
+            "WHERE x.case_id = c.id AND x.service_area_id = ?)",
+            f.service_area_id,
         )
     if f.site_id is not None:
-        cond.append(Case.site_id == f.site_id)
+        w.add("c.site_id = ?", f.site_id)
     if f.handler:
-        cond.append(Case.handler_name == f.handler)
+        w.add("c.handler_name = ?", f.handler)
     if f.due_before is not None:
-        cond.append(Case.next_due < f.due_before)
+        w.add("c.next_due < ?", f.due_before)
     if f.due_on_or_before is not None:
-        cond.append(Case.next_due <= f.due_on_or_before)
+        w.add("c.next_due <= ?", f.due_on_or_before)
     if f.due_on_or_after is not None:
-        cond.append(Case.next_due >= f.due_on_or_after)
+        w.add("c.next_due >= ?", f.due_on_or_after)
     if f.received_from is not None:
-        cond.append(Case.received >= f.received_from)
+        w.add("c.received >= ?", f.received_from)
     if f.received_to is not None:
-        cond.append(Case.received <= f.received_to)
+        w.add("c.received <= ?", f.received_to)
     if f.auth_states:
-        cond.append(Case.auth_state.in_(f.auth_states))
+        w.add(f"c.auth_state IN ({_marks(f.auth_states)})", *f.auth_states)
     if not f.include_restricted:
-        cond.append(Case.restricted.is_(False))
+        w.add("c.restricted = 0")
     if f.case_ids is not None:
-        cond.append(Case.id.in_(f.case_ids))
+        w.add(f"c.id IN ({_marks(f.case_ids)})", *f.case_ids)
+    if f.followups_before is not None:
+        w.add(
+            "c.id IN (SELECT case_id FROM remedies WHERE done IS NULL AND due < ? "
+            "UNION SELECT case_id FROM outstanding_actions WHERE done IS NULL AND due < ?)",
+            f.followups_before,
+            f.followups_before,
+        )
+    if f.authorisation_expires_by is not None:
+        # A case with an authorised representative never shows "not needed" (the list's
+        # summary is the least settled state): SQLite checks only the represented cases.
+        w.add(
+            f"c.auth_state IN ({_marks(_REPRESENTED)}) AND EXISTS (SELECT 1 FROM case_parties p "
+            "WHERE p.case_id = c.id AND +p.auth_state = 'authorised' AND +p.auth_expires <= ?)",
+            *_REPRESENTED,
+            f.authorisation_expires_by,
+        )
     q = fts_query(f.search)
     if q is not None:
-        cond.append(Case.id.in_(text(MATCH_SQL).bindparams(q=q).columns(column("case_id", String))))
+        w.add(f"c.id IN ({MATCH})", q)
     elif f.search.strip():
-        cond.append(Case.id.is_(None))  # punctuation only: nothing matches
-    return cond
+        w.add("0")  # punctuation only: nothing matches
+    return w
 
 
-@cache
-def _row_query() -> Any:
-    """The list's SELECT, built once (statements are immutable; filters add to copies)."""
-    return (
-        select(
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.status,
-            Case.resident_name,
-            Case.representative_name,
-            func.coalesce(ServiceArea.name, ""),
-            func.coalesce(Site.name, ""),
-            Case.received,
-            Case.next_due,
-            Case.next_clock,
-            Case.handler_name,
-            Case.auth_state,
-            Case.restricted,
-            Case.has_adjustments,
-            Case.version,
-        )
-        .select_from(Case)
-        .outerjoin(ServiceArea, ServiceArea.id == Case.primary_service_area_id)
-        .outerjoin(Site, Site.id == Case.site_id)
+_REPRESENTED = ("pending", "expired", "revoked", "authorised")
+
+
+def _order(col: str, descending: bool) -> str:
+    way = "DESC" if descending else "ASC"
+    return f" ORDER BY {col} {way}, c.reference {way}"
+
+
+def _ref_after(w: _Where, key: SortKey, descending: bool) -> None:
+    w.add(f"c.reference {'<' if descending else '>'} ?", key.reference)
+
+
+def _after_value(w: _Where, col: str, key: SortKey, descending: bool) -> None:
+    op = "<" if descending else ">"
+    w.add(
+        f"({col} {op} ? OR ({col} = ? AND c.reference {op} ?))", key.value, key.value, key.reference
     )
-
-
-def _ordered(col: Any, descending: bool) -> list[Any]:
-    if descending:
-        return [col.desc(), Case.reference.desc()]
-    return [col.asc(), Case.reference.asc()]
-
-
-def _ref_after(key: SortKey, descending: bool) -> ColumnElement[bool]:
-    return Case.reference < key.reference if descending else Case.reference > key.reference
-
-
-def _after_value(col: Any, key: SortKey, descending: bool) -> ColumnElement[bool]:
-    beyond = col < key.value if descending else col > key.value
-    return or_(beyond, and_(col == key.value, _ref_after(key, descending)))
 
 
 # A search matching at most this many cases is read as a list of ids first, so SQLite looks
@@ -200,11 +230,11 @@ def _after_value(col: Any, key: SortKey, descending: bool) -> ColumnElement[bool
 SMALL_MATCH = 2000
 
 
-def _resolve_search(session: Session, f: CaseFilter) -> CaseFilter:
+def _resolve_search(conn: sqlite3.Connection, f: CaseFilter) -> CaseFilter:
     q = fts_query(f.search)
     if q is None:
         return f
-    ids = session.scalars(text(MATCH_SQL + " LIMIT :n").bindparams(q=q, n=SMALL_MATCH + 1)).all()
+    ids = [r[0] for r in conn.execute(f"{MATCH} LIMIT ?", (q, SMALL_MATCH + 1))]
     if len(ids) > SMALL_MATCH:
         return f
     if f.case_ids is not None:
@@ -213,21 +243,59 @@ def _resolve_search(session: Session, f: CaseFilter) -> CaseFilter:
     return replace(f, search="", case_ids=tuple(ids))
 
 
-def _without_value(col: Any, f: CaseFilter) -> ColumnElement[bool]:
+def _without_value(col: str, f: CaseFilter) -> str:
     """``col IS NULL``; for a short list of cases, written so SQLite looks the cases up by
     key rather than walking the (mostly NULL) sort index checking each against the list."""
-    if f.case_ids is None:
-        return col.is_(None)  # type: ignore[no-any-return]
-    return literal_column(f"+{col.table.name}.{col.name}").is_(None)
+    return f"{col} IS NULL" if f.case_ids is None else f"+{col} IS NULL"
 
 
-def _rows(session: Session, stmt: Any) -> list[CaseRow]:
-    # Core execution on the session's connection: plain columns need no ORM machinery.
-    return [CaseRow(*r) for r in session.connection().execute(stmt)]
+_day = date.fromisoformat
+
+
+def _rows(conn: sqlite3.Connection, w: _Where, tail: str, *args: Any) -> list[CaseRow]:
+    cur = conn.execute(ROW_SQL + w.sql() + tail, (*w.args, *args))
+    return [
+        CaseRow(
+            i,
+            ref,
+            kind,
+            st,
+            res,
+            rep,
+            area,
+            site,
+            _day(rec),
+            _day(due) if due else None,
+            clock,
+            handler,
+            auth,
+            bool(restr),
+            bool(adj),
+            ver,
+        )
+        for (
+            i,
+            ref,
+            kind,
+            st,
+            res,
+            rep,
+            area,
+            site,
+            rec,
+            due,
+            clock,
+            handler,
+            auth,
+            restr,
+            adj,
+            ver,
+        ) in cur
+    ]
 
 
 def page_cases(
-    session: Session,
+    reader: Reader,
     f: CaseFilter,
     *,
     sort: str = "next_due",
@@ -241,30 +309,31 @@ def page_cases(
     one). That is done as two ordered reads, the rows with a value and then those without,
     so each can walk its index instead of sorting the whole table.
     """
+    conn = connection_of(reader)
     col, nullable = SORTS[sort]
-    f = _resolve_search(session, f)
+    f = _resolve_search(conn, f)
     if not nullable:
-        base = _row_query().where(*_conditions(f))
-        stmt = base if after is None else base.where(_after_value(col, after, descending))
-        return _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
+        w = _conditions(f)
+        if after is not None:
+            _after_value(w, col, after, descending)
+        return _rows(conn, w, _order(col, descending) + " LIMIT ?", limit)
     rows: list[CaseRow] = []
     if after is None or after.value is not None:
-        by_deadline = sort == "next_due"
-        stmt = _row_query().where(*_conditions(f, by_deadline=by_deadline), col.is_not(None))
+        w = _conditions(f, by_deadline=sort == "next_due").add(f"{col} IS NOT NULL")
         if after is not None:
-            stmt = stmt.where(_after_value(col, after, descending))
-        rows = _rows(session, stmt.order_by(*_ordered(col, descending)).limit(limit))
+            _after_value(w, col, after, descending)
+        rows = _rows(conn, w, _order(col, descending) + " LIMIT ?", limit)
     if len(rows) < limit:
-        stmt = _row_query().where(*_conditions(f), _without_value(col, f))
+        w = _conditions(f).add(_without_value(col, f))
         if after is not None and after.value is None:
-            stmt = stmt.where(_ref_after(after, descending))
-        order = Case.reference.desc() if descending else Case.reference.asc()
-        rows += _rows(session, stmt.order_by(order).limit(limit - len(rows)))
+            _ref_after(w, after, descending)
+        way = "DESC" if descending else "ASC"
+        rows += _rows(conn, w, f" ORDER BY c.reference {way} LIMIT ?", limit - len(rows))
     return rows
 
 
 def page_cases_at(
-    session: Session,
+    reader: Reader,
     f: CaseFilter,
     *,
     sort: str = "next_due",
@@ -273,22 +342,25 @@ def page_cases_at(
     limit: int = 100,
 ) -> list[CaseRow]:
     """A page far from any cached one (a scroll-bar jump); sequential scrolling uses keysets."""
+    conn = connection_of(reader)
     col, nullable = SORTS[sort]
-    f = _resolve_search(session, f)
-    base = _row_query().where(*_conditions(f))
+    f = _resolve_search(conn, f)
     if not nullable:
-        stmt = base.order_by(*_ordered(col, descending)).offset(offset).limit(limit)
-        return _rows(session, stmt)
-    with_value = count_cases(session, f, extra=col.is_not(None))
+        return _rows(
+            conn, _conditions(f), _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset
+        )
+    with_value = _count(conn, _conditions(f).add(f"{col} IS NOT NULL"))
     rows: list[CaseRow] = []
     if offset < with_value:
-        stmt = base.where(col.is_not(None)).order_by(*_ordered(col, descending))
-        rows = _rows(session, stmt.offset(offset).limit(limit))
+        w = _conditions(f).add(f"{col} IS NOT NULL")
+        rows = _rows(conn, w, _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset)
     if len(rows) < limit:
-        order = Case.reference.desc() if descending else Case.reference.asc()
-        stmt = base.where(_without_value(col, f)).order_by(order)
+        way = "DESC" if descending else "ASC"
+        w = _conditions(f).add(_without_value(col, f))
         skip = max(0, offset - with_value)
-        rows += _rows(session, stmt.offset(skip).limit(limit - len(rows)))
+        rows += _rows(
+            conn, w, f" ORDER BY c.reference {way} LIMIT ? OFFSET ?", limit - len(rows), skip
+        )
     return rows
 
 
@@ -307,13 +379,14 @@ def sort_key(row: CaseRow, sort: str) -> SortKey:
     raise KeyError(f"sort_key needs the id column for {sort}; use page_cases_at")
 
 
-def count_cases(session: Session, f: CaseFilter, *, extra: Any = None) -> int:
-    """How many cases the filter shows (``extra``: one more condition, for paging)."""
-    f = _resolve_search(session, f)
-    stmt = select(func.count()).select_from(Case).where(*_conditions(f))
-    if extra is not None:
-        stmt = stmt.where(extra)
-    return int(session.scalar(stmt) or 0)
+def _count(conn: sqlite3.Connection, w: _Where) -> int:
+    return int(conn.execute("SELECT count(*) FROM cases c" + w.sql(), w.args).fetchone()[0])
+
+
+def count_cases(reader: Reader, f: CaseFilter) -> int:
+    """How many cases the filter shows."""
+    conn = connection_of(reader)
+    return _count(conn, _conditions(_resolve_search(conn, f)))
 
 
 @dataclass(frozen=True)
@@ -333,7 +406,7 @@ class QueueCounts:
 
 
 def queue_counts(
-    session: Session,
+    reader: Reader,
     today: date,
     soon_until: date,
     *,
@@ -342,27 +415,12 @@ def queue_counts(
     expiring_before: date | None = None,
 ) -> QueueCounts:
     """Counts for the work queue, each one the filter its list opens."""
+    conn = connection_of(reader)
     base = CaseFilter(open_only=True, include_restricted=include_restricted)
 
     def n(**kw: Any) -> int:
-        return count_cases(session, replace(base, **kw))
+        return count_cases(conn, replace(base, **kw))
 
-    fu_remedy = (
-        select(func.count())
-        .select_from(Remedy)
-        .join(Case, Case.id == Remedy.case_id)
-        .where(Remedy.done.is_(None), Remedy.due < today)
-    )
-    fu_action = (
-        select(func.count())
-        .select_from(OutstandingAction)
-        .join(Case, Case.id == OutstandingAction.case_id)
-        .where(OutstandingAction.done.is_(None), OutstandingAction.due < today)
-    )
-    if not include_restricted:
-        fu_remedy = fu_remedy.where(Case.restricted.is_(False))
-        fu_action = fu_action.where(Case.restricted.is_(False))
-    followups = int(session.scalar(fu_remedy) or 0) + int(session.scalar(fu_action) or 0)
     return QueueCounts(
         overdue=n(due_before=today),
         due_today=n(due_on_or_after=today, due_on_or_before=today),
@@ -371,39 +429,14 @@ def queue_counts(
         ),
         awaiting_ack=n(kinds=("complaint",), statuses=("logged",)),
         awaiting_stage2_ack=n(statuses=("stage-2-requested",)),
-        followups_overdue=followups,
-        authorisations_pending=n(auth_states=("pending",)),
-        authorisations_expiring=n(
-            case_ids=expiring_authorisation_case_ids(session, expiring_before or today)
+        followups_overdue=count_cases(
+            conn, CaseFilter(include_restricted=include_restricted, followups_before=today)
         ),
+        authorisations_pending=n(auth_states=("pending",)),
+        authorisations_expiring=n(authorisation_expires_by=expiring_before or today),
         my_cases=n(handler=handler) if handler else 0,
         all_open=n(),
     )
-
-
-def expiring_authorisation_case_ids(session: Session, before: date) -> tuple[str, ...]:
-    """Open cases with an authorisation that expires on or before ``before``."""
-    rows = session.scalars(
-        select(CaseParty.case_id)
-        .join(Case, Case.id == CaseParty.case_id)
-        .where(
-            CaseParty.auth_state == "authorised",
-            CaseParty.auth_expires.is_not(None),
-            CaseParty.auth_expires <= before,
-            Case.status.in_(OPEN_STATUSES),
-        )
-        .group_by(CaseParty.case_id)
-    )
-    return tuple(sorted(rows))
-
-
-def followup_case_ids(session: Session, today: date) -> tuple[str, ...]:
-    """Cases with a remedy or action past its due date and not done."""
-    r = select(Remedy.case_id).where(Remedy.done.is_(None), Remedy.due < today)
-    a = select(OutstandingAction.case_id).where(
-        OutstandingAction.done.is_(None), OutstandingAction.due < today
-    )
-    return tuple(sorted(set(session.scalars(r)) | set(session.scalars(a))))
 
 
 @dataclass(frozen=True)
@@ -412,16 +445,14 @@ class NamedItem:
     name: str
 
 
-def sites(session: Session) -> list[NamedItem]:
-    return [
-        NamedItem(i, n) for i, n in session.execute(select(Site.id, Site.name).order_by(Site.name))
-    ]
+def _named(reader: Reader, table: str) -> list[NamedItem]:
+    rows = connection_of(reader).execute(f"SELECT id, name FROM {table} ORDER BY name")
+    return [NamedItem(i, n) for i, n in rows]
 
 
-def service_areas(session: Session) -> list[NamedItem]:
-    return [
-        NamedItem(i, n)
-        for i, n in session.execute(
-            select(ServiceArea.id, ServiceArea.name).order_by(ServiceArea.name)
-        )
-    ]
+def sites(reader: Reader) -> list[NamedItem]:
+    return _named(reader, "sites")
+
+
+def service_areas(reader: Reader) -> list[NamedItem]:
+    return _named(reader, "service_areas")

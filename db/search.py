@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _POSTCODE = re.compile(r"^\s*([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\s*$")
@@ -39,6 +40,8 @@ def index_case(
     session: Session, case_id: str, reference: str, names: str, contacts: str, description: str
 ) -> None:
     """Write (or rewrite) one case's search entry."""
+    from sqlalchemy import text  # not at the top: the case list reads search without it
+
     rowid = search_rowid(case_id)
     session.execute(text("DELETE FROM case_search WHERE rowid = :rowid"), {"rowid": rowid})
     session.execute(
@@ -62,6 +65,8 @@ def add_search_entries(session: Session, entries: list[dict[str, str]]) -> None:
 
     Each entry has the keys ``id``, ``ref``, ``names``, ``contacts`` and ``description``.
     """
+    from sqlalchemy import text
+
     if entries:
         session.execute(
             text(

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
+import threading
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from caseworker.commands.common import actor_from_args
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
-from caseworker.services.actor import Actor
-from caseworker.services.backups import daily_backup
+from caseworker.services.actor import LOCAL_ADMIN, Actor
+from caseworker.services.quick_reads import has_accounts
 from caseworker.store_location import resolve_store_path
-from db.engine import StoreError
-from db.store import Store, open_store
+from db.checks import open_quick
+from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
-from ui.dialogs.sign_in import sign_in_at_start
-from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from caseworker.services.work_queue import QueueItem
+    from db.store import Store
+    from ui.main_window import MainWindow
 
 VIEWS = ("queue", "cases", "intake", "settings", "reports")
 # Optional environment settings: a bigger text scale (accessibility), a window size and a
@@ -65,50 +71,151 @@ def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | No
     A screenshot has no one to ask: it signs in as the command line does (--user and
     CASEWORKER_PASSWORD).
     """
+    from caseworker.commands.common import actor_from_args
+    from ui.dialogs.sign_in import sign_in_at_start
+
     if screenshot or getattr(args, "user", None):
         return actor_from_args(args, store)
     return sign_in_at_start(store)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Open the main window on the chosen store; with ``args.screenshot``, save it and exit."""
-    screenshot: str | None = getattr(args, "screenshot", None)
-    app = _application()
-    _scale_text(app)
+def _quick_reader(args: argparse.Namespace, path: Path) -> QuickReader | None:
+    """A quick reader when the window can be painted before the full store is opened.
+
+    That is an existing store, up to date and passing its checks, with no user accounts
+    (so no one signs in, and its local administrator works). Otherwise None: the store is
+    opened in full first, to migrate it, explain what is wrong, or sign someone in.
+    """
+    if getattr(args, "user", None):
+        return None
+    quick = open_quick(path)
+    if quick is not None and quick.read_value(has_accounts):
+        quick.close()
+        return None
+    return quick
+
+
+class _EarlyCount(threading.Thread):
+    """Counts the work queue on a connection of its own while the window is being built.
+
+    SQLite lets go of Python's lock while it counts, so the counting and the building
+    overlap. If the count fails, the queue counts again itself (and says what is wrong).
+    """
+
+    def __init__(self, path: Path, actor: Actor, today: date) -> None:
+        super().__init__(name="early-count", daemon=True)
+        self.path, self.actor, self.today = path, actor, today
+        self.items: list[QueueItem] | None = None
+
+    def run(self) -> None:
+        from caseworker.services.permissions import sees_restricted
+        from caseworker.services.work_queue import queue_items
+
+        reader = QuickReader(self.path)
+        try:
+            self.items = reader.read_value(
+                lambda conn: queue_items(
+                    conn, self.actor.display_name, sees_restricted(self.actor), self.today
+                )
+            )
+        except (sqlite3.Error, CaseworkerError):
+            self.items = None
+        finally:
+            reader.close()
+
+    def result(self) -> list[QueueItem] | None:
+        self.join()
+        return self.items
+
+
+def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppContext | int:
+    """Open the store in full, sign in and back up before the window: a context, or an exit code."""
+    from caseworker.services.backups import daily_backup
+    from db.store import open_store
+
     try:
-        store = open_store(resolve_store_path(getattr(args, "db", None)))
+        store = open_store(path)
     except StoreError as exc:
-        return _fail(str(exc), bool(screenshot))
+        return _fail(str(exc), screenshot)
     try:
-        actor = _who(args, store, bool(screenshot))
+        actor = _who(args, store, screenshot)
         if actor is None:  # the sign-in was cancelled
             store.close()
             return 0
         clock = _clock()
         if not screenshot:
             daily_backup(store, clock.today())
-        context = AppContext(store, actor, clock)
+        return AppContext(store, actor, clock)
     except CaseworkerError as exc:
         store.close()
-        return _fail(str(exc), bool(screenshot))
-    window = MainWindow(context)
+        return _fail(str(exc), screenshot)
+
+
+def _finish_start(window: MainWindow, context: AppContext) -> None:
+    """After the first paint: open the full store, back it up, and build the other pages."""
+    from caseworker.services.backups import daily_backup
+
+    try:
+        daily_backup(context.store, context.today())
+        window.finish()
+    except (StoreError, CaseworkerError) as exc:
+        _fail(str(exc), False)
+        window.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the main window on the chosen store; with ``args.screenshot``, save it and exit.
+
+    The usual start paints the work queue and case list first, read through the store's
+    quick reader, and opens the full store and builds the other pages straight after.
+    """
+    screenshot: str | None = getattr(args, "screenshot", None)
+    app = _application()
+    _scale_text(app)
+    path = resolve_store_path(getattr(args, "db", None))
+    quick = _quick_reader(args, path)
+    if quick is not None:
+        clock = _clock()
+        early = _EarlyCount(path, LOCAL_ADMIN, clock.today())
+        early.start()
+        from ui.main_window import MainWindow
+
+        context = AppContext(None, LOCAL_ADMIN, clock, quick=quick, opener=lambda: _open_full(path))
+        window = MainWindow(context, complete=False, counted=early.result)
+    else:
+        from ui.main_window import MainWindow
+
+        started = _full_start(args, path, bool(screenshot))
+        if isinstance(started, int):
+            return started
+        context = started
+        window = MainWindow(context)
     try:
         if screenshot:
             return save_screenshot(
                 window, getattr(args, "view", "queue") or "queue", Path(screenshot)
             )
         window.show()
+        if not window.complete:
+            QTimer.singleShot(0, lambda: _finish_start(window, context))
         return app.exec()
     finally:
         window.close()
         window.deleteLater()
         context.ticker.deleteLater()
-        store.close()
+        context.close()
+
+
+def _open_full(path: Path) -> Store:
+    from db.store import open_store
+
+    return open_store(path)
 
 
 def show_view(window: MainWindow, view: str) -> None:
     """Switch to ``view``: queue, cases, intake, settings, reports or case:REF."""
     if view.startswith("case:"):
+        window.finish()
         window.case_view.show_case(view.split(":", 1)[1].strip())
         window.show_page("case")
     elif view in VIEWS:

@@ -2,35 +2,79 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
 from caseworker.services.actor import Actor
-from db.store import Store
+from db.raw import QuickReader
 from ui.clock import Ticker, Today
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from db.store import Store
 
 T = TypeVar("T")
 
 
 class AppContext(QObject):
-    """The store, the actor and the clock; views hear of changes through its signals."""
+    """The store, the actor and the clock; views hear of changes through its signals.
+
+    The window's first paint (work queue and case list) reads through the store's quick
+    reader, plain ``sqlite3``; the full store (SQLAlchemy, migrations checked) is opened
+    by ``opener`` on first use, normally just after that first paint.
+    """
 
     case_changed = Signal(str)  # reference, or "" for many
     settings_changed = Signal()
 
-    def __init__(self, store: Store, actor: Actor, clock: Today) -> None:
+    def __init__(
+        self,
+        store: Store | None,
+        actor: Actor,
+        clock: Today,
+        *,
+        quick: QuickReader | None = None,
+        opener: Callable[[], Store] | None = None,
+    ) -> None:
         super().__init__()
-        self.store = store
+        if store is None and (quick is None or opener is None):
+            raise ValueError("AppContext needs a store, or a quick reader and an opener")
+        self._store = store
+        self._opener = opener
+        self.quick: QuickReader = quick if quick is not None else store.quick  # type: ignore[union-attr]
         self.actor = actor
         self.clock = clock
         self.ticker = Ticker(clock, self)
 
+    @property
+    def path(self) -> Path:
+        return self.quick.path
+
+    @property
+    def store(self) -> Store:
+        """The full store, opened on first use."""
+        if self._store is None:
+            assert self._opener is not None
+            self._store = self._opener()
+        return self._store
+
+    @property
+    def store_open(self) -> bool:
+        return self._store is not None
+
     def today(self) -> date:
         return self.clock.today()
+
+    def read_quick(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """A list or count read on the quick reader (one snapshot, never blocks a writer)."""
+        with self.quick.read() as conn:
+            return fn(conn)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         """Run a read in its own short session."""
@@ -41,3 +85,8 @@ class AppContext(QObject):
         """Run one user action in one transaction (it raises CaseworkerError when refused)."""
         with self.store.write() as session:
             return fn(session)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self.quick.close()

@@ -6,7 +6,7 @@ import importlib.util
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,19 +25,20 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.permissions import allowed
-from caseworker.services.subject_access import gather_person, write_export
-from caseworker.services.ui_reads import store_is_new
+from caseworker.services.quick_reads import store_is_new
 from db.queries import CaseFilter
 from ui.context import AppContext
-from ui.dialogs.import_records import ImportRecordsDialog
-from ui.letters.batch import AcknowledgementBatch, batch_action
 from ui.views.case_list import CaseListView
-from ui.views.case_view import CaseView
-from ui.views.intake import IntakeView
-from ui.views.reports import ReportsView
-from ui.views.settings import SettingsView
 from ui.views.welcome import WelcomeView
 from ui.views.work_queue import WorkQueueView
+
+if TYPE_CHECKING:
+    from caseworker.services.work_queue import QueueItem
+    from ui.letters.batch import AcknowledgementBatch
+    from ui.views.case_view import CaseView
+    from ui.views.intake import IntakeView
+    from ui.views.reports import ReportsView
+    from ui.views.settings import SettingsView
 
 DEMO_RECORDS = 3000
 DEMO_MODULE = "caseworker.services.demo"
@@ -46,10 +47,33 @@ DEMO_MODULE = "caseworker.services.demo"
 class MainWindow(QMainWindow):
     """Pages (work queue, cases, new contact, case, settings) picked from a list on the left."""
 
-    def __init__(self, context: AppContext) -> None:
+    # The pages, their titles and shortcuts, in the order of the list on the left.
+    PAGES = (
+        ("queue", "Work queue", "Ctrl+1"),
+        ("cases", "Cases", "Ctrl+2"),
+        ("intake", "New contact", "Ctrl+3"),
+        ("case", "Current case", "Ctrl+4"),
+        ("settings", "Settings", "Ctrl+5"),
+        ("reports", "Reports", "Ctrl+6"),
+    )
+
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        complete: bool = True,
+        counted: Callable[[], list[QueueItem] | None] | None = None,
+    ) -> None:
+        """The window with its work queue and case list.
+
+        ``complete=False`` leaves the other pages and the menus' actions to ``finish()``,
+        so the app can paint the first window before loading the rest (see ui.app).
+        ``counted``: gives the work queue as counted at start-up (it waits for the count).
+        """
         super().__init__()
         self.context = context
-        self.setWindowTitle(f"Caseworker: {context.store.path.name}")
+        self.complete = False
+        self.setWindowTitle(f"Caseworker: {context.path.name}")
         self.pages: dict[str, QWidget] = {}
         self.nav_items: dict[str, QListWidgetItem] = {}
         self.nav = QListWidget()
@@ -71,42 +95,62 @@ class MainWindow(QMainWindow):
             )
         }
         self.demo_available = importlib.util.find_spec(DEMO_MODULE) is not None
-        self.batch = AcknowledgementBatch(context.store, context.actor, context.today, self)
-        self.batch_action = batch_action(self.batch)
-        self.batch_action.setEnabled(allowed(context.actor, "make-letter"))
         self.welcome = WelcomeView(self.demo_available)
-        self.queue = WorkQueueView(context)
-        self.cases = CaseListView(context)
-        self.intake = IntakeView(context)
-        self.case_view = CaseView(context)
-        self.settings = SettingsView(context)
-        self.reports = ReportsView(context)
         self.stack.addWidget(self.welcome)
-        self.add_page("queue", "Work queue", self.queue, "Ctrl+1")
-        self.add_page("cases", "Cases", self.cases, "Ctrl+2")
-        self.add_page("intake", "New contact", self.intake, "Ctrl+3")
-        self.add_page("case", "Current case", self.case_view, "Ctrl+4")
-        self.add_page("settings", "Settings", self.settings, "Ctrl+5")
-        self.add_page("reports", "Reports", self.reports, "Ctrl+6")
+        for key, title, shortcut in self.PAGES:
+            self._add_nav(key, title, shortcut)
         self.nav_items["case"].setHidden(True)
-        self._build_menus()
-        self._connect_signals()
+        self.cases = CaseListView(context)  # first: the queue may wait for its count
+        self.queue = WorkQueueView(context, counted=counted)
+        self._add_widget("queue", self.queue)
+        self._add_widget("cases", self.cases)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        self.queue.list_requested.connect(self.open_list)
+        self.cases.case_requested.connect(self.open_case)
         self.statusBar().showMessage(
-            f"Store: {context.store.path} · Working as {context.actor.display_name}"
+            f"Store: {context.path} · Working as {context.actor.display_name}"
         )
-        if context.read(store_is_new):
+        if context.read_quick(store_is_new):
             self.stack.setCurrentWidget(self.welcome)
             self.nav.clearSelection()
         else:
             self.show_page("queue")
         self.resize(1280, 800)
+        if complete:
+            self.finish()
+
+    def finish(self) -> None:
+        """Build the other pages and the menus' actions (they need the full store)."""
+        if self.complete:
+            return
+        from ui.letters.batch import AcknowledgementBatch, batch_action
+        from ui.views.case_view import CaseView
+        from ui.views.intake import IntakeView
+        from ui.views.reports import ReportsView
+        from ui.views.settings import SettingsView
+
+        context = self.context
+        self.complete = True
+        self.batch: AcknowledgementBatch = AcknowledgementBatch(
+            context.store, context.actor, context.today, self
+        )
+        self.batch_action = batch_action(self.batch)
+        self.batch_action.setEnabled(allowed(context.actor, "make-letter"))
+        self.intake: IntakeView = IntakeView(context)
+        self.case_view: CaseView = CaseView(context)
+        self.settings: SettingsView = SettingsView(context)
+        self.reports: ReportsView = ReportsView(context)
+        self._add_widget("intake", self.intake)
+        self._add_widget("case", self.case_view)
+        self._add_widget("settings", self.settings)
+        self._add_widget("reports", self.reports)
+        self._build_menus()
+        self._connect_signals()
 
     # Pages ------------------------------------------------------------------------------------
 
-    def add_page(self, key: str, title: str, widget: QWidget, shortcut: str) -> QAction:
-        """Add a page with its navigation entry and a View menu action (later work adds more)."""
-        self.pages[key] = widget
-        self.stack.addWidget(widget)
+    def _add_nav(self, key: str, title: str, shortcut: str) -> None:
+        """A page's entry in the list on the left and its View menu action."""
         item = QListWidgetItem(title)
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setToolTip(f"{title} ({shortcut})")
@@ -116,15 +160,22 @@ class MainWindow(QMainWindow):
         action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _=False, k=key: self.show_page(k))
         self.menus["view"].addAction(action)
-        return action
+
+    def _add_widget(self, key: str, widget: QWidget) -> None:
+        self.pages[key] = widget
+        self.stack.addWidget(widget)
 
     def show_page(self, key: str) -> None:
+        if key not in self.pages:
+            self.finish()
         widget = self.pages[key]
         self.nav_items[key].setHidden(False)
         self.stack.setCurrentWidget(widget)
         self.nav.blockSignals(True)
         self.nav.setCurrentItem(self.nav_items[key])
         self.nav.blockSignals(False)
+        if not self.complete:
+            return
         self.case_view.set_active(key == "case")
         if key == "settings":
             self.settings.refresh()
@@ -135,6 +186,7 @@ class MainWindow(QMainWindow):
 
     def open_case(self, reference: str) -> None:
         """Show the case with ``reference`` (a message if there is none)."""
+        self.finish()
         try:
             self.case_view.show_case(reference)
         except CaseworkerError as exc:
@@ -183,6 +235,7 @@ class MainWindow(QMainWindow):
 
     def export_person(self) -> None:
         """Subject access: everything held about one person, as a PDF and a JSON file."""
+        self.finish()
         detail = self.case_view.detail if self.stack.currentWidget() is self.case_view else None
         suggested = detail.complainants[0].person_id if detail and detail.complainants else ""
         who, ok = QInputDialog.getText(
@@ -193,6 +246,8 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Save the export in")
         if not folder:
             return
+        from caseworker.services.subject_access import gather_person, write_export
+
         actor = self.context.actor
         try:
             with self.context.store.write() as session:
@@ -209,13 +264,12 @@ class MainWindow(QMainWindow):
 
     def import_records(self) -> None:
         """Import last year's spreadsheet (the dialog checks the role and refreshes the views)."""
+        from ui.dialogs.import_records import ImportRecordsDialog
+
         self.import_dialog = ImportRecordsDialog(self.context, self)
         self.import_dialog.open()
 
     def _connect_signals(self) -> None:
-        self.nav.currentItemChanged.connect(self._nav_changed)
-        self.queue.list_requested.connect(self.open_list)
-        self.cases.case_requested.connect(self.open_case)
         self.intake.case_logged.connect(self.open_case)
         self.welcome.settings_requested.connect(lambda: self.show_page("settings"))
         self.welcome.intake_requested.connect(lambda: self.show_page("intake"))
@@ -293,5 +347,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep a half-typed contact as a draft before closing."""
-        self.intake.flush_draft()
+        if self.complete:
+            self.intake.flush_draft()
         super().closeEvent(event)

@@ -57,8 +57,8 @@ def run(ctx: Context) -> list[Result]:
     for label, f, baseline in _probes(ctx):
 
         def ours(f: CaseFilter = f) -> list[CaseRow]:
-            with ctx.store.read() as session:
-                return page_cases(session, f, limit=100)
+            with ctx.store.quick.read() as conn:
+                return page_cases(conn, f, limit=100)
 
         # The same question, the same answer.
         assert [r.reference for r in ours()] == [r[1] for r in baseline()], label

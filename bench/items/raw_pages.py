@@ -1,20 +1,14 @@
-"""The case list's SQL written out for raw sqlite3: the baselines issue what page_cases issues."""
+"""The case list's reads done by hand on raw sqlite3: the baselines issue the SELECTs
+(``ROW_SQL``, the same text as ours) that page_cases issues, without its Python."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from db.queries import SMALL_MATCH
+from db.queries import MATCH, ROW_SQL, SMALL_MATCH
 
-ROW_SQL = (
-    "SELECT c.id, c.reference, c.kind, c.status, c.resident_name, c.representative_name, "
-    "coalesce(a.name, ''), coalesce(s.name, ''), c.received, c.next_due, c.next_clock, "
-    "c.handler_name, c.auth_state, c.restricted, c.has_adjustments, c.version "
-    "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
-    "LEFT OUTER JOIN sites s ON s.id = c.site_id"
-)
-MATCH = "SELECT case_id FROM case_search WHERE case_search MATCH ?"
+__all__ = ["ROW_SQL", "first_page_by_deadline", "search_page"]
 
 
 def first_page_by_deadline(

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 from caseworker.domain.errors import InvalidInput
+from caseworker.domain.holiday_table import year_holidays
 
 NATIONS: dict[str, str] = {
     "england-and-wales": "ENG",
@@ -28,8 +27,8 @@ _LAST_YEAR = 2040
 
 @cache
 def _year_holidays(subdiv: str, year: int) -> dict[date, str]:
-    """One year's bank holidays (the holidays package is slow; each year is made once)."""
-    return dict(holidays.country_holidays("GB", subdiv=subdiv, years=year).items())
+    """One year's bank holidays (each year is read once)."""
+    return year_holidays(subdiv, year)
 
 
 def format_day(d: date) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,31 +14,10 @@ from caseworker.domain.errors import InvalidInput
 from caseworker.domain.letters import load_templates
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
+from caseworker.services.quick_reads import DEFAULTS, store_calendar
 from db.models import ClosureDay, HomesCount, ServiceArea, Setting, Site, Staff, Theme
 
-DEFAULTS: dict[str, Any] = {
-    "reference_prefix": "CW",
-    "nation": "england-and-wales",
-    "policy_housing": "hos-2024",
-    "policy_other": "lgsco-2024",
-    "stage2_different_service_area": False,
-    "retention_years": 6,
-    "letter_templates_dir": "",  # a folder of the organisation's own letter wording
-    "organisation": {
-        "name": "",
-        "address": "",
-        "phone": "",
-        "email": "",
-        "website": "",
-        "logo_path": "",
-        "signatory_name": "",
-        "signatory_role": "Complaints Team",
-        "other_formats": (
-            "If you would like this letter in large print, in another language, or explained "
-            "through a BSL video call or Relay UK, please contact us."
-        ),
-    },
-}
+__all__ = ["DEFAULTS", "store_calendar"]  # re-exported: callers import them from here
 
 
 def get_setting(session: Session, key: str) -> Any:
@@ -86,17 +64,6 @@ def _recompute(session: Session, actor: Actor, *, reason: str) -> None:
     from caseworker.services.clocks import recompute_open_cases
 
     recompute_open_cases(session, actor, reason=reason)
-
-
-@lru_cache(maxsize=16)
-def _calendar(nation: str, closures: frozenset[date]) -> WorkingCalendar:
-    return WorkingCalendar(nation, closures)
-
-
-def store_calendar(session: Session) -> WorkingCalendar:
-    """The working calendar of this store: its nation and closure days."""
-    closures = frozenset(session.scalars(select(ClosureDay.day)))
-    return _calendar(str(get_setting(session, "nation")), closures)
 
 
 def _named(session: Session, model: Any, name: str) -> Any:

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.calendar import WorkingCalendar
-from caseworker.domain.clocks import Clock, ClockName, judge
 from caseworker.domain.vocab import RecordKind, Status
 from caseworker.services.settings import get_setting
 from db.models import (
@@ -87,25 +85,10 @@ def load_settings(session: Session) -> SettingsSnapshot:
     )
 
 
-def store_is_new(session: Session) -> bool:
-    """True for a store with no cases and no organisation name yet (show the welcome page)."""
-    has_cases = bool(session.scalar(select(exists().where(Case.id.is_not(None)))))
-    name = str((get_setting(session, "organisation") or {}).get("name", "")).strip()
-    return not has_cases and not name
-
-
 def staff_names(session: Session) -> list[str]:
     return list(
         session.scalars(select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name))
     )
-
-
-def handler_names(session: Session) -> list[str]:
-    """Everyone named as a handler on a case, for the list's handler filter."""
-    rows = session.scalars(
-        select(Case.handler_name).where(Case.handler_name != "").group_by(Case.handler_name)
-    )
-    return sorted(set(rows) | set(staff_names(session)))
 
 
 def theme_names(session: Session) -> list[str]:
@@ -114,16 +97,6 @@ def theme_names(session: Session) -> list[str]:
 
 def case_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Case)) or 0)
-
-
-def countdown_text(
-    next_due: date | None, next_clock: str | None, cal: WorkingCalendar, today: date
-) -> str:
-    """The list's countdown for a stored next deadline, worded as the clocks word it."""
-    if next_due is None or next_clock is None:
-        return ""
-    state, left = judge(next_due, None, None, today, cal)
-    return Clock(ClockName(next_clock), next_due, False, state, left, lambda: "").countdown
 
 
 # Actions a case view can offer, in the order the buttons show.

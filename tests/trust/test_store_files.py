@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from trust_helpers import sha256
 
-import db.store
+import db.checks
 from caseworker.cli import main
+from db.checks import network_filesystem
 from db.engine import StoreError
-from db.store import network_filesystem, open_store
+from db.store import open_store
 
 WAY_OUT = "restore a backup (caseworker restore PATH) or open another store (--db PATH)"
 
@@ -108,7 +109,7 @@ def test_network_drives_are_refused(
         f"//fileserver/complaints {share} cifs rw,vers=3.0 0 0\n"
         f"server:/export {tmp_path / 'nfs'} nfs4 rw 0 0\n"
     )
-    monkeypatch.setattr(db.store, "MOUNTS", mounts)
+    monkeypatch.setattr(db.checks, "MOUNTS", mounts)
     assert network_filesystem(share / "cw.sqlite", mounts) == "cifs"
     assert network_filesystem(tmp_path / "nfs" / "deep" / "cw.sqlite", mounts) == "nfs4"
     assert network_filesystem(tmp_path / "local.sqlite", mounts) is None

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from caseworker.domain.calendar import WorkingCalendar, format_day
 from caseworker.services.permissions import visible_filter
-from caseworker.services.settings import store_calendar
-from caseworker.services.ui_reads import countdown_text
+from caseworker.services.quick_reads import countdown_text, store_calendar
 from db.queries import CaseFilter, CaseRow, count_cases, page_cases, page_cases_at, sort_key
 from ui.context import AppContext
 from ui.labels import flags_text, kind_label, status_label
@@ -152,7 +151,7 @@ class CaseTableModel(QAbstractTableModel):
             self._calendar = store_calendar(session)
             return count_cases(session, self._filter)
 
-        self._count = self._context.read(read)
+        self._count = self._context.read_quick(read)
         self.endResetModel()
 
     def refresh_countdowns(self) -> None:
@@ -193,7 +192,7 @@ class CaseTableModel(QAbstractTableModel):
                 session, f, sort=sort, descending=desc, offset=number * PAGE_SIZE, limit=PAGE_SIZE
             )
 
-        page = self._context.read(read)
+        page = self._context.read_quick(read)
         self.fetches += 1
         self._pages[number] = page
         while len(self._pages) > CACHED_PAGES:

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.vocab import RecordKind, Status
-from caseworker.services.settings import store_calendar
-from caseworker.services.ui_reads import handler_names
+from caseworker.services.quick_reads import handler_names, store_calendar
 from db.queries import CaseFilter, service_areas, sites
 from ui.context import AppContext
 from ui.models.case_table import COLUMNS, COUNTDOWN, FLAGS, NEXT_DUE, CaseTableModel
@@ -78,6 +77,7 @@ class CaseListView(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._choices_wanted = False
         self._build()
         self._connect_signals()
         self.reload_choices()
@@ -189,12 +189,18 @@ class CaseListView(QWidget):
         self.context.ticker.day_changed.connect(self.apply_filters)
 
     def _show_filters(self, on: bool) -> None:
+        if on and not self._choices_wanted:
+            # Filled when first shown: listing every handler reads a whole index.
+            self._choices_wanted = True
+            self.reload_choices()
         self.filter_box.setVisible(on)
         self.filters_button.setText("Hide &filters" if on else "Show &filters")
 
     def reload_choices(self) -> None:
         """Fill the service area, site and handler drop-downs from the store."""
-        areas, site_list, handlers = self.context.read(
+        if not self._choices_wanted:
+            return
+        areas, site_list, handlers = self.context.read_quick(
             lambda s: (service_areas(s), sites(s), handler_names(s))
         )
         for combo, blank, items in (
@@ -261,7 +267,7 @@ class CaseListView(QWidget):
             f = replace(f, handler=str(self.handler.currentData()))
         due = self.due.currentData()
         if due:
-            cal = self.context.read(store_calendar)
+            cal = self.context.read_quick(store_calendar)
             if due == "overdue":
                 f = replace(f, due_before=today)
             elif due == "today":

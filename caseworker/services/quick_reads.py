@@ -1,0 +1,89 @@
+"""Reads for the first paint of the window, in plain SQL (no SQLAlchemy on this path).
+
+The work queue and the case list are painted from these at start-up, through the store's
+quick reader; the rest of the app passes a session, whose connection is used.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.clocks import Clock, ClockName, judge
+from db.queries import Reader, connection_of
+
+DEFAULTS: dict[str, Any] = {
+    "reference_prefix": "CW",
+    "nation": "england-and-wales",
+    "policy_housing": "hos-2024",
+    "policy_other": "lgsco-2024",
+    "stage2_different_service_area": False,
+    "retention_years": 6,
+    "letter_templates_dir": "",  # a folder of the organisation's own letter wording
+    "organisation": {
+        "name": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+        "website": "",
+        "logo_path": "",
+        "signatory_name": "",
+        "signatory_role": "Complaints Team",
+        "other_formats": (
+            "If you would like this letter in large print, in another language, or explained "
+            "through a BSL video call or Relay UK, please contact us."
+        ),
+    },
+}
+
+
+def setting(reader: Reader, key: str) -> Any:
+    """A setting's stored value, or its default."""
+    row = connection_of(reader).execute("SELECT value FROM settings WHERE key = ?", (key,))
+    found = row.fetchone()
+    return DEFAULTS.get(key) if found is None or found[0] is None else json.loads(found[0])
+
+
+@lru_cache(maxsize=16)
+def _calendar(nation: str, closures: frozenset[date]) -> WorkingCalendar:
+    return WorkingCalendar(nation, closures)
+
+
+def store_calendar(reader: Reader) -> WorkingCalendar:
+    """The working calendar of this store: its nation and closure days."""
+    days = connection_of(reader).execute("SELECT day FROM closure_days")
+    closures = frozenset(date.fromisoformat(d) for (d,) in days)
+    return _calendar(str(setting(reader, "nation")), closures)
+
+
+def store_is_new(reader: Reader) -> bool:
+    """True for a store with no cases and no organisation name yet (show the welcome page)."""
+    has_cases = connection_of(reader).execute("SELECT 1 FROM cases LIMIT 1").fetchone()
+    name = str((setting(reader, "organisation") or {}).get("name", "")).strip()
+    return has_cases is None and not name
+
+
+def has_accounts(reader: Reader) -> bool:
+    """True once an administrator has made the first user account (sign-in is then needed)."""
+    return connection_of(reader).execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
+def handler_names(reader: Reader) -> list[str]:
+    """Everyone named as a handler on a case, and the active staff, for the handler filter."""
+    conn = connection_of(reader)
+    handlers = conn.execute("SELECT DISTINCT handler_name FROM cases WHERE handler_name != ''")
+    staff = conn.execute("SELECT name FROM staff WHERE active = 1")
+    return sorted({h for (h,) in handlers} | {n for (n,) in staff})
+
+
+def countdown_text(
+    next_due: date | None, next_clock: str | None, cal: WorkingCalendar, today: date
+) -> str:
+    """The list's countdown for a stored next deadline, worded as the clocks word it."""
+    if next_due is None or next_clock is None:
+        return ""
+    state, left = judge(next_due, None, None, today, cal)
+    return Clock(ClockName(next_clock), next_due, False, state, left, lambda: "").countdown
