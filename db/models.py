@@ -213,6 +213,8 @@ class Case(Base):
     handler_name: Mapped[str] = mapped_column(String(120), default="")
     auth_state: Mapped[str] = mapped_column(String(20), default="not-needed")
     has_adjustments: Mapped[bool] = mapped_column(Boolean, default=False)
+    # For the reports: the complainants' tenure (``vocab.case_tenure``, migration 0005)
+    complainant_tenure: Mapped[str | None] = mapped_column(String(20))
     # Bookkeeping
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -250,9 +252,9 @@ class Case(Base):
         Index("ix_cases_resident", "resident_name"),
         Index("ix_cases_escalated", "escalated"),
         Index("ix_cases_auth_state_status", "auth_state", "status"),
-        # For the reports (migration 0003)
+        # For the reports (migrations 0003 and 0005)
         Index("ix_cases_kind_received", "kind", "received"),
-        Index("ix_cases_kind_stage1_responded", "kind", "stage1_responded"),
+        Index("ix_cases_kind_stage1_responded_received", "kind", "stage1_responded", "received"),
         Index("ix_cases_kind_escalated", "kind", "escalated"),
         Index("ix_cases_kind_stage2_responded", "kind", "stage2_responded"),
         Index("ix_cases_refused_on", "refused_on"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
@@ -76,9 +77,18 @@ class Decision(Vocab):
 
 
 class Tenure(Vocab):
+    """Best first: ``case_tenure`` takes the first of these that a case's complainants have."""
+
     TENANT = "tenant"
     LEASEHOLDER = "leaseholder"
     OTHER_RESIDENT = "other-resident"
+
+
+def case_tenure(tenures: Iterable[str | None]) -> str | None:
+    """A case's tenure from its complainants': a tenant if any is one (so the case counts
+    towards the TSMs), else a leaseholder, else another resident; None when none recorded."""
+    given = set(tenures)
+    return next((t.value for t in Tenure if t.value in given), None)
 
 
 class AuthorisationState(Vocab):

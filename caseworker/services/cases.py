@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
-from caseworker.domain.vocab import Status
+from caseworker.domain.vocab import Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
 from caseworker.services.clocks import refresh_case_clocks
@@ -130,6 +130,7 @@ def refresh_list_columns(session: Session, case: Case) -> None:
     case.representative_name = "; ".join(p.person.name for p in reps)
     case.auth_state = _auth_summary(reps)
     case.has_adjustments = any(bool(p.adjustments.strip()) for p in people)
+    case.complainant_tenure = case_tenure(p.person.tenure for p in complainants)
     index_case(
         session,
         case.id,

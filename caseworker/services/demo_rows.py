@@ -12,7 +12,7 @@ from typing import Any
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import CaseFacts, Extension
 from caseworker.domain.policy import Policy
-from caseworker.domain.vocab import RecordKind
+from caseworker.domain.vocab import RecordKind, case_tenure
 from caseworker.services import demo_data as words
 from caseworker.services.clocks import clock_columns, stopped_on
 from caseworker.services.demo_timeline import DemoExtension, Timeline
@@ -60,6 +60,7 @@ class PersonRef:
     phone: str
     email: str
     adjustments: str
+    tenure: str | None
 
 
 class Tables:
@@ -176,7 +177,7 @@ class RowMaker:
                 "anonymised": False,
             },
         )
-        ref = PersonRef(person_id, full, postcode, phone, email, adjustments)
+        ref = PersonRef(person_id, full, postcode, phone, email, adjustments, tenure)
         if not name:
             self.people.append(ref)
             if len(self.people) > 5000:
@@ -306,6 +307,7 @@ class RowMaker:
             "handler_name": handler,
             "auth_state": rep_party["auth_state"] if rep_party else "not-needed",
             "has_adjustments": any(p.adjustments.strip() for p in everyone),
+            "complainant_tenure": case_tenure(p.tenure for p in residents),
             "version": 1,
             "created_at": datetime.combine(t.received, time(9, rng.randint(0, 59))),
             "updated_at": datetime.combine(last, time(16, rng.randint(0, 59))),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.policy import Policy, load_policy
-from caseworker.domain.vocab import RecordKind, Status
+from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
@@ -255,6 +255,7 @@ class _Writer:
             "handler_name": handler.name if handler else "",
             "auth_state": "not-needed",
             "has_adjustments": False,
+            "complainant_tenure": case_tenure([row.tenure]) if row.has_person else None,
             "version": 1,
             "created_at": self.now,
             "updated_at": self.now,

@@ -54,10 +54,11 @@ from caseworker.services.reports_queries import (
     awaiting,
     awaiting_clocks,
     events,
+    other_areas,
     response_clocks,
     responses,
 )
-from caseworker.services.reports_window import TENURE_ORDER, StagePolicies, Window
+from caseworker.services.reports_window import StagePolicies, Window
 from caseworker.services.settings import get_setting, homes_at, store_calendar
 from db.models import Case, ServiceArea, Site, Theme
 
@@ -313,7 +314,7 @@ class _Counter:
             within = judge.within_code(f, stage)
             out.within_code += within and in_period
             out.year_tenant_within_code += (
-                within and sent >= w.year_start and f.tenure == Tenure.TENANT.value
+                within and sent >= w.year_start and f.complainant_tenure == Tenure.TENANT.value
             )
 
     def _awaiting(self) -> None:
@@ -354,14 +355,17 @@ def _breakdown(groups: dict[str, Counter[str]], order: list[str]) -> tuple[Break
     return tuple(out)
 
 
-def _areas(ev: Events, area_names: dict[int, str]) -> tuple[AreaCounts, ...]:
-    """ "Unique" counts a case under its main service area, "split" under each of them."""
+def _areas(ev: Events, area_names: dict[int, str], others: set[int]) -> tuple[AreaCounts, ...]:
+    """ "Unique" counts a case under its main service area, "split" under each of them; a row
+    for each area with a record in the period (``others``: linked to records other than
+    complaints only, so with no count shown)."""
     unique: defaultdict[str, Counter[str]] = defaultdict(Counter)
     split: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for counts, found in ((unique, ev.by_area), (split, ev.by_any_area)):
         for (cat, area), n in found.items():
             counts[NO_AREA if area is None else area_names[area]][cat] += n
-    rows = sorted(split, key=lambda n: (n == NO_AREA, n.lower()))
+    named = {*unique, *split, *(area_names[a] for a in others)}
+    rows = sorted(named, key=lambda n: (n == NO_AREA, n.lower()))
 
     def row(name: str, u: Counter[str], s: Counter[str]) -> AreaCounts:
         return AreaCounts(
@@ -446,8 +450,8 @@ def _tsm(
     ev: Events, stages: list[_Stage], ytd_start: date, homes: int | None
 ) -> tuple[TsmCounts, TenantMeasures]:
     tenants: Counter[str] = Counter()
-    for (cat, rank, _in_period, in_year), n in ev.by_tenure.items():
-        if in_year and rank == 0 and cat in (STAGE1, STAGE2):
+    for (cat, tenure, _in_period, in_year), n in ev.by_tenure.items():
+        if in_year and tenure == Tenure.TENANT.value and cat in (STAGE1, STAGE2):
             tenants[cat] += n
     one, two = stages
     counts = TsmCounts(
@@ -469,8 +473,8 @@ def _tsm(
     return counts, measures
 
 
-def _tenure_label(rank: int | None) -> str:
-    return NOT_RECORDED if rank is None else TENURE_ORDER[rank].label + "s"
+def _tenure_label(tenure: str | None) -> str:
+    return NOT_RECORDED if tenure is None else Tenure(tenure).label + "s"
 
 
 def gather_figures(
@@ -507,11 +511,14 @@ def gather_figures(
         ((c, Channel(ch).label if ch else NOT_RECORDED), n) for (c, ch), n in ev.by_channel.items()
     )
     tenures = _grouped(
-        ((c, _tenure_label(rank)), n)
-        for (c, rank, in_period, _), n in ev.by_tenure.items()
+        ((c, _tenure_label(tenure)), n)
+        for (c, tenure, in_period, _), n in ev.by_tenure.items()
         if in_period
     )
     ombudsman_rows, determinations = ombudsman(session, w)
+    area_names = names(session, ServiceArea)
+    seen = {area for _, area in (*ev.by_area, *ev.by_any_area) if area is not None}
+    areas = _areas(ev, area_names, other_areas(session, w, set(area_names) - seen))
     homes = homes if homes is not None else homes_at(session, period.end)
     tsm_counts, tsm = _tsm(ev, stages, ytd_start, homes)
     return Figures(
@@ -530,12 +537,10 @@ def gather_figures(
             ExtensionFigures(s.stage, s.extended, s.ext_days, s.beyond_own, s.good_own)
             for s in stages
         ),
-        areas=_areas(ev, names(session, ServiceArea)),
+        areas=areas,
         sites=_breakdown(sites, [*sorted(site_names.values(), key=str.lower), NOT_RECORDED]),
         channels=_breakdown(channels, []),
-        tenures=_breakdown(
-            tenures, [_tenure_label(i) for i in range(len(TENURE_ORDER))] + [NOT_RECORDED]
-        ),
+        tenures=_breakdown(tenures, [_tenure_label(t.value) for t in Tenure] + [NOT_RECORDED]),
         themes=_themes(ev, names(session, Theme)),
         decisions=_decisions(stages),
         remedies=remedies(session, w),

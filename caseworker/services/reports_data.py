@@ -6,19 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from caseworker.domain.clocks import CaseFacts, Extension
 from caseworker.domain.errors import InvalidInput
-from caseworker.domain.vocab import OmbudsmanKind, RecordKind, Tenure
+from caseworker.domain.vocab import OmbudsmanKind, RecordKind
 from caseworker.services.reports_window import Window
 from db.models import (
     Case,
-    CaseParty,
     CaseServiceArea,
     ExtensionRecord,
-    Person,
     ServiceArea,
     Site,
 )
@@ -66,8 +64,8 @@ class CaseFact:
     withdrawn_on: date | None
     escalation_refused_on: date | None
     closed_on: date | None
+    complainant_tenure: str | None
     extensions: dict[int, list[Extension]] = field(default_factory=dict)
-    tenure: str | None = None
 
     def responded(self, stage: int) -> date | None:
         return self.stage1_responded if stage == 1 else self.stage2_responded
@@ -116,6 +114,7 @@ _COLUMNS = (
     Case.withdrawn_on,
     Case.escalation_refused_on,
     Case.closed_on,
+    Case.complainant_tenure,
 )
 # Dates that may lie after the period end (and so are not yet known at it).
 _EVENTS = frozenset(
@@ -144,26 +143,33 @@ def scope_conditions(session: Session, scope: ReportScope) -> list[Any]:
         )
         if area_id is None:
             raise InvalidInput(f"There is no service area called '{scope.service_area}'")
+        # Looked up case by case (not ``id IN`` every case of the area, which SQLite would
+        # build again for each query of the report and then plan the query around).
+        link = aliased(CaseServiceArea)
         conds.append(
-            Case.id.in_(
-                select(CaseServiceArea.case_id).where(CaseServiceArea.service_area_id == area_id)
-            )
+            exists().where(link.case_id == Case.id, link.service_area_id == area_id).correlate(Case)
         )
     if scope.site:
         site_id = session.scalar(select(Site.id).where(func.lower(Site.name) == scope.site.lower()))
         if site_id is None:
             raise InvalidInput(f"There is no site called '{scope.site}'")
-        conds.append(Case.site_id == site_id)
+        # Not ``site_id = X``, which SQLite would answer from the site's index: every case of
+        # the site since records began, rather than the period's by the date indexes.
+        conds.append(func.coalesce(Case.site_id, 0) == site_id)
     return conds
 
 
 def load_facts(session: Session, w: Window, *where: Any) -> list[CaseFact]:
-    """The complaints that can count in ``w`` and meet ``where``, with their dates as known
-    at the period end (for the few figures the clock functions must judge)."""
-    conds = [*w.relevant, *where]
+    """The complaints that meet ``where`` (one of ``w``'s sets, such as ``w.received(1)``,
+    which keep to ``w.relevant``), with their dates as known at the period end (for the
+    few figures the clock functions must judge).
+
+    ``w.relevant`` is not added again: a second ``received <= end`` leads SQLite to scan
+    every complaint received by the end instead of using the index the set was made for.
+    """
     names = ["policy", *(c.key for c in _COLUMNS[1:])]
     facts: dict[str, CaseFact] = {}
-    for case_id, *row in session.execute(select(Case.id, *_COLUMNS).where(*conds)):
+    for case_id, *row in session.execute(select(Case.id, *_COLUMNS).where(*where)):
         values: dict[str, Any] = {
             n: _at(v, w.end) if n in _EVENTS else v for n, v in zip(names, row, strict=True)
         }
@@ -186,14 +192,6 @@ def _attach(session: Session, facts: dict[str, CaseFact], ids: list[str]) -> Non
         .order_by(ExtensionRecord.id)
     ):
         facts[case_id].extensions.setdefault(stage, []).append(Extension(days, good_reason=good))
-    # A case is a tenant's when any complainant is a tenant (the TSMs count those).
-    for case_id in session.scalars(
-        select(CaseParty.case_id)
-        .join(Person, Person.id == CaseParty.person_id)
-        .where(CaseParty.role == "complainant", Person.tenure == Tenure.TENANT.value)
-        .where(CaseParty.case_id.in_(ids))
-    ):
-        facts[case_id].tenure = Tenure.TENANT.value
 
 
 def names(session: Session, model: Any) -> dict[int, str]:

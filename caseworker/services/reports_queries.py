@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     String,
@@ -39,7 +40,6 @@ from caseworker.services.reports_window import (
     flag,
     responded,
     tenant,
-    tenure_rank,
 )
 from db.models import Case, CaseServiceArea, CaseTheme, Correspondence, ExtensionRecord
 
@@ -84,7 +84,7 @@ def _stage_events(w: Window, p: StagePolicies) -> Any:
         Case.site_id,
         Case.channel,
         Case.primary_service_area_id.label("area"),
-        tenure_rank().label("tenure"),
+        Case.complainant_tenure.label("tenure"),
         Case.policy_name.label("policy"),
         flag(w.withdrawn_at(stage)).label("withdrawn"),
         flag(and_(w.known(ack), ack <= ack_due(stage))).label("ack_ok"),
@@ -106,7 +106,7 @@ def _other_events(w: Window) -> Any:
         Case.site_id,
         Case.channel,
         Case.primary_service_area_id.label("area"),
-        tenure_rank().label("tenure"),
+        Case.complainant_tenure.label("tenure"),
         *(none.label(n) for n in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")),
         *(none.label(n) for n in ("handlers", "clocks")),
     ).where(*w.other_received())
@@ -120,9 +120,9 @@ class Events:
     by_day: Counter[tuple[str, date]]
     by_site: Counter[tuple[str, int | None]]
     by_channel: Counter[tuple[str, str | None]]
-    by_tenure: Counter[tuple[str, int | None, bool, bool]]  # rank, in period, in year
+    by_tenure: Counter[tuple[str, str | None, bool, bool]]  # tenure, in period, in year
     by_area: Counter[tuple[str, int | None]]  # the main service area ("unique")
-    by_any_area: Counter[tuple[str, int | None]]  # each service area ("split")
+    by_any_area: Counter[tuple[str, int | None]]  # each service area ("split"): complaints
     by_theme: Counter[tuple[str, int | None]]
     # policy, withdrawn, acknowledged in time, extension days, good reason, handlers
     # (None, or 1 if Stage 2 is not handled by the Stage 1 handler), clocks
@@ -137,9 +137,16 @@ def _bool(v: str | None) -> bool:
     return v not in (None, "0", "false")
 
 
+def _from_flag(w: Window, day: Any, start: date) -> Any:
+    """1 where ``day`` is on or after ``start``: a constant when every event is (as in an
+    annual report), which spares the grouping a sort key over every event."""
+    return literal(1) if start <= w.since else flag(day >= start)
+
+
 def events(session: Session, w: Window, policies: tuple[StagePolicies, StagePolicies]) -> Events:
     """Every received-based count in one statement: the period's events are read once (a
-    common table expression) and grouped several ways."""
+    common table expression) and grouped a few ways; the groupings by a column of the case
+    row are counted in one pass (``cube``) and added up here."""
     ev = union_all(
         _stage_events(w, policies[0]), _stage_events(w, policies[1]), _other_events(w)
     ).cte("ev")
@@ -152,17 +159,18 @@ def events(session: Session, w: Window, policies: tuple[StagePolicies, StagePoli
         stmt = stmt.add_columns(func.count())
         if joined is not None:
             stmt = stmt.select_from(joined)
-        return stmt.where(*where).group_by(ev.c.cat, *keys)
+        varying = [k for k in keys if not isinstance(k, BindParameter)]  # constants: no sort
+        return stmt.where(*where).group_by(ev.c.cat, *varying)
 
     areas = ev.outerjoin(CaseServiceArea, CaseServiceArea.case_id == ev.c.id)
     themes = ev.outerjoin(CaseTheme, CaseTheme.case_id == ev.c.id)
+    cube = [_from_flag(w, ev.c.day, w.start), _from_flag(w, ev.c.day, w.year_start)]
+    cube += [ev.c.site_id, ev.c.channel, ev.c.tenure, ev.c.area]
     stmt = union_all(
         grouped("day", [ev.c.day]),
-        grouped("site", [ev.c.site_id], in_period),
-        grouped("channel", [ev.c.channel], in_period),
-        grouped("tenure", [ev.c.tenure, flag(in_period), flag(ev.c.day >= w.year_start)]),
-        grouped("area", [ev.c.area], in_period),
-        grouped("any area", [CaseServiceArea.service_area_id], in_period, joined=areas),
+        grouped("cube", cube),
+        # Split counts are shown for complaints only (``other_areas`` finds the other rows).
+        grouped("any area", [CaseServiceArea.service_area_id], in_period, complaints, joined=areas),
         grouped("theme", [CaseTheme.theme_id], in_period, complaints, joined=themes),
         grouped(
             "stage",
@@ -173,25 +181,50 @@ def events(session: Session, w: Window, policies: tuple[StagePolicies, StagePoli
         ),
     )
     out = Events(*(Counter() for _ in range(8)))
-    for name, cat, k1, k2, k3, k4, k5, k6, k7, n in session.execute(stmt):
-        if name == "day":
-            out.by_day[cat, date.fromisoformat(k1)] += n
-        elif name == "site":
-            out.by_site[cat, _int(k1)] += n
-        elif name == "channel":
-            out.by_channel[cat, k1] += n
-        elif name == "tenure":
-            out.by_tenure[cat, _int(k1), _bool(k2), _bool(k3)] += n
-        elif name == "area":
-            out.by_area[cat, _int(k1)] += n
-        elif name == "any area":
-            out.by_any_area[cat, _int(k1)] += n
-        elif name == "theme":
-            out.by_theme[cat, _int(k1)] += n
-        else:
-            key = (cat, k1, _bool(k2), _bool(k3), int(k4), _bool(k5), _int(k6), _bool(k7))
-            out.stages[key] += n
+    for name, cat, *keys, n in session.execute(stmt):
+        _add(out, name, cat, keys, n)
     return out
+
+
+def _add(out: Events, name: str, cat: str, keys: list[str | None], n: int) -> None:
+    """One row of ``events``' statement added to its counts."""
+    k1, k2, k3, k4, k5, k6, k7 = keys
+    if name == "day":
+        out.by_day[cat, date.fromisoformat(str(k1))] += n
+    elif name == "cube":
+        in_period, in_year = _bool(k1), _bool(k2)
+        out.by_tenure[cat, k5, in_period, in_year] += n
+        if in_period:
+            out.by_site[cat, _int(k3)] += n
+            out.by_channel[cat, k4] += n
+            out.by_area[cat, _int(k6)] += n
+    elif name == "any area":
+        out.by_any_area[cat, _int(k1)] += n
+    elif name == "theme":
+        out.by_theme[cat, _int(k1)] += n
+    else:
+        key = (cat, str(k1), _bool(k2), _bool(k3), int(str(k4)), _bool(k5), _int(k6), _bool(k7))
+        out.stages[key] += n
+
+
+def other_areas(session: Session, w: Window, area_ids: set[int]) -> set[int]:
+    """Of ``area_ids``, those linked to a record other than a complaint received in the period.
+
+    The service areas table lists every area with a record in the period. A record's main
+    area is among its linked areas (intake, import and the demo write both), so only areas
+    with no complaint and no record's main area need this: usually none, at any size.
+    Not filtered by area in SQL, so SQLite reads the period's records by date rather than
+    every record ever linked to the areas.
+    """
+    if not area_ids:
+        return set()
+    stmt = (
+        select(CaseServiceArea.service_area_id)
+        .distinct()
+        .join(Case, Case.id == CaseServiceArea.case_id)
+        .where(*w.other_received(), Case.received >= w.start)
+    )
+    return area_ids & set(session.scalars(stmt))
 
 
 @dataclass(frozen=True)

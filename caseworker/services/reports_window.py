@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from caseworker.domain.policy import (
     CODE_POLICY,
@@ -21,7 +21,7 @@ from caseworker.domain.policy import (
     load_policy,
 )
 from caseworker.domain.vocab import RecordKind, Tenure
-from db.models import Case, CaseParty, Person
+from db.models import Case
 
 Cond = ColumnElement[bool]
 RECEIPT, ACKNOWLEDGEMENT = CountedFrom.RECEIPT, CountedFrom.ACKNOWLEDGEMENT
@@ -178,30 +178,9 @@ def decision(stage: int) -> Any:
     return Case.stage1_decision if stage == 1 else Case.stage2_decision
 
 
-# A case's tenure is its "best" complainant's: a tenant if any complainant is one (TSMs).
-TENURE_ORDER: tuple[Tenure, ...] = (Tenure.TENANT, Tenure.LEASEHOLDER, Tenure.OTHER_RESIDENT)
-
-
-def tenure_rank() -> Any:
-    """The case's tenure as its index in ``TENURE_ORDER`` (NULL when none is recorded)."""
-    rank = case(*((Person.tenure == t.value, i) for i, t in enumerate(TENURE_ORDER)))
-    return (
-        select(func.min(rank))
-        .select_from(CaseParty)
-        .join(Person, Person.id == CaseParty.person_id)
-        .where(CaseParty.case_id == Case.id, CaseParty.role == "complainant")
-        .scalar_subquery()
-    )
-
-
 def tenant() -> Cond:
-    """Any complainant of the case is a tenant."""
-    return exists().where(
-        CaseParty.case_id == Case.id,
-        CaseParty.role == "complainant",
-        Person.id == CaseParty.person_id,
-        Person.tenure == Tenure.TENANT.value,
-    )
+    """Any complainant of the case is a tenant (the case's tenure is then a tenant's)."""
+    return Case.complainant_tenure == Tenure.TENANT.value
 
 
 @dataclass(frozen=True)

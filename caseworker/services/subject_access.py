@@ -31,6 +31,7 @@ _DERIVED = {
     "representative_name",
     "auth_state",
     "has_adjustments",
+    "complainant_tenure",
 }
 
 

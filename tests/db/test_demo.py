@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from caseworker.cli import main
 from caseworker.domain.errors import InvalidInput
+from caseworker.domain.vocab import case_tenure
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.audit import verify_chain
 from caseworker.services.clocks import store_clocks
@@ -99,6 +100,8 @@ def test_derived_columns_are_what_the_services_write(demo: Store) -> None:
             assert case.representative_name == "; ".join(p.person.name for p in reps)
             assert case.auth_state == (reps[0].auth_state if reps else "not-needed")
             assert case.has_adjustments == any(p.person.adjustments for p in case.parties)
+            tenures = [p.person.tenure for p in case.parties if p.role == "complainant"]
+            assert case.complainant_tenure == case_tenure(tenures)
             if case.stage2_handler_id is not None:
                 assert case.stage2_handler_id != case.stage1_handler_id
             assert re.fullmatch(rf"CW-{case.received.year}-\d{{6}}", case.reference)

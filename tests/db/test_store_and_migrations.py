@@ -156,6 +156,7 @@ _PERSON = {
     "postcode": "NG20 8AA",
     "phone": "01623 000003",
     "email": "olga@example.org",
+    "tenure": "tenant",
     "preferred_contact": "",
     "preferred_format": "",
     "disabilities": "",
@@ -173,6 +174,21 @@ def _insert(conn: object, table: str, row: dict[str, object]) -> None:
     conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)  # type: ignore[attr-defined]
 
 
+def _party(case_id: str, person_id: str, role: str = "complainant") -> dict[str, object]:
+    return {
+        "case_id": case_id,
+        "person_id": person_id,
+        "role": role,
+        "raised_it": 1,
+        "joined_later": 0,
+        "relationship_to_resident": "",
+        "auth_state": "not-needed",
+        "auth_method": "",
+        "auth_scope": "",
+        "auth_verified_by": "",
+    }
+
+
 def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     engine = make_engine(path)
@@ -181,22 +197,7 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
     with engine.begin() as conn:
         _insert(conn, "people", _PERSON)
         _insert(conn, "cases", _CASE_COLUMNS)
-        _insert(
-            conn,
-            "case_parties",
-            {
-                "case_id": _CASE_COLUMNS["id"],
-                "person_id": _PERSON["id"],
-                "role": "complainant",
-                "raised_it": 1,
-                "joined_later": 0,
-                "relationship_to_resident": "",
-                "auth_state": "not-needed",
-                "auth_method": "",
-                "auth_scope": "",
-                "auth_verified_by": "",
-            },
-        )
+        _insert(conn, "case_parties", _party(str(_CASE_COLUMNS["id"]), str(_PERSON["id"])))
         _insert(
             conn,
             "complaint_points",
@@ -229,6 +230,7 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
             date(2025, 11, 19),
             "Olga Kowalska",
         )
+        assert case.complainant_tenure == "tenant"  # filled in by migration 0005
         assert [p.text for p in case.points] == ["Mould came back"]
         assert [p.person.email for p in case.parties] == ["olga@example.org"]
         with store.read() as s:
@@ -249,6 +251,40 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
             assert count_cases(s, CaseFilter(search="Kowalska")) == 1
             assert verify_chain(s) is None
         assert load(store, "CW-2025-000007").version == 4
+    finally:
+        store.close()
+
+
+def test_migration_0005_puts_the_complainants_tenure_on_each_case(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "old.sqlite")
+    upgrade_store(engine, "0001")
+    tenures = {"t": "tenant", "l": "leaseholder", "o": "other-resident", "n": None}
+    parties = {  # case: (person, role) ...
+        "1": (("o", "complainant"), ("t", "complainant")),
+        "2": (("o", "complainant"), ("l", "complainant")),
+        "3": (("n", "complainant"),),
+        "4": (("o", "complainant"), ("t", "representative")),  # the resident's tenure only
+        "5": (),
+    }
+    with engine.begin() as conn:
+        for key, tenure in tenures.items():
+            _insert(conn, "people", {**_PERSON, "id": key * 32, "tenure": tenure})
+        for n, linked in parties.items():
+            _insert(conn, "cases", {**_CASE_COLUMNS, "id": n * 32, "reference": f"OLD-{n}"})
+            for key, role in linked:
+                _insert(conn, "case_parties", _party(n * 32, key * 32, role))
+    engine.dispose()
+    store = open_store(tmp_path / "old.sqlite")
+    try:
+        with store.read() as s:
+            found = dict(s.execute(text("SELECT reference, complainant_tenure FROM cases")).all())
+        assert found == {
+            "OLD-1": "tenant",
+            "OLD-2": "leaseholder",
+            "OLD-3": None,
+            "OLD-4": "other-resident",
+            "OLD-5": None,
+        }
     finally:
         store.close()
 
