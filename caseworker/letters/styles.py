@@ -39,6 +39,12 @@ def register_fonts() -> None:
     )
 
 
+@cache
+def keep_with_next(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` for a line introducing what follows ("We will:"), which never ends a page."""
+    return ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
+
+
 @dataclass(frozen=True)
 class LetterStyles:
     """The paragraph styles and measurements of one letter size (standard or large print).

@@ -6,44 +6,29 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.addressees import PartyFacts, recipients
-from caseworker.domain.clocks import Clock, ClockName, find_clock
+from caseworker.domain.addressees import Recipient, recipients
 from caseworker.domain.errors import CaseworkerError, InvalidInput, RuleBroken
-from caseworker.domain.letters import (
-    DEFAULT_OTHER_FORMATS,
-    ActionLine,
-    ExtensionDetails,
-    LetterCase,
-    LetterContent,
-    Organisation,
-    Point,
-    Refusal,
-    RemedyLine,
-    Templates,
-    build_letter,
-    copy_of,
-    load_templates,
-)
-from caseworker.domain.policy import load_policy
-from caseworker.domain.vocab import (
-    Decision,
-    ExclusionReason,
-    LetterKind,
-    RecordKind,
-    RemedyKind,
-    Status,
-)
+from caseworker.domain.letters import AddresseeRole, LetterContent, build_letter, copy_of
+from caseworker.domain.vocab import LetterKind, Status
 from caseworker.services.actor import Actor
-from caseworker.services.case_view import CaseDetail, PartyView, PointView, load_case_detail
+from caseworker.services.case_view import PartyView
 from caseworker.services.cases import begin_change, finish_change, get_case, not_future, set_fields
 from caseworker.services.errors import NotFound
-from caseworker.services.settings import get_setting
+from caseworker.services.letter_reads import (
+    LetterSetup,
+    asks_for_large_print,
+    read_letter,
+)
 from db.models import Case, Correspondence
+
+if TYPE_CHECKING:
+    from caseworker.letters import LetterPrinter
+
 
 SENT_METHODS = ("post", "email", "hand-delivered")
 _RESPONSE_KINDS = {LetterKind.STAGE1_RESPONSE: 1, LetterKind.STAGE2_RESPONSE: 2}
@@ -61,120 +46,85 @@ class MadeLetter:
     content: LetterContent
 
 
-def organisation(session: Session) -> Organisation:
-    """The letterhead and signatory from Settings."""
-    org = dict(get_setting(session, "organisation") or {})
-    address = str(org.get("address", ""))
-    return Organisation(
-        name=str(org.get("name") or "Complaints Team"),
-        address_lines=tuple(
-            line.strip() for line in address.replace(",", "\n").splitlines() if line.strip()
-        ),
-        phone=str(org.get("phone", "")),
-        email=str(org.get("email", "")),
-        website=str(org.get("website", "")),
-        signatory_name=str(org.get("signatory_name") or "Complaints Team"),
-        signatory_role=str(org.get("signatory_role", "")),
-        other_formats_text=str(org.get("other_formats") or "") or DEFAULT_OTHER_FORMATS,
-        logo_path=str(org.get("logo_path") or "") or None,
-    )
+@dataclass(frozen=True)
+class PrintedLetter:
+    """One copy of a letter, rendered but not yet saved."""
+
+    recipient: Recipient
+    content: LetterContent
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class LetterBatch:
+    """What the letters of a batch share: Settings read once, and one PDF printer."""
+
+    setup: LetterSetup
+    printer: LetterPrinter
+
+    @classmethod
+    def start(cls, session: Session) -> LetterBatch:
+        from caseworker.letters import LetterPrinter  # ReportLab loads on the first letter
+
+        setup = LetterSetup.read(session)
+        return cls(setup, LetterPrinter(setup.org))
 
 
 def wants_large_print(party: PartyView) -> bool:
     """Whether the person's recorded format or adjustments ask for large print."""
-    text = f"{party.preferred_format} {party.adjustments}".lower()
-    return "large print" in text or "large-print" in text
+    return asks_for_large_print(party.preferred_format, party.adjustments)
 
 
-def _party_facts(p: PartyView) -> PartyFacts:
-    return PartyFacts(
-        person_id=p.person_id,
-        role=p.role,
-        name=p.name,
-        salutation=p.salutation,
-        address=p.address,
-        postcode=p.postcode,
-        relationship=p.relationship,
-        raised_it=p.raised_it,
-        joined_later=p.joined_later,
-        may_be_told=p.may_be_told,
-        do_not_contact=p.do_not_contact,
-    )
+def letter_contents(
+    session: Session,
+    setup: LetterSetup,
+    reference: str,
+    kind: LetterKind,
+    *,
+    today: date,
+    large_print: bool = False,
+) -> list[tuple[Recipient, LetterContent]]:
+    """The letter's content for each addressee, plus copies.
+
+    Raises:
+        MissingContent: the case lacks what the letter must say.
+        RuleBroken: nobody may receive the letter.
+    """
+    source = read_letter(session, setup, reference, kind, today)
+    out: list[tuple[Recipient, LetterContent]] = []
+    main: LetterContent | None = None
+    for r in recipients(kind, source.record_kind, tuple(p.facts for p in source.parties)):
+        lp = large_print or source.party(r.person_id).large_print
+        if r.addressee.role is AddresseeRole.COPY and main is not None:
+            content = replace(copy_of(main, r.addressee), large_print=lp)
+        else:
+            facts = replace(source.case, copy_to=r.copy_to, large_print=lp)
+            content = build_letter(kind, facts, setup.org, r.addressee, today, setup.templates)
+            main = content
+        out.append((r, content))
+    return out
 
 
-def _stage_for(kind: LetterKind, d: CaseDetail) -> int:
-    if kind.value.startswith("stage2"):
-        return 2
-    if kind.value.startswith("stage1") or kind is LetterKind.ESCALATION_REFUSAL:
-        return 1
-    return 2 if d.escalated else 1
+def print_letters(
+    session: Session,
+    batch: LetterBatch,
+    reference: str,
+    kind: LetterKind,
+    *,
+    today: date,
+    large_print: bool = False,
+) -> list[PrintedLetter]:
+    """Every copy of the letter, rendered to PDF; nothing is saved.
 
-
-def _due(clocks: tuple[Clock, ...], stage: int) -> date | None:
-    clock = find_clock(
-        list(clocks), ClockName.STAGE1_RESPONSE if stage == 1 else ClockName.STAGE2_RESPONSE
-    )
-    return clock.due if clock else None
-
-
-def letter_case(d: CaseDetail, kind: LetterKind) -> LetterCase:
-    """The plain facts a letter of ``kind`` needs from the case, for the stage it is about."""
-    policy = load_policy(d.policy_name)
-    stage = _stage_for(kind, d)
-    decision_text = d.stage2_decision if stage == 2 else d.stage1_decision
-
-    def point(p: PointView) -> Point:
-        decision = p.stage2_decision if stage == 2 else p.stage1_decision
-        reasons = p.stage2_reasons if stage == 2 else p.stage1_reasons
-        return Point(p.text, Decision(decision) if decision else None, reasons)
-
-    points = tuple(point(p) for p in d.points)
-    exts = [e for e in d.extensions if e.stage == stage]
-    extension = (
-        ExtensionDetails(_due(d.clocks, stage), exts[-1].reason, sum(e.days for e in exts))
-        if exts
-        else None
-    )
-    refusal = (
-        Refusal(ExclusionReason(d.refusal_reason), d.refusal_explanation)
-        if d.refusal_reason
-        else None
-    )
-    return LetterCase(
-        reference=d.reference,
-        record_kind=RecordKind(d.kind),
-        received=d.received,
-        resident_name=" and ".join(p.name for p in d.complainants),
-        stage=stage,
-        points=points,
-        outcomes_sought=d.outcomes_sought,
-        responsible_for=d.responsible_for,
-        not_responsible_for=d.not_responsible_for,
-        response_due=_due(d.clocks, stage),
-        escalation_requested=d.escalated,
-        decision=Decision(decision_text) if decision_text else None,
-        reasons=d.stage2_reasons if stage == 2 else d.stage1_reasons,
-        remedies=tuple(
-            RemedyLine(RemedyKind(r.kind), r.description, r.amount_offered, r.due)
-            for r in d.remedies
-            if r.stage == stage
-        ),
-        actions=tuple(ActionLine(a.description, a.due, a.done) for a in d.actions),
-        extension=extension,
-        refusal=refusal,
-        escalation_refusal_reason=d.escalation_refusal_reason,
-        about=d.description,
-        service_area=d.service_areas[0] if d.service_areas else "",
-        enquiry_reply=d.reply_text,
-        ombudsman=policy.ombudsman,
-        escalation_window_days=policy.escalation_window_days,
-        time_limit_months=policy.time_limit_months,
-    )
-
-
-def _templates(session: Session) -> Templates:
-    folder = str(get_setting(session, "letter_templates_dir") or "")
-    return load_templates(Path(folder) if folder else None)
+    Raises:
+        MissingContent, RuleBroken: as :func:`letter_contents` does.
+    """
+    return [
+        PrintedLetter(recipient, content, batch.printer.render(content))
+        for recipient, content in letter_contents(
+            session, batch.setup, reference, kind, today=today, large_print=large_print
+        )
+    ]
 
 
 def make_letters(
@@ -186,61 +136,49 @@ def make_letters(
     today: date,
     large_print: bool = False,
     expected_version: int | None = None,
+    batch: LetterBatch | None = None,
 ) -> list[MadeLetter]:
     """Make a letter (one per addressee, plus copies) and save each with the correspondence.
+
+    ``batch`` shares Settings and the printer between the letters of a batch.
 
     Raises:
         MissingContent: the case lacks what the letter must say (nothing is saved).
         RuleBroken: nobody may receive the letter.
     """
-    from caseworker.letters import render_pdf  # ReportLab loads on the first letter, not at start
-
     case = begin_change(session, reference, expected_version)
-    detail = load_case_detail(session, case.reference, today)
-    facts = letter_case(detail, kind)
-    org = organisation(session)
-    templates = _templates(session)
-    parties = {p.person_id: p for p in detail.parties}
+    printed = print_letters(
+        session,
+        batch or LetterBatch.start(session),
+        case.reference,
+        kind,
+        today=today,
+        large_print=large_print,
+    )
     made: list[MadeLetter] = []
-    main: LetterContent | None = None
-    for r in recipients(
-        kind, RecordKind(detail.kind), tuple(_party_facts(p) for p in detail.parties)
-    ):
-        lp = large_print or wants_large_print(parties[r.person_id])
-        if r.addressee.role.value == "copy" and main is not None:
-            content = replace(copy_of(main, r.addressee), large_print=lp)
-        else:
-            content = build_letter(
-                kind,
-                replace(facts, copy_to=r.copy_to, large_print=lp),
-                org,
-                r.addressee,
-                today,
-                templates,
-            )
-            main = content
-        pdf = render_pdf(content, org)
-        digest = hashlib.sha256(pdf).hexdigest()
+    for p in printed:
+        addressee, content = p.recipient.addressee, p.content
+        digest = hashlib.sha256(p.pdf).hexdigest()
         row = Correspondence(
             case_id=case.id,
             kind="letter",
             letter_kind=kind.value,
-            addressee_name=r.addressee.name,
-            addressee_role=r.addressee.role.value,
-            person_id=r.person_id,
+            addressee_name=addressee.name,
+            addressee_role=addressee.role.value,
+            person_id=p.recipient.person_id,
             title=content.subject,
             made_at=datetime.now().replace(microsecond=0),
             made_by=actor.display_name,
             template=content.template_name,
             template_version=content.template_version,
-            large_print=lp,
-            content=pdf,
+            large_print=content.large_print,
+            content=p.pdf,
             sha256=digest,
         )
         session.add(row)
         session.flush()
         made.append(
-            MadeLetter(row.id, r.addressee.name, r.addressee.role.value, pdf, digest, content)
+            MadeLetter(row.id, addressee.name, addressee.role.value, p.pdf, digest, content)
         )
     finish_change(
         session,
@@ -340,6 +278,7 @@ def batch_acknowledgements(
     then rolls back (raise) or commits what was made (return) as it chooses.
     """
     refs = acknowledgements_due(session, today)
+    batch = LetterBatch.start(session) if refs else None
     made: list[MadeLetter] = []
     problems: list[str] = []
     for i, ref in enumerate(refs):
@@ -353,7 +292,7 @@ def batch_acknowledgements(
         )
         try:
             with session.begin_nested():
-                made.extend(make_letters(session, actor, ref, kind, today=today))
+                made.extend(make_letters(session, actor, ref, kind, today=today, batch=batch))
         except CaseworkerError as exc:
             problems.append(f"{ref}: {exc}")
     if progress is not None:
