@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -22,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.search import search_key_sql
 
 
 def new_id() -> str:
@@ -213,6 +216,10 @@ class Case(Base):
     handler_name: Mapped[str] = mapped_column(String(120), default="")
     auth_state: Mapped[str] = mapped_column(String(20), default="not-needed")
     has_adjustments: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The search entry's rowid, worked out from the id by SQLite (migration 0006)
+    search_key: Mapped[int] = mapped_column(
+        Integer, Computed(search_key_sql("id"), persisted=False)
+    )
     # For the reports: the complainants' tenure (``vocab.case_tenure``, migration 0005)
     complainant_tenure: Mapped[str | None] = mapped_column(String(20))
     # Bookkeeping
@@ -242,7 +249,7 @@ class Case(Base):
     themes: Mapped[list[CaseTheme]] = relationship(cascade="all, delete-orphan")
 
     __table_args__ = (
-        Index("ix_cases_next_due", "next_due", "reference"),
+        Index("ix_cases_next_due", "next_due", "reference", "search_key"),
         Index("ix_cases_kind_status", "kind", "status"),
         Index("ix_cases_status_next_due", "status", "next_due"),
         Index("ix_cases_received", "received"),

@@ -31,9 +31,18 @@ def fts_query(words: str) -> str | None:
 def search_rowid(case_id: str) -> int:
     """The search entry's rowid, from the case's id (so it is found without a scan).
 
-    The first 15 hex digits of the UUID: 60 random bits, unique in practice.
+    The first 15 hex digits of the UUID: 60 random bits, unique in practice. The cases
+    table keeps it too, as the generated column ``search_key`` (``search_key_sql``).
     """
     return int(case_id[:15], 16)
+
+
+def search_key_sql(column: str) -> str:
+    """``search_rowid`` as an SQL expression on a case-id column (SQLite has no hex parse)."""
+    return " + ".join(
+        f"(instr('0123456789abcdef', substr({column}, {k}, 1)) - 1) * {16 ** (15 - k)}"
+        for k in range(1, 16)
+    )
 
 
 def index_case(
@@ -89,3 +98,5 @@ def contacts_text(postcodes: list[str], phones: list[str], emails: list[str]) ->
 
 
 MATCH_SQL = "SELECT case_id FROM case_search WHERE case_search MATCH :q"
+# The matching search keys (rowids), read from the index alone.
+MATCH_KEYS_SQL = "SELECT rowid FROM case_search WHERE case_search MATCH ?"

@@ -64,8 +64,13 @@ def _written(path: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]
     try:
         out = {}
         for table in TABLES:
-            cur = conn.execute(f"SELECT * FROM {table}")
-            out[table] = ([d[0] for d in cur.description], cur.fetchall())
+            # Stored columns only (not generated ones such as cases.search_key); the
+            # search entries with their rowids, as ours writes them.
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_xinfo({table})") if r[6] == 0]
+            if table == "case_search":
+                columns.insert(0, "rowid")
+            cur = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            out[table] = (columns, cur.fetchall())
         return out
     finally:
         conn.close()

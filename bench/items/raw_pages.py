@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from db.queries import MATCH, ROW_SQL, SMALL_MATCH
+from db.search import MATCH_KEYS_SQL
 
 __all__ = ["ROW_SQL", "first_page_by_deadline", "search_page"]
 
@@ -43,4 +44,4 @@ def search_page(raw: sqlite3.Connection, fts: str) -> list[Any]:
     if len(ids) <= SMALL_MATCH:
         marks = ", ".join("?" * len(ids)) or "NULL"
         return first_page_by_deadline(raw, f"c.id IN ({marks})", tuple(ids), by_key=True)
-    return first_page_by_deadline(raw, f"c.id IN ({MATCH})", (fts,))
+    return first_page_by_deadline(raw, f"c.search_key IN ({MATCH_KEYS_SQL})", (fts,))

@@ -20,11 +20,12 @@ from casework import (
     person,
     representative,
 )
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+import db.queries
 from caseworker.services import authorisation, ending, followups
 from caseworker.services.people import PersonInput
-from db.models import ServiceArea, Site
+from db.models import Case, ServiceArea, Site
 from db.queries import (
     CaseFilter,
     CaseRow,
@@ -37,6 +38,7 @@ from db.queries import (
     sites,
     sort_key,
 )
+from db.search import search_rowid
 from db.store import Store, open_store
 
 QUEUE_DAY = date(2026, 2, 9)  # Mon 9 Feb 2026
@@ -275,7 +277,17 @@ def test_count_under_each_filter(store: Store, cases: dict[str, str]) -> None:
         ),
     ],
 )
-def test_search(store: Store, cases: dict[str, str], search: str, names: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("wide", [False, True], ids=["short-list", "by-search-key"])
+def test_search(
+    store: Store,
+    cases: dict[str, str],
+    search: str,
+    names: tuple[str, ...],
+    wide: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if wide:  # as a search matching thousands: paged by search key, not a list of ids
+        monkeypatch.setattr(db.queries, "SMALL_MATCH", 0)
     with store.read() as s:
         found = {r.reference for r in page_cases(s, CaseFilter(search=search), limit=100)}
         assert count_cases(s, CaseFilter(search=search)) == len(names)
@@ -336,3 +348,30 @@ def test_queue_counts(store: Store, cases: dict[str, str]) -> None:
     assert followups_due == _ids(store, cases, "stage2")
     with store.read() as s:
         assert count_cases(s, replace(CaseFilter(open_only=True), due_before=QUEUE_DAY)) == 2
+
+
+def test_search_key_is_the_search_entrys_rowid(store: Store, cases: dict[str, str]) -> None:
+    """The generated column matches db.search.search_rowid, which indexes each case."""
+    with store.read() as s:
+        keys = s.execute(select(Case.id, Case.search_key)).all()
+        rowids = dict(s.execute(text("SELECT case_id, rowid FROM case_search")).all())
+    assert len(keys) == 8
+    assert all(key == search_rowid(i) == rowids[i] for i, key in keys)
+
+
+def test_wide_search_pages_join_up_in_deadline_order(
+    store: Store, cases: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db.queries, "SMALL_MATCH", 0)
+    f = CaseFilter(search="leaked")  # the default description: seven of the eight
+    with store.read() as s:
+        everything = page_cases(s, f, limit=100)
+        pages = [page_cases(s, f, limit=3)]
+        while len(pages[-1]) == 3:
+            pages.append(page_cases(s, f, limit=3, after=sort_key(pages[-1][-1], "next_due")))
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [r.reference for p in pages for r in p] == [r.reference for r in everything]
+    assert [r.next_due is None for r in everything].count(True) == 2
+    assert everything == sorted(
+        everything, key=lambda r: (r.next_due is None, r.next_due or date.min, r.reference)
+    )
