@@ -52,6 +52,10 @@ class Lookups:
     all_staff: tuple[tuple[int, str], ...]
 
 
+# Follow-ups due within this many days of today are the ones still often outstanding.
+_RECENT_FOLLOW_UP_DAYS = 56
+
+
 @dataclass(frozen=True)
 class PersonRef:
     id: str
@@ -491,9 +495,13 @@ class RowMaker:
                 )
 
     def _done(self, due: date) -> date | None:
-        """Most follow-ups are done by their due date; some are still outstanding."""
+        """Most follow-ups are done by their due date; some recent ones are still outstanding,
+        and a few old ones were never done (a complaints team chases the rest)."""
         done = due - timedelta(days=self.rng.randint(0, 10))
-        return done if done <= self.today and self.rng.random() < 0.85 else None
+        recent = due >= self.today - timedelta(days=_RECENT_FOLLOW_UP_DAYS)
+        if done > self.today or self.rng.random() >= (0.85 if recent else 0.995):
+            return None
+        return done
 
     def _remedies(self, case_id: str, stage: int, sent: date) -> None:
         rng = self.rng
