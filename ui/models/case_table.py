@@ -25,6 +25,15 @@ PAGE_SIZE = 100
 CACHED_PAGES = 8
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class CaseTableModel(QAbstractTableModel):
         self._descending = False
         self._count = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self._texts: dict[int, tuple[str, ...]] = {}  # the cells' words, by row, as shown
         self._calendar: WorkingCalendar | None = None
         self.fetches = 0  # pages read from the store (for tests and benchmarks)
         self.refresh()
@@ -98,17 +108,11 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._count:
+        # Qt asks for every role of every cell it paints: answer the others at once.
+        if role not in _ROLES or not index.isValid():
             return None
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.DecorationRole,
-            Qt.ItemDataRole.UserRole,
-        ):
-            return None
-        row = self.row_at(index.row())
+        number = index.row()
+        row = self.row_at(number)
         if row is None:
             return None
         if role == Qt.ItemDataRole.UserRole:
@@ -116,14 +120,16 @@ class CaseTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(row, col)
-        text = self._text(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == COUNTDOWN and row.next_clock:
             return (
                 f"{row.next_clock.replace('-', ' ').capitalize()} due {format_day(row.next_due)}"
                 if row.next_due
                 else None
             )
-        return text
+        texts = self._texts.get(number)
+        if texts is None:
+            texts = self._texts[number] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+        return texts[col]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
@@ -146,6 +152,7 @@ class CaseTableModel(QAbstractTableModel):
         """Forget cached pages and count again (after a change, a new filter or sort)."""
         self.beginResetModel()
         self._pages.clear()
+        self._texts.clear()
 
         def read(session: Any) -> int:
             self._calendar = store_calendar(session)
@@ -156,6 +163,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def refresh_countdowns(self) -> None:
         """The day moved on: countdown texts change, rows do not."""
+        self._texts.clear()
         if self._count:
             self.dataChanged.emit(self.index(0, COUNTDOWN), self.index(self._count - 1, COUNTDOWN))
 
@@ -196,7 +204,9 @@ class CaseTableModel(QAbstractTableModel):
         self.fetches += 1
         self._pages[number] = page
         while len(self._pages) > CACHED_PAGES:
-            self._pages.popitem(last=False)
+            gone, _rows = self._pages.popitem(last=False)
+            for r in range(gone * PAGE_SIZE, (gone + 1) * PAGE_SIZE):
+                self._texts.pop(r, None)
         return page
 
     # Cells ----------------------------------------------------------------------------------
