@@ -25,17 +25,6 @@ class Result:
         return asdict(self)
 
 
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``runs`` calls, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def compare(
     name: str,
     ours: Callable[[], object],
@@ -45,9 +34,17 @@ def compare(
     max_ratio: float,
     max_seconds: float | None,
 ) -> Result:
-    """Time ``ours`` against ``baseline`` (interleaved, so both see the same machine)."""
-    ours_s = median_time(ours, runs)
-    base_s = median_time(baseline, runs)
+    """Time ``ours`` against ``baseline``, interleaved (one of each in turn, after a warm-up
+    of each), so a change in the machine's load falls on both alike."""
+    ours(), baseline()
+    ours_times: list[float] = []
+    base_times: list[float] = []
+    for _ in range(runs):
+        for fn, times in ((ours, ours_times), (baseline, base_times)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    ours_s, base_s = statistics.median(ours_times), statistics.median(base_times)
     ratio = ours_s / base_s if base_s > 0 else float("inf")
     target = f"<= {max_ratio:g}x"
     met = ratio <= max_ratio
