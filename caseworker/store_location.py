@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 ENV_VAR = "CASEWORKER_DB"
 
 
 def default_store_path() -> Path:
     """The per-user default store (a local disk, as SQLite's WAL mode needs)."""
+    from platformdirs import user_data_dir  # only when no store is named (a quicker start)
+
     return Path(user_data_dir("Caseworker", appauthor=False)) / "caseworker.sqlite"
 
 

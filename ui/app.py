@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.quick_reads import has_accounts
+from caseworker.services.work_queue import queue_items
 from caseworker.store_location import resolve_store_path
 from db.checks import open_quick
 from db.raw import QuickReader, StoreError
@@ -107,10 +109,14 @@ class _EarlyCount(threading.Thread):
         self.path, self.actor, self.today = path, actor, today
         self.items: list[QueueItem] | None = None
 
-    def run(self) -> None:
-        from caseworker.services.permissions import sees_restricted
-        from caseworker.services.work_queue import queue_items
+    def start(self) -> None:
+        # Between its reads the count needs Python's lock back promptly, while the main
+        # thread is busy importing: hand the lock over more often until the count is in.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.0005)
+        super().start()
 
+    def run(self) -> None:
         reader = QuickReader(self.path)
         try:
             self.items = reader.read_value(
@@ -125,6 +131,7 @@ class _EarlyCount(threading.Thread):
 
     def result(self) -> list[QueueItem] | None:
         self.join()
+        sys.setswitchinterval(self._interval)
         return self.items
 
 

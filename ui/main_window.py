@@ -95,8 +95,7 @@ class MainWindow(QMainWindow):
             )
         }
         self.demo_available = importlib.util.find_spec(DEMO_MODULE) is not None
-        self.welcome = WelcomeView(self.demo_available)
-        self.stack.addWidget(self.welcome)
+        self._welcome: WelcomeView | None = None  # made when a new store needs it
         for key, title, shortcut in self.PAGES:
             self._add_nav(key, title, shortcut)
         self.nav_items["case"].setHidden(True)
@@ -148,6 +147,18 @@ class MainWindow(QMainWindow):
         self._connect_signals()
 
     # Pages ------------------------------------------------------------------------------------
+
+    @property
+    def welcome(self) -> WelcomeView:
+        """The page of a new store (entering the organisation's details, or demo data)."""
+        if self._welcome is None:
+            self._welcome = WelcomeView(self.demo_available)
+            self.stack.addWidget(self._welcome)
+            self._welcome.demo_button.setEnabled(allowed(self.context.actor, "demo-data"))
+            self._welcome.settings_requested.connect(lambda: self.show_page("settings"))
+            self._welcome.intake_requested.connect(lambda: self.show_page("intake"))
+            self._welcome.demo_requested.connect(self.load_demo)
+        return self._welcome
 
     def _add_nav(self, key: str, title: str, shortcut: str) -> None:
         """A page's entry in the list on the left and its View menu action."""
@@ -223,7 +234,6 @@ class MainWindow(QMainWindow):
         self.demo_action.setVisible(self.demo_available)
         may_demo = allowed(self.context.actor, "demo-data")
         self.demo_action.setEnabled(may_demo)
-        self.welcome.demo_button.setEnabled(may_demo)
         self.menus["file"].addSeparator()
         self._action("file", "&Quit", "Ctrl+Q", self.close)
         self.case_view.fill_case_menu(self.menus["case"])
@@ -271,9 +281,6 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.intake.case_logged.connect(self.open_case)
-        self.welcome.settings_requested.connect(lambda: self.show_page("settings"))
-        self.welcome.intake_requested.connect(lambda: self.show_page("intake"))
-        self.welcome.demo_requested.connect(self.load_demo)
         self.batch.completed.connect(lambda _summary: self.refresh())
 
     def _nav_changed(self, item: QListWidgetItem | None, _previous: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.holiday_table import year_holidays
@@ -31,8 +31,9 @@ def _year_holidays(subdiv: str, year: int) -> dict[date, str]:
     return year_holidays(subdiv, year)
 
 
+@lru_cache(maxsize=4096)
 def format_day(d: date) -> str:
-    """A date as people read it in the app: ``Mon 4 Jan 2027``."""
+    """A date as people read it in the app: ``Mon 4 Jan 2027`` (kept: lists repeat dates)."""
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -155,6 +154,8 @@ def parse_policy(name: str, data: dict[str, Any]) -> Policy:
 
 def load_policy_file(path: Path) -> Policy:
     """Load a policy from any TOML file (the name is the file's stem)."""
+    import tomllib  # here, not at the top: the first window is painted without it
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 from ui_helpers import log
 
 from db.queries import CaseFilter
@@ -88,6 +88,21 @@ def test_columns_show_plain_text_and_flags(context: AppContext, store: Store) ->
         "Acknowledgement due Mon 9 Feb 2026"
     )
     assert model.index(0, 0).data(Qt.ItemDataRole.UserRole) == ref
+    # A painted cell asks for its roles at once (multiData): the same answers as data().
+    asked = [
+        QModelRoleData(role)
+        for role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.FontRole,
+        )
+    ]
+    for col in range(model.columnCount()):
+        for role_data in asked:
+            model.multiData(model.index(0, col), QModelRoleDataSpan(role_data))
+        display, icon, font = (r.data() for r in asked)
+        assert (display, font) == (row[col], None)
+        assert (icon is None) == (col != case_table.FLAGS)  # restricted; not yet due
 
 
 def test_countdowns_move_at_midnight(
