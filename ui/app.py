@@ -136,8 +136,7 @@ class _EarlyCount(threading.Thread):
 
 
 def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppContext | int:
-    """Open the store in full, sign in and back up before the window: a context, or an exit code."""
-    from caseworker.services.backups import daily_backup
+    """Open the store in full and sign in before the window: a context, or an exit code."""
     from db.store import open_store
 
     try:
@@ -149,25 +148,50 @@ def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppCo
         if actor is None:  # the sign-in was cancelled
             store.close()
             return 0
-        clock = _clock()
-        if not screenshot:
-            daily_backup(store, clock.today())
-        return AppContext(store, actor, clock)
+        return AppContext(store, actor, _clock())
     except CaseworkerError as exc:
         store.close()
         return _fail(str(exc), screenshot)
 
 
 def _finish_start(window: MainWindow, context: AppContext) -> None:
-    """After the first paint: open the full store, back it up, and build the other pages."""
-    from caseworker.services.backups import daily_backup
-
+    """After the first paint: open the full store and build the other pages, then make the
+    day's backup on a worker thread (a copy of a big store takes seconds)."""
     try:
-        daily_backup(context.store, context.today())
         window.finish()
     except (StoreError, CaseworkerError) as exc:
         _fail(str(exc), False)
         window.close()
+        return
+    _start_daily_backup(window, context)
+
+
+def _start_daily_backup(window: MainWindow, context: AppContext) -> None:
+    from caseworker.services.backups import daily_backup
+    from ui.workers import Worker
+
+    store, today = context.store, context.today()
+    worker = Worker(lambda _progress: daily_backup(store, today), window)
+
+    def failed(message: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Today's backup was not made",
+            f"Caseworker could not copy the store today ({message}). Your work is saved as "
+            "normal. Ask IT to check the backups folder has room, then restart Caseworker "
+            "to try again.",
+            parent=window,
+        )
+        box.open()
+
+    def made(copy: object) -> None:
+        if copy is not None:
+            window.statusBar().showMessage("Today's backup copy is made.", 10000)
+
+    worker.succeeded.connect(made)
+    worker.failed.connect(failed)
+    window.backup_worker = worker  # waited for before the app closes the store
+    worker.start()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -203,10 +227,12 @@ def run(args: argparse.Namespace) -> int:
                 window, getattr(args, "view", "queue") or "queue", Path(screenshot)
             )
         window.show()
-        if not window.complete:
-            QTimer.singleShot(0, lambda: _finish_start(window, context))
+        QTimer.singleShot(0, lambda: _finish_start(window, context))
         return app.exec()
     finally:
+        backup = getattr(window, "backup_worker", None)
+        if backup is not None:
+            backup.wait()  # a half-made copy is no backup
         window.close()
         window.deleteLater()
         context.ticker.deleteLater()

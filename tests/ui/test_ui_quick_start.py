@@ -103,3 +103,25 @@ def test_a_store_that_needs_work_first_opens_in_full(store: Store, store_path: P
     assert _quick_reader(argparse.Namespace(), store_path) is None  # a migration is due
     assert _quick_reader(argparse.Namespace(), store_path.with_name("none.sqlite")) is None
     assert _quick_reader(argparse.Namespace(user="admin"), store_path) is None
+
+
+def test_after_the_first_paint_the_days_backup_is_made_off_the_gui_thread(
+    qtbot, store: Store, store_path: Path
+) -> None:
+    from ui.app import _finish_start
+    from ui.clock import FixedClock
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    log(store)
+    ctx = AppContext(store, LOCAL_ADMIN, FixedClock(RECEIVED))
+    window = MainWindow(ctx, complete=False)
+    qtbot.addWidget(window)
+    _finish_start(window, ctx)
+    assert window.complete
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage() == "Today's backup copy is made.",
+        timeout=10000,
+    )
+    backups = sorted(p.name for p in (store_path.parent / "store.sqlite.backups").iterdir())
+    assert backups == ["daily-2026-02-02.sqlite", "daily-2026-02-02.sqlite.head.txt"]
