@@ -230,9 +230,8 @@ def run(args: argparse.Namespace) -> int:
         QTimer.singleShot(0, lambda: _finish_start(window, context))
         return app.exec()
     finally:
-        backup = getattr(window, "backup_worker", None)
-        if backup is not None:
-            backup.wait()  # a half-made copy is no backup
+        if window.backup_worker is not None:
+            window.backup_worker.wait()  # a half-made copy is no backup
         window.close()
         window.deleteLater()
         context.ticker.deleteLater()

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.complete = False
+        self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
         self.setWindowTitle(f"Caseworker: {context.path.name}")
         self.pages: dict[str, QWidget] = {}
         self.nav_items: dict[str, QListWidgetItem] = {}
