@@ -3,7 +3,7 @@
 The case list is the hottest read in the app and the first thing painted at start-up, so
 these queries are written as SQL text and run on the DB-API connection: no SQLAlchemy on
 this path (it need not even be imported), one prepared statement per filter shape, and rows
-returned as plain frozen dataclasses. Each function takes a ``Reader``: the raw
+returned as named tuples and frozen dataclasses. Each function takes a ``Reader``: the raw
 ``sqlite3.Connection`` (at start-up) or a SQLAlchemy ``Session`` (everywhere else; its
 connection and transaction are used).
 """
@@ -102,7 +102,6 @@ ROW_SQL = (
     "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
     "LEFT OUTER JOIN sites s ON s.id = c.site_id"
 )
-MATCH = MATCH_SQL.replace(":q", "?")
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,10 @@ def _param(value: Any) -> Any:
 
 def _marks(values: tuple[Any, ...] | list[Any]) -> str:
     return ", ".join("?" * len(values)) if values else "NULL"
+
+
+# Authorisation states of a case with a representative (the list shows the least settled).
+_REPRESENTED = ("pending", "expired", "revoked", "authorised")
 
 
 def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
@@ -207,12 +210,13 @@ def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
     return w
 
 
-_REPRESENTED = ("pending", "expired", "revoked", "authorised")
-
-
 def _order(col: str, descending: bool) -> str:
     way = "DESC" if descending else "ASC"
     return f" ORDER BY {col} {way}, c.reference {way}"
+
+
+def _reference_order(descending: bool) -> str:
+    return f" ORDER BY c.reference {'DESC' if descending else 'ASC'}"
 
 
 def _ref_after(w: _Where, key: SortKey, descending: bool) -> None:
@@ -235,7 +239,7 @@ def _resolve_search(conn: sqlite3.Connection, f: CaseFilter) -> CaseFilter:
     q = fts_query(f.search)
     if q is None:
         return f
-    ids = [r[0] for r in conn.execute(f"{MATCH} LIMIT ?", (q, SMALL_MATCH + 1))]
+    ids = [r[0] for r in conn.execute(f"{MATCH_SQL} LIMIT ?", (q, SMALL_MATCH + 1))]
     if len(ids) > SMALL_MATCH:
         return f
     if f.case_ids is not None:
@@ -254,44 +258,21 @@ _day = date.fromisoformat
 
 
 def _rows(conn: sqlite3.Connection, w: _Where, tail: str, *args: Any) -> list[CaseRow]:
+    """The list's rows: dates from ISO text, flags from 0/1 (columns in ``ROW_SQL`` order)."""
     cur = conn.execute(ROW_SQL + w.sql() + tail, (*w.args, *args))
     return [
-        CaseRow(
-            i,
-            ref,
-            kind,
-            st,
-            res,
-            rep,
-            area,
-            site,
-            _day(rec),
-            _day(due) if due else None,
-            clock,
-            handler,
-            auth,
-            bool(restr),
-            bool(adj),
-            ver,
+        CaseRow._make(
+            (
+                *r[:8],
+                _day(r[8]),
+                _day(r[9]) if r[9] else None,
+                *r[10:13],
+                bool(r[13]),
+                bool(r[14]),
+                r[15],
+            )
         )
-        for (
-            i,
-            ref,
-            kind,
-            st,
-            res,
-            rep,
-            area,
-            site,
-            rec,
-            due,
-            clock,
-            handler,
-            auth,
-            restr,
-            adj,
-            ver,
-        ) in cur
+        for r in cur
     ]
 
 
@@ -328,8 +309,7 @@ def page_cases(
         w = _conditions(f).add(_without_value(col, f))
         if after is not None and after.value is None:
             _ref_after(w, after, descending)
-        way = "DESC" if descending else "ASC"
-        rows += _rows(conn, w, f" ORDER BY c.reference {way} LIMIT ?", limit - len(rows))
+        rows += _rows(conn, w, _reference_order(descending) + " LIMIT ?", limit - len(rows))
     return rows
 
 
@@ -350,18 +330,16 @@ def page_cases_at(
         return _rows(
             conn, _conditions(f), _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset
         )
-    with_value = _count(conn, _conditions(f).add(f"{col} IS NOT NULL"))
+    valued = _conditions(f).add(f"{col} IS NOT NULL")
+    with_value = _count(conn, valued)
     rows: list[CaseRow] = []
     if offset < with_value:
-        w = _conditions(f).add(f"{col} IS NOT NULL")
-        rows = _rows(conn, w, _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset)
+        rows = _rows(conn, valued, _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset)
     if len(rows) < limit:
-        way = "DESC" if descending else "ASC"
         w = _conditions(f).add(_without_value(col, f))
         skip = max(0, offset - with_value)
-        rows += _rows(
-            conn, w, f" ORDER BY c.reference {way} LIMIT ? OFFSET ?", limit - len(rows), skip
-        )
+        tail = _reference_order(descending) + " LIMIT ? OFFSET ?"
+        rows += _rows(conn, w, tail, limit - len(rows), skip)
     return rows
 
 
@@ -406,18 +384,17 @@ class QueueCounts:
     all_open: int
 
 
-def queue_counts(
-    reader: Reader,
+def queue_filters(
     today: date,
     soon_until: date,
     *,
     handler: str | None,
     include_restricted: bool = True,
     expiring_before: date | None = None,
-) -> QueueCounts:
-    """Counts for the work queue, each one the filter its list opens (in one statement)."""
+) -> dict[str, CaseFilter | None]:
+    """The work queue's lists, by ``QueueCounts`` field (None: no such list, counted 0)."""
     base = CaseFilter(open_only=True, include_restricted=include_restricted)
-    filters = {
+    return {
         "overdue": replace(base, due_before=today),
         "due_today": replace(base, due_on_or_after=today, due_on_or_before=today),
         "due_soon": replace(
@@ -435,12 +412,35 @@ def queue_counts(
         "my_cases": replace(base, handler=handler) if handler else None,
         "all_open": base,
     }
-    wheres = [_conditions(f) for f in filters.values() if f is not None]
+
+
+def count_each(reader: Reader, filters: dict[str, CaseFilter | None]) -> dict[str, int]:
+    """How many cases each filter shows, all in one statement (a None filter counts 0)."""
+    conn = connection_of(reader)
+    wheres = [_conditions(_resolve_search(conn, f)) for f in filters.values() if f is not None]
     sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM cases c{w.sql()})" for w in wheres)
-    counts = iter(
-        connection_of(reader).execute(sql, [a for w in wheres for a in w.args]).fetchone()
+    counts = iter(conn.execute(sql, [a for w in wheres for a in w.args]).fetchone())
+    return {key: 0 if f is None else int(next(counts)) for key, f in filters.items()}
+
+
+def queue_counts(
+    reader: Reader,
+    today: date,
+    soon_until: date,
+    *,
+    handler: str | None,
+    include_restricted: bool = True,
+    expiring_before: date | None = None,
+) -> QueueCounts:
+    """Counts for the work queue, each one the filter its list opens (in one statement)."""
+    filters = queue_filters(
+        today,
+        soon_until,
+        handler=handler,
+        include_restricted=include_restricted,
+        expiring_before=expiring_before,
     )
-    return QueueCounts(**{key: 0 if f is None else int(next(counts)) for key, f in filters.items()})
+    return QueueCounts(**count_each(reader, filters))
 
 
 @dataclass(frozen=True)

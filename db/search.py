@@ -97,6 +97,6 @@ def contacts_text(postcodes: list[str], phones: list[str], emails: list[str]) ->
     return " ".join(parts)
 
 
-MATCH_SQL = "SELECT case_id FROM case_search WHERE case_search MATCH :q"
+MATCH_SQL = "SELECT case_id FROM case_search WHERE case_search MATCH ?"
 # The matching search keys (rowids), read from the index alone.
 MATCH_KEYS_SQL = "SELECT rowid FROM case_search WHERE case_search MATCH ?"

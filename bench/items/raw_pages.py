@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from db.queries import MATCH, ROW_SQL, SMALL_MATCH
-from db.search import MATCH_KEYS_SQL
+from db.queries import ROW_SQL, SMALL_MATCH
+from db.search import MATCH_KEYS_SQL, MATCH_SQL
 
 __all__ = ["ROW_SQL", "first_page_by_deadline", "search_page"]
 
@@ -40,7 +40,7 @@ def first_page_by_deadline(
 
 def search_page(raw: sqlite3.Connection, fts: str) -> list[Any]:
     """A search: a short list of matches is read first and looked up by key, as ours does."""
-    ids = [r[0] for r in raw.execute(f"{MATCH} LIMIT ?", (fts, SMALL_MATCH + 1))]
+    ids = [r[0] for r in raw.execute(f"{MATCH_SQL} LIMIT ?", (fts, SMALL_MATCH + 1))]
     if len(ids) <= SMALL_MATCH:
         marks = ", ".join("?" * len(ids)) or "NULL"
         return first_page_by_deadline(raw, f"c.id IN ({marks})", tuple(ids), by_key=True)
