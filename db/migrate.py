@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
 
 from db.checks import newest_revision_file
 from db.engine import StoreError, make_engine
+from db.raw import stored_revision as raw_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -19,13 +21,13 @@ __all__ = ["newest_revision_file", "upgrade_store"]
 
 
 def stored_revision(engine: Engine) -> str | None:
-    """The store's revision, read with plain SQL (importing Alembic costs a start-up)."""
+    """The store's revision (``db.raw.stored_revision`` on one of the engine's connections)."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        rev = raw_revision(driver)
         conn.rollback()
-        return str(rev) if rev is not None else None
+        return rev
 
 
 def alembic_config() -> Config:

@@ -34,6 +34,17 @@ def apply_pragmas(
     cur.close()
 
 
+def stored_revision(conn: sqlite3.Connection) -> str | None:
+    """The store's schema revision, read with plain SQL (importing Alembic costs a start-up)."""
+    has = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if not has:
+        return None
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
 class QuickReader:
     """One read-only connection for the case list and work queue (used on the GUI thread).
 
@@ -72,14 +83,7 @@ class QuickReader:
 
     def revision(self) -> str | None:
         """The store's schema revision, or None for a file without one."""
-        with self.read() as conn:
-            has = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-            ).fetchone()
-            if not has:
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            return str(row[0]) if row else None
+        return self.read_value(stored_revision)
 
     def close(self) -> None:
         if self._conn is not None:

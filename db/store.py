@@ -86,13 +86,15 @@ def _backup(path: Path) -> None:
     backup_before_migration(path)
 
 
-def open_store(path: Path | str, *, must_exist: bool = False) -> Store:
+def open_store(path: Path | str, *, must_exist: bool = False, checked: bool = False) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
     Args:
         path: the store file.
         must_exist: refuse a missing file instead of creating an empty store (for
             commands that only make sense on an existing store).
+        checked: the file and database checks were passed just now (``db.checks.open_quick``
+            at the app's start), so they are not made again.
 
     Raises:
         StoreError: the file is missing (with ``must_exist``), is not a store, is
@@ -105,8 +107,9 @@ def open_store(path: Path | str, *, must_exist: bool = False) -> Store:
             f"There is no store at {path}; check the path (--db PATH or CASEWORKER_DB), "
             "or restore a backup there (caseworker restore BACKUP)"
         )
-    check_file(path)
-    check_database(path)
+    if not checked:
+        check_file(path)
+        check_database(path)
     engine = make_engine(path)
     try:
         upgrade_store(engine, before_migrating=lambda _rev: _backup(path))

@@ -239,9 +239,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_full(path: Path) -> Store:
+    """The full store, after the quick start (whose reader has checked the file already)."""
     from db.store import open_store
 
-    return open_store(path)
+    return open_store(path, checked=True)
 
 
 def show_view(window: MainWindow, view: str) -> None:

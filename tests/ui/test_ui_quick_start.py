@@ -125,3 +125,19 @@ def test_after_the_first_paint_the_days_backup_is_made_off_the_gui_thread(
     )
     backups = sorted(p.name for p in (store_path.parent / "store.sqlite.backups").iterdir())
     assert backups == ["daily-2026-02-02.sqlite", "daily-2026-02-02.sqlite.head.txt"]
+
+
+def test_the_full_store_is_not_checked_twice_after_a_quick_start(
+    store: Store, store_path: Path, monkeypatch
+) -> None:
+    import db.store
+    from ui.app import _open_full
+
+    store.close()
+    checks: list[Path] = []
+    monkeypatch.setattr(db.store, "check_database", checks.append)
+    assert _quick_reader(argparse.Namespace(), store_path) is not None
+    _open_full(store_path).close()  # the quick reader's checks stand
+    assert checks == []
+    open_store(store_path).close()  # any other opening checks
+    assert checks == [store_path]
