@@ -71,12 +71,17 @@ def has_accounts(reader: Reader) -> bool:
     return connection_of(reader).execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
 
+def staff_names(reader: Reader) -> list[str]:
+    """The active staff, by name."""
+    rows = connection_of(reader).execute("SELECT name FROM staff WHERE active = 1 ORDER BY name")
+    return [n for (n,) in rows]
+
+
 def handler_names(reader: Reader) -> list[str]:
     """Everyone named as a handler on a case, and the active staff, for the handler filter."""
     conn = connection_of(reader)
     handlers = conn.execute("SELECT DISTINCT handler_name FROM cases WHERE handler_name != ''")
-    staff = conn.execute("SELECT name FROM staff WHERE active = 1")
-    return sorted({h for (h,) in handlers} | {n for (n,) in staff})
+    return sorted({h for (h,) in handlers} | set(staff_names(conn)))
 
 
 def countdown_text(

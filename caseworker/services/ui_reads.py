@@ -85,12 +85,6 @@ def load_settings(session: Session) -> SettingsSnapshot:
     )
 
 
-def staff_names(session: Session) -> list[str]:
-    return list(
-        session.scalars(select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name))
-    )
-
-
 def theme_names(session: Session) -> list[str]:
     return list(session.scalars(select(Theme.name).order_by(Theme.name)))
 

@@ -12,7 +12,8 @@ from caseworker.domain.vocab import Channel, ExclusionReason, Status
 from caseworker.services import ending, permissions, records, stages
 from caseworker.services.actor import Actor
 from caseworker.services.case_view import CaseDetail
-from caseworker.services.ui_reads import ACTIONS, available_actions, staff_names
+from caseworker.services.quick_reads import staff_names
+from caseworker.services.ui_reads import ACTIONS, available_actions
 from ui.context import AppContext
 from ui.dialogs import follow_ups, representatives
 from ui.dialogs.base import ActionDialog, Field, FieldsDialog, case_call
