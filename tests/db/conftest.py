@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,10 @@ def _no_fsync(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
     dbapi_conn.execute("PRAGMA synchronous = OFF")
 
 
-@pytest.fixture(scope="session")
-def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated, empty store, copied for each test (migrating every time is slow)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    open_store(path).close()
-    return path
-
-
 @pytest.fixture
-def store(template_store: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh, empty store in ``tmp_path``."""
-    path = tmp_path / "store.sqlite"
-    shutil.copyfile(template_store, path)
-    opened = open_store(path)
+def store(store_path: Path) -> Iterator[Store]:
+    """A fresh, empty store in ``tmp_path`` (tests/conftest.py), without fsync."""
+    opened = open_store(store_path)
     event.listen(opened.engine, "checkout", _no_fsync)
     yield opened
     opened.close()
