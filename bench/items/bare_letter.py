@@ -31,19 +31,19 @@ from caseworker.letters.styles import (
     ACCENT,
     ADDRESS_TOP,
     ADDRESS_WIDTH,
+    BODY_WIDTH,
     DETAILS_LEFT,
+    DETAILS_WIDTH,
     FONT,
+    NO_PADDING,
+    PAGE_HEIGHT,
     PAGE_LEFT,
     PAGE_RIGHT,
+    PAGE_WIDTH,
     RULE,
     LetterStyles,
     letter_styles,
 )
-
-WIDTH, HEIGHT = A4
-BODY = WIDTH - PAGE_LEFT - PAGE_RIGHT
-DETAILS = WIDTH - PAGE_RIGHT - DETAILS_LEFT
-PADS = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
 def _text(text: str) -> str:
@@ -118,7 +118,7 @@ def _numbered(size: float) -> type[Canvas]:
                 self.setFont(FONT, size)
                 self.setFillColor(ACCENT)
                 self.drawRightString(
-                    WIDTH - PAGE_RIGHT, 9 * mm, f"Page {number} of {len(self._saved)}"
+                    PAGE_WIDTH - PAGE_RIGHT, 9 * mm, f"Page {number} of {len(self._saved)}"
                 )
                 super().showPage()
             super().save()
@@ -128,7 +128,7 @@ def _numbered(size: float) -> type[Canvas]:
 
 def _wrapped(text: str, style: ParagraphStyle, width: float) -> tuple[RLParagraph, float]:
     para = RLParagraph(text, style)
-    return para, para.wrap(width, HEIGHT)[1]
+    return para, para.wrap(width, PAGE_HEIGHT)[1]
 
 
 class _Size:
@@ -153,18 +153,18 @@ class _Size:
         details = [*org.address_lines, phone, email, org.website]
         self.name = _wrapped(_text(org.name), st.org_name, 120 * mm)
         self.details = _wrapped(
-            "<br/>".join(_text(d) for d in details if d.strip()), st.details, DETAILS
+            "<br/>".join(_text(d) for d in details if d.strip()), st.details, DETAILS_WIDTH
         )
         self.rule = st.footer_height - 4 * mm
-        self.footer = _wrapped(_text(org.other_formats_text), st.footer, BODY)
+        self.footer = _wrapped(_text(org.other_formats_text), st.footer, BODY_WIDTH)
         self.canvas = _numbered(st.page_number_size)
 
     def footer_on(self, canvas: Canvas) -> None:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.75)
-        canvas.line(PAGE_LEFT, self.rule, WIDTH - PAGE_RIGHT, self.rule)
+        canvas.line(PAGE_LEFT, self.rule, PAGE_WIDTH - PAGE_RIGHT, self.rule)
         para, h = self.footer
-        para.drawOn(canvas, PAGE_LEFT, HEIGHT - (HEIGHT - self.rule + 2 * mm) - h)
+        para.drawOn(canvas, PAGE_LEFT, PAGE_HEIGHT - (PAGE_HEIGHT - self.rule + 2 * mm) - h)
 
     def story(self, letter: BareText) -> list[Flowable]:
         st, styles = self.st, self.styles
@@ -222,10 +222,10 @@ class BareLetters:
         address, address_h = _wrapped(letter.address, st.address, ADDRESS_WIDTH)
         details_bottom = 38 * mm + details_h + 4 * mm
         if st.large_print:
-            ref_left, ref_width = PAGE_LEFT, BODY
+            ref_left, ref_width = PAGE_LEFT, BODY_WIDTH
             ref_top = max(ADDRESS_TOP + address_h + 8 * mm, details_bottom)
         else:
-            ref_left, ref_top, ref_width = DETAILS_LEFT, details_bottom, DETAILS
+            ref_left, ref_top, ref_width = DETAILS_LEFT, details_bottom, DETAILS_WIDTH
         reference, reference_h = _wrapped(letter.reference, st.reference, ref_width)
         head = [
             (name, PAGE_LEFT, 14 * mm, name_h),
@@ -239,9 +239,11 @@ class BareLetters:
             canvas.saveState()
             canvas.setStrokeColor(ACCENT)
             canvas.setLineWidth(1.5)
-            canvas.line(PAGE_LEFT, HEIGHT - 33 * mm, WIDTH - PAGE_RIGHT, HEIGHT - 33 * mm)
+            canvas.line(
+                PAGE_LEFT, PAGE_HEIGHT - 33 * mm, PAGE_WIDTH - PAGE_RIGHT, PAGE_HEIGHT - 33 * mm
+            )
             for para, left, top, h in head:
-                para.drawOn(canvas, left, HEIGHT - top - h)
+                para.drawOn(canvas, left, PAGE_HEIGHT - top - h)
             size.footer_on(canvas)
             canvas.restoreState()
 
@@ -249,21 +251,28 @@ class BareLetters:
 
         def later_page(canvas: Canvas, _doc: object) -> None:
             if not header:
-                header.append(_wrapped(letter.header, st.header, BODY))
+                header.append(_wrapped(letter.header, st.header, BODY_WIDTH))
             para, h = header[0]
             canvas.saveState()
-            para.drawOn(canvas, PAGE_LEFT, HEIGHT - 10 * mm - h)
+            para.drawOn(canvas, PAGE_LEFT, PAGE_HEIGHT - 10 * mm - h)
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.75)
-            y = HEIGHT - 10 * mm - h - 2 * mm
-            canvas.line(PAGE_LEFT, y, WIDTH - PAGE_RIGHT, y)
+            y = PAGE_HEIGHT - 10 * mm - h - 2 * mm
+            canvas.line(PAGE_LEFT, y, PAGE_WIDTH - PAGE_RIGHT, y)
             size.footer_on(canvas)
             canvas.restoreState()
 
         bottom = st.footer_height
-        first = Frame(PAGE_LEFT, bottom, BODY, HEIGHT - body_top - bottom, id="first", **PADS)
+        first = Frame(
+            PAGE_LEFT, bottom, BODY_WIDTH, PAGE_HEIGHT - body_top - bottom, id="first", **NO_PADDING
+        )
         later = Frame(
-            PAGE_LEFT, bottom, BODY, HEIGHT - st.later_body_top - bottom, id="later", **PADS
+            PAGE_LEFT,
+            bottom,
+            BODY_WIDTH,
+            PAGE_HEIGHT - st.later_body_top - bottom,
+            id="later",
+            **NO_PADDING,
         )
         doc.addPageTemplates(
             [

@@ -25,19 +25,19 @@ from caseworker.letters.styles import (
     ACCENT,
     ADDRESS_TOP,
     ADDRESS_WIDTH,
+    BODY_WIDTH,
     DETAILS_LEFT,
+    DETAILS_WIDTH,
     FONT,
+    NO_PADDING,
+    PAGE_HEIGHT,
     PAGE_LEFT,
     PAGE_RIGHT,
+    PAGE_WIDTH,
     RULE,
     LetterStyles,
 )
 from caseworker.letters.text import markup
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-BODY_WIDTH = PAGE_WIDTH - PAGE_LEFT - PAGE_RIGHT
-DETAILS_WIDTH = PAGE_WIDTH - PAGE_RIGHT - DETAILS_LEFT
-_NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             BODY_WIDTH,
             PAGE_HEIGHT - body_top - bottom,
             id="first",
-            **_NO_PADDING,
+            **NO_PADDING,
         )
         later = Frame(
             PAGE_LEFT,
@@ -187,7 +187,7 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             BODY_WIDTH,
             PAGE_HEIGHT - st.later_body_top - bottom,
             id="later",
-            **_NO_PADDING,
+            **NO_PADDING,
         )
         self.addPageTemplates(
             [

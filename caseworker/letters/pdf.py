@@ -19,8 +19,9 @@ from caseworker.domain.letters import (
     ParagraphStyleName,
     Section,
 )
-from caseworker.letters.page import BODY_WIDTH, LetterDoc, OrgPage
+from caseworker.letters.page import LetterDoc, OrgPage
 from caseworker.letters.styles import (
+    BODY_WIDTH,
     FONT,
     RULE,
     LetterStyles,

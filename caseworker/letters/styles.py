@@ -7,6 +7,7 @@ from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -27,6 +28,10 @@ PAGE_RIGHT = 20 * mm
 ADDRESS_TOP = 48 * mm
 ADDRESS_WIDTH = 90 * mm
 DETAILS_LEFT = 118 * mm
+PAGE_WIDTH, PAGE_HEIGHT = A4
+BODY_WIDTH = PAGE_WIDTH - PAGE_LEFT - PAGE_RIGHT
+DETAILS_WIDTH = PAGE_WIDTH - PAGE_RIGHT - DETAILS_LEFT
+NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
 @cache
