@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +25,20 @@ class Result:
         return asdict(self)
 
 
+def median_times(fns: Sequence[Callable[[], object]], runs: int) -> list[float]:
+    """Each function's median wall time over ``runs`` calls, after a warm-up call of each;
+    the functions are called in turn, so a change in the machine's load falls on all alike."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, timed in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            timed.append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
 def compare(
     name: str,
     ours: Callable[[], object],
@@ -34,17 +48,8 @@ def compare(
     max_ratio: float,
     max_seconds: float | None,
 ) -> Result:
-    """Time ``ours`` against ``baseline``, interleaved (one of each in turn, after a warm-up
-    of each), so a change in the machine's load falls on both alike."""
-    ours(), baseline()
-    ours_times: list[float] = []
-    base_times: list[float] = []
-    for _ in range(runs):
-        for fn, times in ((ours, ours_times), (baseline, base_times)):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    ours_s, base_s = statistics.median(ours_times), statistics.median(base_times)
+    """Time ``ours`` against ``baseline``, in turn (``median_times``)."""
+    ours_s, base_s = median_times([ours, baseline], runs)
     ratio = ours_s / base_s if base_s > 0 else float("inf")
     target = f"<= {max_ratio:g}x"
     met = ratio <= max_ratio

@@ -14,16 +14,14 @@ writes it where ``PYTHONDONTWRITEBYTECODE`` would stop it).
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.items import Context
 from bench.store import TODAY
-from bench.timing import Result, compare
+from bench.timing import Result, compare, median_times
 
 # The baseline: the least a PySide6 program can do to open a window and save it.
 BARE = (
@@ -51,15 +49,6 @@ def _app(ctx: Context, view: str, out: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _ready_seconds(ctx: Context, out: Path, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        _run(_app(ctx, "settings", out))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def run(ctx: Context) -> list[Result]:
     out = Path(tempfile.mkdtemp()) / "shot.png"
     runs = max(3, min(ctx.runs, 5))
@@ -74,7 +63,7 @@ def run(ctx: Context) -> list[Result]:
             max_seconds=None,
         )
         results.append(result)
-    ready = _ready_seconds(ctx, out, runs)
+    (ready,) = median_times([lambda: _run(_app(ctx, "settings", out))], runs)
     note = f"every page built (Settings shown) after {ready * 1000:.0f} ms"
     return [Result(r.name, r.median_s, r.baseline_median_s, r.ratio, r.target, r.met, note)
             for r in results]  # fmt: skip
