@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.permissions import sees_restricted
 from caseworker.services.quick_reads import has_accounts
 from caseworker.services.work_queue import queue_items
 from caseworker.store_location import resolve_store_path
@@ -119,11 +118,7 @@ class _EarlyCount(threading.Thread):
     def run(self) -> None:
         reader = QuickReader(self.path)
         try:
-            self.items = reader.read_value(
-                lambda conn: queue_items(
-                    conn, self.actor.display_name, sees_restricted(self.actor), self.today
-                )
-            )
+            self.items = reader.read_value(lambda conn: queue_items(conn, self.actor, self.today))
         except (sqlite3.Error, CaseworkerError):
             self.items = None
         finally:

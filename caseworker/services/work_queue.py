@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caseworker.domain.calendar import format_day
+from caseworker.services.actor import Actor
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.quick_reads import store_calendar
 from db.queries import CaseFilter, Reader, count_each, queue_filters
 
@@ -28,10 +30,9 @@ class QueueItem:
     case_filter: CaseFilter
 
 
-def queue_items(
-    reader: Reader, actor_name: str, include_restricted: bool, today: date
-) -> list[QueueItem]:
-    """The queue's counts and their filters, as at ``today``."""
+def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
+    """The actor's queue: counts and their filters, as at ``today``."""
+    actor_name, include_restricted = actor.display_name, sees_restricted(actor)
     cal = store_calendar(reader)
     soon = cal.add_working_days(today, SOON_WORKING_DAYS)
     expiring = today + timedelta(days=EXPIRING_WITHIN_DAYS)

@@ -9,7 +9,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.domain.calendar import format_day
-from caseworker.services.permissions import sees_restricted
 from caseworker.services.work_queue import QueueItem, queue_items
 from ui.context import AppContext
 from ui.widgets import heading, scrolling
@@ -57,9 +56,7 @@ class WorkQueueView(QWidget):
         """Count again (after a change, and every minute so midnight moves the counts)."""
         today = self.context.today()
         actor = self.context.actor
-        self.items = counted or self.context.read_quick(
-            lambda s: queue_items(s, actor.display_name, sees_restricted(actor), today)
-        )
+        self.items = counted or self.context.read_quick(lambda s: queue_items(s, actor, today))
         self.date_label.setText(f"Today is {format_day(today)}. Choose a count to see its cases.")
         for item in self.items:
             button = self.buttons.get(item.key)
