@@ -64,17 +64,12 @@ class AppContext(QObject):
             self._store = self._opener()
         return self._store
 
-    @property
-    def store_open(self) -> bool:
-        return self._store is not None
-
     def today(self) -> date:
         return self.clock.today()
 
     def read_quick(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """A list or count read on the quick reader (one snapshot, never blocks a writer)."""
-        with self.quick.read() as conn:
-            return fn(conn)
+        return self.quick.read_value(fn)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         """Run a read in its own short session."""
