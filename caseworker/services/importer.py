@@ -280,6 +280,8 @@ class _Writer:
                 people.append(_person(row, person_id))
                 parties.append(
                     {
+                        "id": new_id(),
+                        "position": 1,
                         "case_id": case_id,
                         "person_id": person_id,
                         "role": "complainant",
@@ -297,13 +299,18 @@ class _Writer:
             themes.extend(
                 {"case_id": case_id, "theme_id": self.themes[name.lower()]} for name in row.themes
             )
-            for stage, days, reason in (
-                (1, row.stage1_extension_days, row.stage1_extension_reason),
-                (2, row.stage2_extension_days, ""),
+            for position, (stage, days, reason) in enumerate(
+                (
+                    (1, row.stage1_extension_days, row.stage1_extension_reason),
+                    (2, row.stage2_extension_days, ""),
+                ),
+                start=1,
             ):
                 if days:
                     extensions.append(
                         {
+                            "id": new_id(),
+                            "position": position,
                             "case_id": case_id,
                             "stage": stage,
                             "days": days,

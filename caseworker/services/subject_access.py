@@ -87,15 +87,20 @@ def _columns(row: Any, skip: set[str] | frozenset[str] = frozenset()) -> dict[st
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
 
 
+# A case's own rows are given without their keys and bookkeeping (their place in the case,
+# the integer id they had before migration 0009): they say nothing about the person.
+_OWN = frozenset({"id", "case_id", "position", "legacy_id"})
+
+
 def _case(case: Case, role: str) -> dict[str, Any]:
     data = _columns(case, _DERIVED)
     data["their_role"] = role
-    data["points"] = [_columns(p, {"id", "case_id"}) for p in case.points]
-    data["extensions"] = [_columns(e, {"id", "case_id"}) for e in case.extensions]
-    data["remedies"] = [_columns(r, {"id", "case_id"}) for r in case.remedies]
-    data["outstanding_actions"] = [_columns(a, {"id", "case_id"}) for a in case.actions]
+    data["points"] = [_columns(p, _OWN) for p in case.points]
+    data["extensions"] = [_columns(e, _OWN) for e in case.extensions]
+    data["remedies"] = [_columns(r, _OWN) for r in case.remedies]
+    data["outstanding_actions"] = [_columns(a, _OWN) for a in case.actions]
     data["party"] = next(
-        (_columns(p, {"id", "case_id", "person_id"}) for p in case.parties if p.role == role), {}
+        (_columns(p, _OWN | {"person_id"}) for p in case.parties if p.role == role), {}
     )
     return data
 
@@ -121,7 +126,9 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
     notes = [
         {"case": refs[n.case_id], "at": n.created_at, "author": n.author, "text": n.text}
         for n in session.scalars(
-            select(Note).where(Note.case_id.in_(case_ids)).order_by(Note.created_at, Note.id)
+            select(Note)
+            .where(Note.case_id.in_(case_ids))
+            .order_by(Note.created_at, Note.position, Note.id)
         )
     ]
     letters = [
