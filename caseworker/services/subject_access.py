@@ -87,15 +87,17 @@ def _columns(row: Any, skip: set[str] | frozenset[str] = frozenset()) -> dict[st
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
 
 
-# A case's own rows are given without their keys and bookkeeping (their place in the case,
-# the integer id they had before migration 0009): they say nothing about the person.
-_OWN = frozenset({"id", "case_id", "position", "legacy_id"})
+# A case's own rows are given without their keys and bookkeeping (the integer id they had
+# before migration 0009, their place in the case): they say nothing about the person. A
+# complaint point's position is its number in the complaint, and is given.
+_KEYS = frozenset({"id", "case_id", "legacy_id"})
+_OWN = _KEYS | {"position"}
 
 
 def _case(case: Case, role: str) -> dict[str, Any]:
     data = _columns(case, _DERIVED)
     data["their_role"] = role
-    data["points"] = [_columns(p, _OWN) for p in case.points]
+    data["points"] = [_columns(p, _KEYS) for p in case.points]
     data["extensions"] = [_columns(e, _OWN) for e in case.extensions]
     data["remedies"] = [_columns(r, _OWN) for r in case.remedies]
     data["outstanding_actions"] = [_columns(a, _OWN) for a in case.actions]
