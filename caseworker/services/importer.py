@@ -18,7 +18,7 @@ from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
-from caseworker.services.importer_read import read_table
+from caseworker.services.importer_read import UnreadableRows, read_table
 from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
 from caseworker.services.intake import choose_policy
 from caseworker.services.settings import (
@@ -402,7 +402,11 @@ def import_records(
         InvalidInput: the file cannot be read at all.
     """
     path = Path(path)
-    table = read_table(path)
+    try:
+        table = read_table(path)
+    except UnreadableRows as exc:
+        problems = [ImportProblem(p.row, p.column, p.message) for p in exc.problems]
+        raise ImportRefused(problems) from None
     total = len(table.rows)
 
     def tick(done: int) -> None:
