@@ -218,3 +218,58 @@ def test_good_reason_needs_the_reason_written(store: Store, tmp_path: Path) -> N
         "row 3, column stage1_extension_good_reason: is given but stage1_extension_days is empty",
         "row 3, column withdrawn_by_resident: is given but withdrawn is empty",
     ]
+
+
+def test_template_spreadsheet_a_council_fills_in(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    from caseworker.cli import main
+    from caseworker.services.importer_rows import COLUMNS
+
+    db = str(store.path)
+    store.close()
+    path = tmp_path / "template.xlsx"
+    assert main(["--db", db, "import", "--template", str(path)]) == 0
+    book = load_workbook(path)
+    assert book.sheetnames == ["Records", "How to fill it in"]
+    header = [c.value for c in book["Records"][1]]
+    assert tuple(header) == COLUMNS
+    notes = {r[0]: r[1:] for r in book["How to fill it in"].iter_rows(min_row=2, values_only=True)}
+    assert notes["tenure"] == (
+        None,
+        "The resident's tenure (agrees with tenant if both are given)",
+        "tenant, leaseholder, shared owner (a leaseholder), private tenant or other (another "
+        "resident)",
+    )
+    assert notes["reference"][0] == "yes"
+    # Filled in and imported as it stands.
+    sheet = book["Records"]
+    filled = dict.fromkeys(COLUMNS, None) | {
+        "reference": "T-1",
+        "kind": "complaint",
+        "received": "01/09/2025",
+        "tenure": "shared owner",
+        "resident_name": "Ann Able",
+    }
+    sheet.append([filled[c] for c in COLUMNS])
+    book.save(tmp_path / "filled.xlsx")
+    capsys.readouterr()
+    args = ["--db", db, "import", str(tmp_path / "filled.xlsx"), "--today", "2025-12-01"]
+    assert main(args) == 0
+    assert "imported 1 record" in capsys.readouterr().out
+    # An existing file is never overwritten; a wrong ending is refused.
+    assert main(["--db", db, "import", "--template", str(path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["--db", db, "import", "--template", str(tmp_path / "t.csv")]) == 2
+    assert "--template: t.csv must end in .xlsx" in capsys.readouterr().err
+
+
+def test_readme_lists_every_import_column() -> None:
+    from caseworker.services.importer_rows import COLUMNS
+
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Import columns", 1)[1].split("\n## ", 1)[0]
+    listed = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+    assert tuple(listed) == COLUMNS
