@@ -201,6 +201,8 @@ class Case(Base):
     refusal_explanation: Mapped[str] = mapped_column(Text, default="")
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    # True: the resident asked; False: ended without their asking; None: not recorded.
+    withdrawn_by_resident: Mapped[bool | None] = mapped_column(Boolean)
     closed_on: Mapped[date | None] = mapped_column(Date)
     ombudsman_referred_on: Mapped[date | None] = mapped_column(Date)
     ombudsman_determination: Mapped[str] = mapped_column(Text, default="")
