@@ -191,13 +191,15 @@ def _is_text(head: bytes) -> bool:
 
 
 def judge_file(data: bytes) -> Judged:
-    """The file's type from its content: magic bytes first, then email and plain text."""
+    """The file's type from its content: magic bytes first, then email and plain text.
+
+    Fixed signatures at the start are checked before the looser PDF test, so a container
+    (an Outlook message, a ZIP) holding a PDF near its start is judged by its own header.
+    """
     head = data[:65536]
     for magic, what in _PROGRAMS:
         if head.startswith(magic):
             return Judged(FileType.PROGRAM, what)
-    if b"%PDF-" in head[:1024]:
-        return Judged(FileType.PDF)
     if head.startswith(b"\xff\xd8\xff"):
         return Judged(FileType.JPEG)
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -214,6 +216,8 @@ def judge_file(data: bytes) -> Judged:
         return Judged(_ole(data))
     if head.startswith(b"{\\rtf"):
         return Judged(FileType.RTF)
+    if b"%PDF-" in head[:1024]:  # readers allow a little before the PDF's own header
+        return Judged(FileType.PDF)
     if _looks_like_email(head):
         return Judged(FileType.EMAIL)
     if _is_text(head):
