@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker.commands.common import actor_from_args, store_from_args
-from caseworker.services.subject_access import gather_person, write_export
+from caseworker.services.subject_access import documents_folder, gather_person, write_export
 
 
 def register(subparsers: Any) -> None:
@@ -31,11 +31,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     data = record.as_json()
-    pdf_path, json_path = write_export(data, Path(args.out).expanduser())
+    out = Path(args.out).expanduser()
+    pdf_path, json_path = write_export(data, out)
     print(
         f"{len(record.cases)} cases, {len(record.notes)} notes, {len(record.letters)} letters, "
         f"{len(record.audit)} audit entries"
     )
     print(f"Wrote {pdf_path}")
     print(f"Wrote {json_path}")
+    kept = sum(1 for d in record.documents if d.get("content_base64"))
+    if record.documents:
+        print(
+            f"Wrote {kept} of {len(record.documents)} documents into {documents_folder(data, out)}"
+        )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -336,15 +337,30 @@ def _attach_part(
     return {"name": name, "document": doc.id, "note": ""}, Attached(_view(doc), False, message)
 
 
+def in_order(rows: Iterable[Document]) -> list[Document]:
+    """Documents in the order received, each email's attachments straight after it."""
+    docs = list(rows)
+    children: dict[str, list[Document]] = {}
+    for d in docs:
+        if d.parent_id is not None:
+            children.setdefault(d.parent_id, []).append(d)
+    known = {d.id for d in docs}
+    tops = sorted(
+        (d for d in docs if d.parent_id is None or d.parent_id not in known),
+        key=lambda d: (d.received, d.created_at, d.title, d.id),
+    )
+    out: list[Document] = []
+    for d in tops:
+        out.append(d)
+        out += sorted(children.get(d.id, ()), key=lambda c: (c.created_at, c.file_name, c.id))
+    return out
+
+
 def list_documents(session: Session, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
     """The case's documents in the order received (their bytes are not read)."""
     case = _visible_case(session, actor, reference)
-    rows = session.scalars(
-        select(Document)
-        .where(Document.case_id == case.id)
-        .order_by(Document.received, Document.created_at, Document.title)
-    )
-    return tuple(_view(d) for d in rows)
+    rows = session.scalars(select(Document).where(Document.case_id == case.id))
+    return tuple(_view(d) for d in in_order(rows))
 
 
 def document_bytes(session: Session, actor: Actor, document_id: str) -> tuple[DocumentView, bytes]:
