@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -50,6 +49,7 @@ from caseworker.services.intake import (
 from caseworker.services.people import PersonInput
 from caseworker.services.ui_reads import load_settings
 from ui.context import AppContext
+from ui.date_box import DateBox
 from ui.labels import kind_label, status_label
 from ui.widgets import (
     choice_combo,
@@ -61,7 +61,6 @@ from ui.widgets import (
     scrolling,
     select_value,
     show_error,
-    to_qdate,
     vocab_combo,
 )
 
@@ -578,16 +577,12 @@ class IntakeView(QWidget):
         """Everything typed, as JSON-safe values (what the draft keeps)."""
         state: dict[str, Any] = {"kind": self.kind()}
         for key, w in self._named_inputs().items():
-            if isinstance(w, QLineEdit):
+            if isinstance(w, QLineEdit):  # date boxes too: what is typed, even half a date
                 state[key] = w.text()
             elif isinstance(w, QPlainTextEdit):
                 state[key] = w.toPlainText()
             elif isinstance(w, QCheckBox):
                 state[key] = w.isChecked()
-            elif isinstance(w, QDateEdit):
-                state[key] = (
-                    _iso(optional_date(w)) if w.specialValueText() else _iso(from_qdate(w.date()))
-                )
             elif isinstance(w, QComboBox):
                 state[key] = w.currentText() if w.isEditable() else w.currentData()
         state["other_areas"] = _ticked(self.other_areas)
@@ -602,17 +597,17 @@ class IntakeView(QWidget):
         ).setChecked(True)
         for key, w in self._named_inputs().items():
             value = state.get(key)
-            if isinstance(w, QLineEdit):
+            if isinstance(w, DateBox):
+                if value:
+                    w.setText(str(value))
+                else:
+                    w.set_value(None if w.optional else today)
+            elif isinstance(w, QLineEdit):
                 w.setText(str(value or ""))
             elif isinstance(w, QPlainTextEdit):
                 w.setPlainText(str(value or ""))
             elif isinstance(w, QCheckBox):
                 w.setChecked(bool(value) if key in state else key == "rep_raised")
-            elif isinstance(w, QDateEdit):
-                if value:
-                    w.setDate(to_qdate(date.fromisoformat(str(value))))
-                else:
-                    w.setDate(w.minimumDate() if w.specialValueText() else to_qdate(today))
             elif isinstance(w, QComboBox):
                 if w.isEditable():
                     w.setEditText(str(value or ""))
@@ -691,8 +686,8 @@ def _changed_signal(w: QWidget) -> Any:
         return w.textChanged
     if isinstance(w, QCheckBox | QRadioButton):
         return w.toggled
-    if isinstance(w, QDateEdit):
-        return w.dateChanged
+    if isinstance(w, DateBox):
+        return w.textChanged
     if isinstance(w, QComboBox):
         return w.currentTextChanged
     raise TypeError(type(w))
