@@ -142,7 +142,8 @@ class DateBox(QLineEdit):
 
     def show_calendar(self) -> None:
         """A calendar under the box; Enter or a click picks the date, Esc closes it."""
-        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setAccessibleName(f"Calendar for {self.name}")
         calendar.setGridVisible(True)
         start = self._value or date.today()
