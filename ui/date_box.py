@@ -53,7 +53,8 @@ class DateBox(QLineEdit):
             + ("; leave it blank if not known" if optional else "")
             + ". Alt+Down opens a calendar."
         )
-        self.setPlaceholderText("not known (dd/mm/yyyy)" if optional else "dd/mm/yyyy")
+        self.setPlaceholderText("not known" if optional else "dd/mm/yyyy")
+        self.setToolTip("Day/month/year, e.g. 12/01/2026" + (", or blank" if optional else ""))
         self.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"[0-9/.\- ]{0,10}"), self)
         )
