@@ -66,7 +66,7 @@ def test_repeat_contact_is_found_and_linked(qtbot, context: AppContext, store: S
     earlier = log(store)
     form = IntakeView(context)
     qtbot.addWidget(form)
-    qtbot.keyClicks(form.find, "Jane Doe")
+    qtbot.keyClicks(form.find_box, "Jane Doe")
     form.lookup_person()
     assert form.match_list.count() == 1
     assert form.match_list.item(0).text() == "Jane Doe · S43 4JJ · 1 case"
@@ -97,8 +97,8 @@ def test_not_this_person_makes_a_new_caller(qtbot, context: AppContext, store: S
     earlier = log(store)
     form = IntakeView(context)
     qtbot.addWidget(form)
-    qtbot.keyClicks(form.find, "S43 4JJ")
-    qtbot.keyClick(form.find, Qt.Key.Key_Return)  # the only one found is picked
+    qtbot.keyClicks(form.find_box, "S43 4JJ")
+    qtbot.keyClick(form.find_box, Qt.Key.Key_Return)  # the only one found is picked
     assert form.caller is not None
     form.new_caller_button.click()
     assert form.caller is None and form.name.isEnabled() and form.other_cases.count() == 0
@@ -136,8 +136,8 @@ def test_draft_keeps_the_chosen_caller(qtbot, context: AppContext, store: Store)
     earlier = log(store)
     form = IntakeView(context)
     qtbot.addWidget(form)
-    qtbot.keyClicks(form.find, "S43 4JJ")
-    qtbot.keyClick(form.find, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.find_box, "S43 4JJ")
+    qtbot.keyClick(form.find_box, Qt.Key.Key_Return)
     form.other_cases.item(0).setCheckState(Qt.CheckState.Checked)
     qtbot.keyClicks(form.description, "Damp")
     form.save_draft()
@@ -175,7 +175,7 @@ def test_an_ordinary_complaint_fits_1366x768_without_scrolling(qtbot, context: A
     window.show()
     window.show_page("intake")
     qtbot.waitExposed(window)
-    bar = window.intake.scroll.verticalScrollBar()
+    bar = window.intake.scroll_area.verticalScrollBar()
     assert bar.maximum() == 0, bar.maximum()
     assert window.intake.columns.direction() == QBoxLayout.Direction.LeftToRight
 

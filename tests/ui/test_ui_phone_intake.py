@@ -71,7 +71,7 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
 
     kb.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() == "intake"
-    assert kb.focus() is intake.find  # the first box, no Tab needed
+    assert kb.focus() is intake.find_box  # the first box, no Tab needed
     kb.type("s434jj")
     kb.press(Qt.Key.Key_Return)  # the only person found is picked
     assert intake.caller is not None and intake.caller.name == "Jane Doe"

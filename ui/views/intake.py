@@ -192,8 +192,8 @@ class IntakeView(QWidget):
         page.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scrolling(body)
-        outer.addWidget(self.scroll)
+        self.scroll_area = scrolling(body)
+        outer.addWidget(self.scroll_area)
         self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.discard_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -205,7 +205,7 @@ class IntakeView(QWidget):
     def _set_tab_order(self) -> None:
         """The caller first, then what happened, then the buttons: the order of a phone call."""
         chain: list[QWidget] = [
-            self.find,
+            self.find_box,
             self.match_list,
             self.new_caller_button,
             self.other_cases,
@@ -256,16 +256,16 @@ class IntakeView(QWidget):
         box = QGroupBox("The caller")
         col = QVBoxLayout(box)
         col.setSpacing(3)
-        self.find = QLineEdit()
-        self.find.setAccessibleName("Find the caller")
-        self.find.setAccessibleDescription(FIND_HINT)
-        self.find.setPlaceholderText("Name, postcode, phone or email")
-        self.find.setClearButtonEnabled(True)
+        self.find_box = QLineEdit()
+        self.find_box.setAccessibleName("Find the caller")
+        self.find_box.setAccessibleDescription(FIND_HINT)
+        self.find_box.setPlaceholderText("Name, postcode, phone or email")
+        self.find_box.setClearButtonEnabled(True)
         find_label = QLabel("Find the ca&ller")
-        find_label.setBuddy(self.find)
+        find_label.setBuddy(self.find_box)
         row = QHBoxLayout()
         row.addWidget(find_label)
-        row.addWidget(self.find, 1)
+        row.addWidget(self.find_box, 1)
         col.addLayout(row)
         self.find_note = QLabel(FIND_HINT)
         self.find_note.setWordWrap(True)
@@ -504,9 +504,9 @@ class IntakeView(QWidget):
             signal.connect(self._changed)
         for item_list in (self.other_areas, self.themes, self.other_cases):
             item_list.itemChanged.connect(lambda _i: self._changed())
-        self.find.textChanged.connect(lambda _t: self._lookup_timer.start())
-        self.find.installEventFilter(self)
-        self.find.returnPressed.connect(self._find_now)
+        self.find_box.textChanged.connect(lambda _t: self._lookup_timer.start())
+        self.find_box.installEventFilter(self)
+        self.find_box.returnPressed.connect(self._find_now)
         self.match_list.itemActivated.connect(self._match_activated)
         self.new_caller_button.clicked.connect(self.forget_caller)
         self._lookup_timer.timeout.connect(self.lookup_person)
@@ -572,13 +572,13 @@ class IntakeView(QWidget):
 
     def start_new(self) -> None:
         """Ctrl+N: the focus goes to finding the caller."""
-        self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find.selectAll()
+        self.find_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_box.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down in the caller search goes to the people found."""
         if (
-            watched is self.find
+            watched is self.find_box
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Down
@@ -643,7 +643,7 @@ class IntakeView(QWidget):
     def lookup_person(self) -> None:
         """People matching what is typed in Find the caller, as far as this user may see."""
         self._lookup_timer.stop()
-        typed = self.find.text()
+        typed = self.find_box.text()
         actor = self.context.actor
         self.matches = self.context.read(lambda s: find_callers(s, actor, typed))
         self.match_list.clear()
@@ -761,7 +761,7 @@ class IntakeView(QWidget):
     def has_typing(self) -> bool:
         """True when anything has been typed or chosen (there is something to lose)."""
         state, empty = self.form_state(), self._empty_state
-        return any(state.get(k) != v for k, v in empty.items()) or bool(self.find.text())
+        return any(state.get(k) != v for k, v in empty.items()) or bool(self.find_box.text())
 
     def ask_discard(self) -> bool:
         """Esc or Clear: ask, then clear; True when the form was cleared."""
@@ -886,7 +886,7 @@ class IntakeView(QWidget):
     def forget_caller_quietly(self) -> None:
         self._restoring = True
         self.forget_caller()
-        self.find.clear()
+        self.find_box.clear()
         self.lookup_person()
         self._restoring = False
         self._draft_timer.stop()
@@ -907,7 +907,7 @@ class IntakeView(QWidget):
                 state[key] = w.currentText() if w.isEditable() else w.currentData()
         state["other_areas"] = _ticked(self.other_areas)
         state["themes"] = _ticked(self.themes)
-        state["find"] = self.find.text()
+        state["find"] = self.find_box.text()
         state["caller"] = self.caller.person_id if self.caller else ""
         state["links"] = _ticked(self.other_cases, Qt.ItemDataRole.UserRole)
         return state
@@ -988,7 +988,7 @@ class IntakeView(QWidget):
     def _restore_caller(self, state: dict[str, Any]) -> None:
         """Find the caller again as the draft left it (if this user may still see them)."""
         self._restoring = True
-        self.find.setText(str(state.get("find") or ""))
+        self.find_box.setText(str(state.get("find") or ""))
         self.lookup_person()
         chosen = next((m for m in self.matches if m.person_id == state.get("caller")), None)
         if chosen is not None:
