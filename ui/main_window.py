@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
 
     # The pages, their titles and shortcuts, in the order of the list on the left.
     PAGES = (
-        ("queue", "Work queue", "Ctrl+1"),
+        ("queue", "Today's work", "Ctrl+1"),
         ("cases", "Cases", "Ctrl+2"),
         ("intake", "New contact", "Ctrl+3"),
         ("case", "Current case", "Ctrl+4"),
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._add_widget("cases", self.cases)
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.queue.list_requested.connect(self.open_list)
+        self.queue.case_requested.connect(self.open_case)
         self.cases.case_requested.connect(self.open_case)
         self.statusBar().showMessage(
             f"Store: {context.path} · Working as {context.actor.display_name}"

@@ -51,6 +51,7 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
 ) -> None:
     earlier = log(
         store,
+        kind="service-request",
         complainants=(
             PersonInput(
                 name="Jane Doe",
@@ -78,7 +79,7 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
     assert intake.caller_banner.text() == "⚠ <b>Reasonable adjustments: Calls, not letters</b>"
     assert intake.caller_banner.isVisible()
     assert intake.other_cases.item(0).text() == (
-        f"{earlier} · Complaint · Logged · received Mon 2 Feb 2026 · due Mon 9 Feb 2026"
+        f"{earlier} · Service request · Logged · received Mon 2 Feb 2026"
     )
     assert kb.focus() is intake.kind_buttons["complaint"]  # what happened, at the choice
     assert "no “stage 0”" in intake.guidance.text()
@@ -117,3 +118,26 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
     assert detail.complainants[0].name == "Jane Doe"
     first = context.read(lambda s: load_case_detail(s, earlier, RECEIVED))
     assert detail.complainants[0].person_id == first.complainants[0].person_id
+
+    # The new complaint heads the work queue's "awaiting acknowledgement", with its countdown.
+    kb.press(Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    queue = window.queue
+    assert window.current_page() == "queue"
+    queue.buttons["awaiting-ack"].click()
+    assert queue.count("awaiting-ack") == 1
+    row = [queue.table.item(0, c).text() for c in range(queue.table.columnCount())]
+    assert row == [
+        "CW-2026-000002",
+        "5 working days left",
+        "Mon 9 Feb 2026",
+        "Jane Doe",
+        "Acknowledge and define the complaint",
+        "Acknowledgement",
+        "Not assigned",
+        "Complaint",
+    ]
+    # Enter opens it.
+    queue.table.setFocus()
+    kb.press(Qt.Key.Key_Return)
+    assert window.current_page() == "case"
+    assert window.case_view.title.text() == "CW-2026-000002: Complaint"
