@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     kept = sum(1 for d in record.documents if d.get("content_base64"))
     if record.documents:
         print(
-            f"Wrote {kept} of {len(record.documents)} documents into {documents_folder(data, folder)}"
+            f"Wrote {kept} of {len(record.documents)} documents "
+            f"into {documents_folder(data, folder)}"
         )
     return 0
