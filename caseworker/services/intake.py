@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain import text_limits as limits
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.domain.policy import Policy, load_policy
+from caseworker.domain.text_limits import check_text
 from caseworker.domain.vocab import (
     AuthorisationMethod,
     AuthorisationScope,
@@ -169,6 +171,7 @@ def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -
         raise InvalidInput("Who is this from? Add the resident (or residents, for a group)")
     if not new.description.strip():
         raise InvalidInput("Describe what the contact is about")
+    check_text("The description", new.description, limits.FREE_TEXT, lines=True)
     for label, d in (
         ("The date of the issue", new.issue_date),
         ("The date they became aware", new.aware_date),
