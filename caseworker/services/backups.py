@@ -77,6 +77,11 @@ def _write_head(path: Path, at: datetime) -> BackupMade:
 def backup_store(store: Store, actor: Actor, dest: Path, *, now: datetime) -> BackupMade:
     """Copy the store to ``dest`` (administrators only) and write its head beside it."""
     permissions.check(actor, "backup")
+    if store.path is None:
+        raise BackupRefused(
+            f"{store.label} is on a server: back it up with the server's tools (pg_dump; "
+            "README 'Running on a server')"
+        )
     if dest.exists():
         raise BackupRefused(f"{dest} already exists; choose a new file name")
     if dest.resolve() == store.path.resolve():
@@ -94,6 +99,8 @@ def daily_backup(store: Store, today: date, *, keep: int = DAILY_KEEP) -> Backup
     The app and the command line call it when they open a store; returns None when the
     day's copy exists already.
     """
+    if store.path is None:
+        return None  # a server's backups are IT's (pg_dump)
     made = daily_copy(store.path, today, keep)
     return None if made is None else _write_head(made, datetime.now().replace(microsecond=0))
 
