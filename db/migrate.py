@@ -37,6 +37,13 @@ def stored_revision(engine: Engine) -> str | None:
         return rev
 
 
+def known_revisions() -> set[str]:
+    """Every revision this program's migrations know."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def alembic_config() -> Config:
     from alembic.config import Config
 

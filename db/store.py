@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from db.backup import backup_before_migration
-from db.checks import WAY_OUT, check_database, check_file
+from db.checks import WAY_OUT, check_database, check_file, newest_revision_file
 from db.dialect import Lock, serialise
 from db.engine import StoreError, make_engine, make_server_engine, read_session, session_factory
-from db.migrate import upgrade_store
+from db.migrate import known_revisions, stored_revision, upgrade_store
 from db.raw import QuickReader
 from db.server import (
     ServerReader,
@@ -149,6 +149,8 @@ def open_store(
     must_exist: bool = False,
     checked: bool = False,
     password: str | None = None,
+    upgrade: bool = False,
+    old: bool = False,
 ) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
@@ -165,7 +167,9 @@ def open_store(
             by a newer Caseworker. The file is left untouched.
     """
     if isinstance(path, str) and is_server_url(path):
-        return open_server_store(parse_server_url(path), password=password)
+        return open_server_store(
+            parse_server_url(path), password=password, upgrade=upgrade, old=old
+        )
     path = Path(path)
     if must_exist and not path.exists():
         raise StoreError(
@@ -189,16 +193,40 @@ def open_store(
     return Store(path=path, engine=engine, sessions=session_factory(engine))
 
 
-def open_server_store(url: URL, *, password: str | None = None) -> Store:
-    """Open the store in the PostgreSQL database at ``url``, bringing its schema up to date.
+OLDER_ON_SERVER = (
+    "The store on the server was made by an older Caseworker: an administrator brings it up "
+    "to date with caseworker upgrade (everyone else: ask one). Nothing was changed"
+)
+
+
+def open_server_store(
+    url: URL, *, password: str | None = None, upgrade: bool = False, old: bool = False
+) -> Store:
+    """Open the store in the PostgreSQL database at ``url``.
+
+    An empty database gets the schema (a new store). A store made by an older Caseworker
+    is not migrated when opened, since every PC shares it: ``upgrade`` does that
+    (``caseworker upgrade``, administrators), and ``old`` opens it as it is, to sign in
+    for the upgrade.
 
     Raises:
         StoreError: the server cannot be reached, refused the login, has no such
-            database, or the store was made by a newer Caseworker (one line each).
+            database, or the store was made by an older or a newer Caseworker (one line
+            each; nothing is written).
     """
     engine = make_server_engine(url, password)
     try:
-        upgrade_store(engine)
+        rev = stored_revision(engine)
+        if rev is not None and rev != newest_revision_file():
+            if rev not in known_revisions():
+                raise StoreError(
+                    "The store on the server was made by a newer version of Caseworker; "
+                    "install that version on this PC"
+                )
+            if not (upgrade or old):
+                raise StoreError(OLDER_ON_SERVER)
+        if rev is None or upgrade:
+            upgrade_store(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise connection_error(url, exc) from None

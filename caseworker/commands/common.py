@@ -14,7 +14,7 @@ from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.services.actor import Actor
 from caseworker.services.backups import daily_backup
 from caseworker.services.errors import NotAllowed
-from caseworker.services.users import needs_sign_in, sign_in
+from caseworker.services.users import NO_ACCOUNTS_ON_SERVER, may_found, needs_sign_in, sign_in
 from caseworker.store_location import resolve_store
 from db.engine import StoreError
 from db.output_files import OutputRefused
@@ -30,7 +30,9 @@ USER_VAR = "CASEWORKER_USER"
 PASSWORD_VAR = "CASEWORKER_PASSWORD"
 
 
-def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
+def store_from_args(
+    args: argparse.Namespace, *, must_exist: bool = False, old: bool = False
+) -> Store:
     """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one.
 
     A store on a server: libpq finds the password in PGPASSWORD or ~/.pgpass; failing
@@ -40,12 +42,12 @@ def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> St
     try:
         target = resolve_store(getattr(args, "db", None))
         try:
-            store = open_store(target, must_exist=must_exist)
+            store = open_store(target, must_exist=must_exist, old=old)
         except StoreError as exc:
             if not (isinstance(target, str) and wants_password(exc) and sys.stdin.isatty()):
                 raise
             password = getpass.getpass("Password for the server: ")
-            store = open_store(target, must_exist=must_exist, password=password)
+            store = open_store(target, must_exist=must_exist, password=password, old=old)
     except StoreError as exc:
         raise StoreUnavailable(str(exc)) from None
     if store.on_server:
@@ -70,6 +72,8 @@ def actor_from_args(args: argparse.Namespace, store: Store) -> Actor:
     """
     if not needs_sign_in(store):
         return sign_in(store, "", "", now=datetime.now())
+    if may_found(store):
+        raise NotAllowed(NO_ACCOUNTS_ON_SERVER)
     username = getattr(args, "user", None) or os.environ.get(USER_VAR, "")
     if not username:
         raise NotAllowed(

@@ -36,7 +36,7 @@ from caseworker.services.intake import NewRecord, log_record  # noqa: E402
 from caseworker.services.people import PersonInput  # noqa: E402
 from caseworker.services.records import add_note  # noqa: E402
 from db.models import Case, Note, ServiceArea, Site, Theme  # noqa: E402
-from db.store import Store, open_store  # noqa: E402
+from db.store import open_store  # noqa: E402
 
 RECEIVED = date(2026, 2, 2)
 TODAY = date(2026, 6, 1)
