@@ -35,6 +35,7 @@ from caseworker.services.settings import (
     get_setting,
 )
 from db.models import Case, CaseParty, CaseServiceArea, CaseTheme, Person, ReferenceCounter
+from db.ordering import append_in_order
 
 
 @dataclass(frozen=True)
@@ -220,11 +221,12 @@ def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -
     for theme in dict.fromkeys(ensure_theme(session, actor, t) for t in new.themes if t.strip()):
         case.themes.append(CaseTheme(theme_id=theme.id))
     for item in new.complainants:
-        case.parties.append(
-            CaseParty(person=_person(session, actor, item), role="complainant", raised_it=True)
+        append_in_order(
+            case.parties,
+            CaseParty(person=_person(session, actor, item), role="complainant", raised_it=True),
         )
     for rep in new.representatives:
-        case.parties.append(representative_party(session, actor, rep))
+        append_in_order(case.parties, representative_party(session, actor, rep))
     session.add(case)
     session.flush()
     finish_change(
