@@ -29,8 +29,12 @@ USER_VAR = "CASEWORKER_USER"
 PASSWORD_VAR = "CASEWORKER_PASSWORD"
 
 
-def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
-    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one.
+def store_from_args(args: argparse.Namespace, *, must_exist: bool = True) -> Store:
+    """Open the chosen store; a missing or empty file is refused in one line.
+
+    Only the commands that make a store on purpose (``demo``, ``import``, ``users add``)
+    pass ``must_exist=False``; on any other command a mistyped ``--db`` must not start a
+    new, empty store.
 
     The first command of each day also backs the store up (see ``daily_backup``).
     """

@@ -85,7 +85,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     role = parse_role(args.role)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=False)  # the first account may make the store
     try:
         actor = actor_from_args(args, store)
         password = new_password(args.username)
