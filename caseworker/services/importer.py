@@ -19,7 +19,7 @@ from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
-from caseworker.services.importer_read import read_table
+from caseworker.services.importer_read import UnreadableRows, read_table
 from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
 from caseworker.services.intake import choose_policy
 from caseworker.services.permissions import sees_restricted
@@ -351,6 +351,8 @@ class _Writer:
                 people.append(_person(row, person_id))
                 parties.append(
                     {
+                        "id": new_id(),
+                        "position": 1,
                         "case_id": case_id,
                         "person_id": person_id,
                         "role": "complainant",
@@ -368,9 +370,13 @@ class _Writer:
             themes.extend(
                 {"case_id": case_id, "theme_id": self.themes[name.lower()]} for name in row.themes
             )
-            for stage in (1, 2):
-                extensions.extend(
+            for position, (stage, ext) in enumerate(
+                ((st, ext) for st in (1, 2) for ext in row.extensions(st)), start=1
+            ):
+                extensions.append(
                     {
+                        "id": new_id(),
+                        "position": position,
                         "case_id": case_id,
                         "stage": stage,
                         "days": ext.days,
@@ -379,7 +385,6 @@ class _Writer:
                         "told_on": None,
                         "recorded_on": self.today,
                     }
-                    for ext in row.extensions(stage)
                 )
             search.append(
                 {
@@ -463,7 +468,11 @@ def import_records(
         InvalidInput: the file cannot be read at all.
     """
     path = Path(path)
-    table = read_table(path)
+    try:
+        table = read_table(path)
+    except UnreadableRows as exc:
+        problems = [ImportProblem(p.row, p.column, p.message) for p in exc.problems]
+        raise ImportRefused(problems) from None
     total = len(table.rows)
 
     def tick(done: int) -> None:
