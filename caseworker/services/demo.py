@@ -18,9 +18,12 @@ from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import RecordKind
 from caseworker.services import demo_data as words
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.audit import record_event
+from caseworker.services.audit import chain_head, record_event
+from caseworker.services.demo_audit import DemoAudit, DemoEvent
+from caseworker.services.demo_letters import choose_letters, make_letters
 from caseworker.services.demo_rows import Area, Lookups, RowMaker
 from caseworker.services.demo_timeline import Timeline, TimelineMaker
+from caseworker.services.letters import LetterBatch
 from caseworker.services.settings import get_setting, store_calendar
 from db.bulk import insert_many
 from db.models import (
@@ -129,6 +132,9 @@ class _Generator:
             load_policy(str(get_setting(self.session, "policy_other"))),
         )
         maker = RowMaker(self.rng, self.cal, policies, lookups, self.today)
+        letters = choose_letters(timelines, self.today)
+        audit = DemoAudit(chain_head(self.session))
+        batch: LetterBatch | None = None
         counters: Counter[int] = Counter()
         kinds: Counter[str] = Counter()
         open_cases = 0
@@ -138,13 +144,16 @@ class _Generator:
         gc.freeze()
         try:
             for done, t in enumerate(timelines, start=1):
+                steps = letters.get(done - 1, ())
                 year = t.received.year
                 counters[year] += 1
                 kinds[t.kind.value] += 1
                 open_cases += t.status.is_open
-                maker.case(t, f"{prefix}-{year}-{counters[year]:06d}")
+                maker.case(t, f"{prefix}-{year}-{counters[year]:06d}", steps)
+                if steps and batch is None:
+                    batch = LetterBatch.start(self.session)
                 if done % BATCH == 0 or done == self.n:
-                    self._flush(maker)
+                    self._flush(maker, audit, batch)
                     self._tick(done)
             for index in indexes:
                 index.create(self.session.connection())
@@ -173,6 +182,7 @@ class _Generator:
                 "today": self.today,
                 "by_kind": summary.by_kind,
                 "open": open_cases,
+                "letters": audit.letters,
             },
         )
         return summary
@@ -270,7 +280,9 @@ class _Generator:
                 dropped.append(index)
         return dropped
 
-    def _flush(self, maker: RowMaker) -> None:
+    def _flush(self, maker: RowMaker, audit: DemoAudit, batch: LetterBatch | None) -> None:
+        """Insert the batch's rows; then make its letters (read back from the store, as the
+        app makes them) and chain each case's events, letters included, in order."""
         rows = maker.tables.rows
         for name in RowMaker.TABLES:
             if name == "case_search":
@@ -278,3 +290,15 @@ class _Generator:
             insert_many(self.session, Base.metadata.tables[name], rows[name])
         add_search_entries(self.session, rows["case_search"])
         maker.tables.clear()
+        letters: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for h in maker.histories:
+            made: list[DemoEvent] = []
+            if h.letters and batch is not None:
+                rows_made, made = make_letters(self.session, batch, h)
+                letters += rows_made
+            events += audit.rows(h.case_id, h.events + made, h.minute)
+        audit.letters += len(letters)
+        maker.histories.clear()
+        insert_many(self.session, Base.metadata.tables["correspondence"], letters)
+        insert_many(self.session, Base.metadata.tables["audit_events"], events)
