@@ -19,8 +19,8 @@ from caseworker.domain.vocab import RecordKind
 from caseworker.services import demo_data as words
 from caseworker.services.actor import LOCAL_ADMIN, Actor
 from caseworker.services.audit import chain_head, record_event
-from caseworker.services.demo_audit import DemoAudit, DemoEvent
-from caseworker.services.demo_letters import choose_letters, make_letters
+from caseworker.services.demo_audit import DemoAudit
+from caseworker.services.demo_letters import CaseHistory, choose_letters, make_letters
 from caseworker.services.demo_rows import Area, Lookups, RowMaker
 from caseworker.services.demo_timeline import Timeline, TimelineMaker
 from caseworker.services.letters import LetterBatch
@@ -134,7 +134,7 @@ class _Generator:
         maker = RowMaker(self.rng, self.cal, policies, lookups, self.today)
         letters = choose_letters(timelines, self.today)
         audit = DemoAudit(chain_head(self.session))
-        batch: LetterBatch | None = None
+        deferred: list[CaseHistory] = []  # cases with letters, finished once indexed
         counters: Counter[int] = Counter()
         kinds: Counter[str] = Counter()
         open_cases = 0
@@ -150,13 +150,12 @@ class _Generator:
                 kinds[t.kind.value] += 1
                 open_cases += t.status.is_open
                 maker.case(t, f"{prefix}-{year}-{counters[year]:06d}", steps)
-                if steps and batch is None:
-                    batch = LetterBatch.start(self.session)
                 if done % BATCH == 0 or done == self.n:
-                    self._flush(maker, audit, batch)
+                    self._flush(maker, audit, deferred)
                     self._tick(done)
             for index in indexes:
                 index.create(self.session.connection())
+            self._letters(audit, deferred)
         finally:
             gc.unfreeze()
             self.session.execute(text("PRAGMA cache_size = -2000"))
@@ -280,9 +279,9 @@ class _Generator:
                 dropped.append(index)
         return dropped
 
-    def _flush(self, maker: RowMaker, audit: DemoAudit, batch: LetterBatch | None) -> None:
-        """Insert the batch's rows; then make its letters (read back from the store, as the
-        app makes them) and chain each case's events, letters included, in order."""
+    def _flush(self, maker: RowMaker, audit: DemoAudit, deferred: list[CaseHistory]) -> None:
+        """Insert the batch's rows and chain each case's events; a case with letters waits
+        for them (``_letters``)."""
         rows = maker.tables.rows
         for name in RowMaker.TABLES:
             if name == "case_search":
@@ -290,15 +289,28 @@ class _Generator:
             insert_many(self.session, Base.metadata.tables[name], rows[name])
         add_search_entries(self.session, rows["case_search"])
         maker.tables.clear()
-        letters: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for h in maker.histories:
-            made: list[DemoEvent] = []
-            if h.letters and batch is not None:
-                rows_made, made = make_letters(self.session, batch, h)
-                letters += rows_made
-            events += audit.rows(h.case_id, h.events + made, h.minute)
-        audit.letters += len(letters)
+            if h.letters:
+                deferred.append(h)
+            else:
+                events += audit.rows(h.case_id, h.events, h.minute)
         maker.histories.clear()
+        insert_many(self.session, Base.metadata.tables["audit_events"], events)
+
+    def _letters(self, audit: DemoAudit, deferred: list[CaseHistory]) -> None:
+        """Make the letters of the cases that had them, reading each case back from the
+        store (indexed again by now) as the app does, and chain those cases' events with
+        their letters', in the order things happened."""
+        if not deferred:
+            return
+        batch = LetterBatch.start(self.session)
+        letters: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for h in deferred:
+            rows, made = make_letters(self.session, batch, h)
+            letters += rows
+            events += audit.rows(h.case_id, h.events + made, h.minute)
+        audit.letters = len(letters)
         insert_many(self.session, Base.metadata.tables["correspondence"], letters)
         insert_many(self.session, Base.metadata.tables["audit_events"], events)
