@@ -454,6 +454,51 @@ class Correspondence(Base):
     sent_method: Mapped[str] = mapped_column(String(30), default="")
 
 
+class Document(Base):
+    """A document received and kept with a case (an email, a photo, a report), bytes apart.
+
+    The bytes live in ``document_contents`` so listing a case's documents never reads them;
+    ``sha256`` is checked on every read. An email's own attachments are documents too, with
+    ``parent_id`` naming the email. Retention removes the bytes and the names and keeps the
+    row (type, size, SHA-256), as it does for letters.
+    """
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    received: Mapped[date] = mapped_column(Date)
+    sender: Mapped[str] = mapped_column(String(200), default="")
+    file_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # For an email: its own sender, date and subject, as read from it.
+    email_from: Mapped[str] = mapped_column(String(300), default="")
+    email_date: Mapped[datetime | None] = mapped_column(DateTime)
+    email_subject: Mapped[str] = mapped_column(String(300), default="")
+    # Every attachment the email carried: [{"name", "document" (id or ""), "note"}].
+    email_attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (
+        UniqueConstraint("case_id", "sha256", name="uq_documents_case_sha256"),
+        Index("ix_documents_case_received", "case_id", "received"),
+    )
+
+
+class DocumentContent(Base):
+    """The bytes of one document, written once and never changed (moved once by sync)."""
+
+    __tablename__ = "document_contents"
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class AuditEvent(Base):
     """One append-only, chained record of a change (who, when, what, before/after)."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker.commands.common import actor_from_args, store_from_args
-from caseworker.services.subject_access import gather_person, write_export
+from caseworker.services.subject_access import documents_folder, gather_person, write_export
 from db.output_files import check_output
 
 
@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
                 session, actor, args.person, now=datetime.now().replace(microsecond=0)
             )
             # Written inside the transaction: a file that cannot be written un-records it.
-            pdf_path, json_path = write_export(record.as_json(), folder, store=store.path)
+            data = record.as_json()
+            pdf_path, json_path = write_export(data, folder, store=store.path)
     finally:
         store.close()
     print(
@@ -41,4 +42,10 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"Wrote {pdf_path}")
     print(f"Wrote {json_path}")
+    kept = sum(1 for d in record.documents if d.get("content_base64"))
+    if record.documents:
+        print(
+            f"Wrote {kept} of {len(record.documents)} documents "
+            f"into {documents_folder(data, folder)}"
+        )
     return 0

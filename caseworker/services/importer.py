@@ -370,22 +370,22 @@ class _Writer:
             themes.extend(
                 {"case_id": case_id, "theme_id": self.themes[name.lower()]} for name in row.themes
             )
-            for position, (stage, ext) in enumerate(
-                ((st, ext) for st in (1, 2) for ext in row.extensions(st)), start=1
-            ):
-                extensions.append(
-                    {
-                        "id": new_id(),
-                        "position": position,
-                        "case_id": case_id,
-                        "stage": stage,
-                        "days": ext.days,
-                        "reason": ext.reason,
-                        "good_reason": ext.good_reason,
-                        "told_on": None,
-                        "recorded_on": self.today,
-                    }
+            extensions.extend(
+                {
+                    "id": new_id(),
+                    "position": position,
+                    "case_id": case_id,
+                    "stage": ext_stage,
+                    "days": ext.days,
+                    "reason": ext.reason,
+                    "good_reason": ext.good_reason,
+                    "told_on": None,
+                    "recorded_on": self.today,
+                }
+                for position, (ext_stage, ext) in enumerate(
+                    ((stage, ext) for stage in (1, 2) for ext in row.extensions(stage)), start=1
                 )
+            )
             search.append(
                 {
                     "id": case_id,

@@ -46,6 +46,10 @@ def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
         isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
     ):
         raise InvalidInput("Keep closed cases for 1 to 100 years")
+    if key == "document_max_mb" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500
+    ):
+        raise InvalidInput("The largest document kept can be set from 1 to 500 MB")
     before = get_setting(session, key)
     row = session.get(Setting, key)
     if row is None:

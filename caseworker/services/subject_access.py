@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,12 +12,24 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import InvalidInput
+from caseworker.domain.errors import CaseworkerError, InvalidInput
+from caseworker.domain.file_types import FileType, safe_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
+from caseworker.services.document_out import write_new
+from caseworker.services.documents import document_bytes, in_order
 from caseworker.services.errors import NotFound
-from db.models import AuditEvent, Case, CaseParty, Correspondence, EqualityAnswers, Note, Person
+from db.models import (
+    AuditEvent,
+    Case,
+    CaseParty,
+    Correspondence,
+    Document,
+    EqualityAnswers,
+    Note,
+    Person,
+)
 from db.output_files import check_output, write_output
 
 # Stored clocks and list columns are derived from the rest; leaving them out keeps it readable.
@@ -48,6 +60,7 @@ class PersonRecord:
     audit: list[dict[str, Any]]
     made_at: datetime
     made_by: str
+    documents: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe(
@@ -59,6 +72,7 @@ class PersonRecord:
                 "cases": self.cases,
                 "notes": self.notes,
                 "letters": self.letters,
+                "documents": self.documents,
                 "audit_entries": self.audit,
             }
         )
@@ -146,6 +160,10 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
             .order_by(Correspondence.made_at)
         )
     ]
+    documents = [
+        _document(session, actor, d, refs[d.case_id])
+        for d in in_order(session.scalars(select(Document).where(Document.case_id.in_(case_ids))))
+    ]
     events = session.scalars(
         select(AuditEvent)
         .where(or_(AuditEvent.case_id.in_(case_ids), AuditEvent.case_id.is_(None)))
@@ -179,15 +197,50 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
         audit=audit,
         made_at=now,
         made_by=actor.display_name,
+        documents=documents,
     )
     record_event(
         session,
         actor,
         "export-person",
         None,
-        {"person": person.id, "cases": [c.reference for c in cases]},
+        {
+            "person": person.id,
+            "cases": [c.reference for c in cases],
+            "documents": [d["sha256"] for d in documents],
+        },
     )
     return record
+
+
+def _document(session: Session, actor: Actor, doc: Document, reference: str) -> dict[str, Any]:
+    """A document's facts and, unless removed or damaged, its bytes (checked) in base64."""
+    item = {**_columns(doc, {"case_id"}), "case": reference}
+    if doc.removed_on is None:
+        try:
+            _view, content = document_bytes(session, actor, doc.id)
+        except CaseworkerError as exc:  # damaged: said in the export, not passed off as sound
+            item["problem"] = str(exc)
+        else:
+            item["content_base64"] = base64.b64encode(content).decode("ascii")
+    return item
+
+
+def write_documents(data: dict[str, Any], folder: Path) -> list[Path]:
+    """The documents themselves, under safe names, beside the export (never overwriting)."""
+    written: list[Path] = []
+    for doc in data.get("documents", []):
+        content = doc.get("content_base64")
+        if not content:
+            continue
+        folder.mkdir(exist_ok=True)
+        name = safe_name(str(doc["file_name"]), FileType(doc["file_type"]))
+        written.append(write_new(folder, name, base64.b64decode(content)))
+    return written
+
+
+def documents_folder(data: dict[str, Any], folder: Path) -> Path:
+    return folder / f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}-documents"
 
 
 def export_paths(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
@@ -199,7 +252,8 @@ def export_paths(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 def write_export(
     data: dict[str, Any], folder: Path, *, store: Path | None = None
 ) -> tuple[Path, Path]:
-    """Write ``person-<id>.json`` and ``.pdf`` into ``folder`` (which must exist).
+    """Write ``person-<id>.json`` and ``.pdf`` into ``folder`` (which must exist), and the
+    documents into ``person-<id>-documents/`` beside them.
 
     Raises:
         OutputRefused: the folder is missing or read-only, or a file would be the store.
@@ -207,6 +261,7 @@ def write_export(
     pdf_path, json_path = export_paths(data, folder)
     for path in (pdf_path, json_path):
         check_output(path, store=store)
+    write_documents(data, documents_folder(data, folder))
     from caseworker.reports.subject_access_pdf import render_person_record  # ReportLab, lazily
 
     pdf = render_person_record(data)

@@ -261,9 +261,15 @@ def test_the_app_shows_the_same_after_the_upgrade(upgraded: tuple[Path, dict[str
     saved = json.loads((FIXTURE / "reads.json").read_text())
     store = open_store(path)
     try:
-        assert app_reads(store, saved["references"]) == saved["reads"]
+        reads = app_reads(store, saved["references"])
     finally:
         store.close()
+    # What later migrations added, at its value for a case that never had it: set apart
+    # by name, so anything else new or changed still fails the comparison.
+    assert reads["export"].pop("documents") == []
+    for case in reads["export"]["cases"]:
+        assert case.pop("withdrawn_by_resident") is None
+    assert reads == saved["reads"]
 
 
 def test_a_migrated_case_takes_new_rows_after_its_old_ones(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -47,6 +46,7 @@ from caseworker.services.reports_data import ReportScope
 from db.output_files import check_output, write_output
 from db.queries import service_areas, sites
 from ui.context import AppContext
+from ui.date_box import DateBox
 from ui.models.report_table import ReportTableModel
 from ui.views.report_chart import BarChart, chart_data
 from ui.widgets import date_edit, error_label, from_qdate, heading, scrolling, show_error, to_qdate
@@ -124,8 +124,8 @@ class PeriodChooser(QWidget):
         self.quarter.setAccessibleName("Quarter")
         for q, label in QUARTERS:
             self.quarter.addItem(label, q)
-        self.start: QDateEdit = date_edit("From", today)
-        self.end: QDateEdit = date_edit("To", today)
+        self.start: DateBox = date_edit("From", today)
+        self.end: DateBox = date_edit("To", today)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for col, (text, widget) in enumerate(
