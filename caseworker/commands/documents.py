@@ -11,7 +11,7 @@ from caseworker.commands.common import actor_from_args, store_from_args
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.domain.file_types import safe_name
-from caseworker.services.document_out import write_new
+from caseworker.services.document_io import write_new
 from caseworker.services.documents import DocumentView, document_bytes, list_documents
 
 

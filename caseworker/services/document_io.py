@@ -1,10 +1,29 @@
-"""Writing kept documents out to a folder: safe names, never over an existing file."""
+"""Files in and out: reading a received file within the limit; writing copies out safely."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from caseworker.domain.errors import InvalidInput
+from caseworker.services.documents import too_large
+
+
+def read_received(path: Path, limit: int) -> bytes:
+    """A file's bytes, refusing a folder, a missing file or one above ``limit`` unread."""
+    try:
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder, not a file. Nothing was attached")
+        size = path.stat().st_size
+        if size > limit:
+            raise InvalidInput(too_large(str(path), size, limit))
+        with path.open("rb") as f:
+            return f.read(limit + 1)
+    except FileNotFoundError:
+        raise InvalidInput(f"{path} does not exist. Nothing was attached") from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path} cannot be read ({exc.strerror or exc}). Nothing was attached"
+        ) from None
 
 
 def write_new(folder: Path, name: str, data: bytes) -> Path:
