@@ -88,6 +88,12 @@ def ensure_site(session: Session, actor: Actor, name: str) -> Site:
     return site
 
 
+def guess_is_housing(name: str) -> bool:
+    """Whether a new service area is a housing matter, from its name."""
+    lower = name.lower()
+    return "housing" in lower or "repair" in lower or "tenan" in lower
+
+
 def ensure_service_area(
     session: Session, actor: Actor, name: str, *, is_housing: bool | None = None
 ) -> ServiceArea:
@@ -96,7 +102,7 @@ def ensure_service_area(
     if area is None:
         # A new area met at intake or import: guess from its name until Settings says
         # otherwise (the import summary lists new areas so a wrong guess is seen).
-        guess = "housing" in name.lower() or "repair" in name.lower() or "tenan" in name.lower()
+        guess = guess_is_housing(name)
         area = ServiceArea(
             name=name.strip(), is_housing=guess if is_housing is None else is_housing, active=True
         )

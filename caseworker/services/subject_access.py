@@ -30,6 +30,7 @@ from db.models import (
     Note,
     Person,
 )
+from db.output_files import check_output, write_output
 
 # Stored clocks and list columns are derived from the rest; leaving them out keeps it readable.
 _DERIVED = {
@@ -101,15 +102,22 @@ def _columns(row: Any, skip: set[str] | frozenset[str] = frozenset()) -> dict[st
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
 
 
+# A case's own rows are given without their keys and bookkeeping (the integer id they had
+# before migration 0009, their place in the case): they say nothing about the person. A
+# complaint point's position is its number in the complaint, and is given.
+_KEYS = frozenset({"id", "case_id", "legacy_id"})
+_OWN = _KEYS | {"position"}
+
+
 def _case(case: Case, role: str) -> dict[str, Any]:
     data = _columns(case, _DERIVED)
     data["their_role"] = role
-    data["points"] = [_columns(p, {"id", "case_id"}) for p in case.points]
-    data["extensions"] = [_columns(e, {"id", "case_id"}) for e in case.extensions]
-    data["remedies"] = [_columns(r, {"id", "case_id"}) for r in case.remedies]
-    data["outstanding_actions"] = [_columns(a, {"id", "case_id"}) for a in case.actions]
+    data["points"] = [_columns(p, _KEYS) for p in case.points]
+    data["extensions"] = [_columns(e, _OWN) for e in case.extensions]
+    data["remedies"] = [_columns(r, _OWN) for r in case.remedies]
+    data["outstanding_actions"] = [_columns(a, _OWN) for a in case.actions]
     data["party"] = next(
-        (_columns(p, {"id", "case_id", "person_id"}) for p in case.parties if p.role == role), {}
+        (_columns(p, _OWN | {"person_id"}) for p in case.parties if p.role == role), {}
     )
     return data
 
@@ -135,7 +143,9 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
     notes = [
         {"case": refs[n.case_id], "at": n.created_at, "author": n.author, "text": n.text}
         for n in session.scalars(
-            select(Note).where(Note.case_id.in_(case_ids)).order_by(Note.created_at, Note.id)
+            select(Note)
+            .where(Note.case_id.in_(case_ids))
+            .order_by(Note.created_at, Note.position, Note.id)
         )
     ]
     letters = [
@@ -223,7 +233,7 @@ def write_documents(data: dict[str, Any], folder: Path) -> list[Path]:
         content = doc.get("content_base64")
         if not content:
             continue
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
         name = safe_name(str(doc["file_name"]), FileType(doc["file_type"]))
         written.append(write_new(folder, name, base64.b64decode(content)))
     return written
@@ -233,16 +243,29 @@ def documents_folder(data: dict[str, Any], folder: Path) -> Path:
     return folder / f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}-documents"
 
 
-def write_export(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
-    """Write ``person-<id>.json`` and ``.pdf`` into ``folder``, and the documents into
-    ``person-<id>-documents/``; returns the PDF's and the JSON's paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+def export_paths(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+    """``person-<id>-<date>.pdf`` and ``.json`` in ``folder``."""
     stem = f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}"
+    return folder / f"{stem}.pdf", folder / f"{stem}.json"
+
+
+def write_export(
+    data: dict[str, Any], folder: Path, *, store: Path | None = None
+) -> tuple[Path, Path]:
+    """Write ``person-<id>.json`` and ``.pdf`` into ``folder`` (which must exist), and the
+    documents into ``person-<id>-documents/`` beside them.
+
+    Raises:
+        OutputRefused: the folder is missing or read-only, or a file would be the store.
+    """
+    pdf_path, json_path = export_paths(data, folder)
+    for path in (pdf_path, json_path):
+        check_output(path, store=store)
     write_documents(data, documents_folder(data, folder))
-    json_path = folder / f"{stem}.json"
-    pdf_path = folder / f"{stem}.pdf"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     from caseworker.reports.subject_access_pdf import render_person_record  # ReportLab, lazily
 
-    pdf_path.write_bytes(render_person_record(data))
+    pdf = render_person_record(data)
+    text = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    write_output(json_path, text, store=store)
+    write_output(pdf_path, pdf, store=store)
     return pdf_path, json_path
