@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from caseworker.domain.errors import InvalidInput
@@ -29,20 +31,34 @@ def read_received(path: Path, limit: int) -> bytes:
 def write_new(folder: Path, name: str, data: bytes) -> Path:
     """Write ``data`` under a name not yet taken in ``folder`` ("photo (2).jpg" if needed).
 
-    ``name`` must already be safe (``caseworker.domain.file_types.safe_name``). The file is
-    created exclusively, so an existing file, or a link planted in its place, is never
-    written through or overwritten.
+    ``name`` must already be safe (``caseworker.domain.file_types.safe_name``). The bytes go
+    to a temporary file first, flushed to disk, then are linked in under the new name in one
+    step that fails if the name is taken: an existing file, or a link planted in its place,
+    is never written through or overwritten, and a crash leaves no half-written document.
     """
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    for n in range(1, 10_000):
-        candidate = name if n == 1 else f"{stem} ({n}){dot}{suffix}"
-        path = folder / candidate
-        try:
-            with path.open("xb") as f:
-                f.write(data)
-        except FileExistsError:
-            continue
-        return path
+    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        for n in range(1, 10_000):
+            path = folder / (name if n == 1 else f"{stem} ({n}){dot}{suffix}")
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                continue
+            except OSError:  # a file system without links (FAT): create the file exclusively
+                try:
+                    with path.open("xb") as out:
+                        out.write(data)
+                except FileExistsError:
+                    continue
+            return path
+    finally:
+        temp.unlink(missing_ok=True)
     raise InvalidInput(f"{folder} already has too many files called {name}")
