@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage, QPixmap
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -452,3 +459,38 @@ class CorrespondencePanel(QWidget):
         if paths:
             event.acceptProposedAction()
             self.attach_files(paths)
+
+
+class LazyCorrespondence(QWidget):
+    """The Correspondence tab, built when first shown (or asked for), so a case with
+    hundreds of documents opens as fast as one with none."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        reference: str,
+        letters: Sequence[CorrespondenceView],
+        *,
+        notice: str = "",
+        connect: Callable[[CorrespondencePanel], None],
+    ) -> None:
+        super().__init__()
+        self._args = (context, reference, tuple(letters), notice)
+        self._connect = connect
+        self._panel: CorrespondencePanel | None = None
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def panel(self) -> CorrespondencePanel:
+        if self._panel is None:
+            context, reference, letters, notice = self._args
+            self._panel = CorrespondencePanel(context, reference, letters, notice=notice)
+            self._connect(self._panel)
+            layout = self.layout()
+            assert layout is not None
+            layout.addWidget(self._panel)
+        return self._panel
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.panel  # noqa: B018 - built on first show
+        super().showEvent(event)

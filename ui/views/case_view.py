@@ -47,7 +47,7 @@ from ui.dialogs.case_actions import SPECS, STEP_ACTIONS, allowed_actions, make_d
 from ui.labels import kind_label, label_of, status_label
 from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
-from ui.views.case_documents import CorrespondencePanel
+from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence
 from ui.widgets import heading, scrolling
 
 _STATE_TEXT = {
@@ -104,8 +104,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.case_actions: dict[str, QAction] = {}
         self._buttons: dict[str, QToolButton] = {}
-        self.correspondence_table: QTableWidget | None = None
-        self.correspondence_panel: CorrespondencePanel | None = None
+        self._correspondence: LazyCorrespondence | None = None
         self._documents_notice = ""
         self._explain_visible = False
         self._build()
@@ -530,12 +529,23 @@ class CaseView(QWidget):
     def _correspondence_tab(self, d: CaseDetail) -> QWidget:
         """Letters and documents received, in date order (ui/views/case_documents.py)."""
         notice, self._documents_notice = self._documents_notice, ""
-        panel = CorrespondencePanel(self.context, d.reference, d.correspondence, notice=notice)
+        self._correspondence = LazyCorrespondence(
+            self.context, d.reference, d.correspondence, notice=notice, connect=self._wire
+        )
+        return self._correspondence
+
+    def _wire(self, panel: CorrespondencePanel) -> None:
         panel.letter_chosen.connect(self.open_letter)
         panel.documents_attached.connect(self._remember_documents_notice)
-        self.correspondence_panel = panel
-        self.correspondence_table = panel.table
-        return panel
+
+    @property
+    def correspondence_panel(self) -> CorrespondencePanel | None:
+        return self._correspondence.panel if self._correspondence is not None else None
+
+    @property
+    def correspondence_table(self) -> QTableWidget | None:
+        panel = self.correspondence_panel
+        return panel.table if panel is not None else None
 
     def _remember_documents_notice(self, text: str) -> None:
         # Attaching reloads the case (its version moved); the new panel shows what was done.
