@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
-from ui_helpers import log
+from ui_helpers import log, name_organisation
 
 from caseworker.cli import main
 from caseworker.services import drafts
@@ -28,9 +29,37 @@ def test_empty_store_opens_on_the_welcome_page(qtbot, context: AppContext) -> No
     assert window.current_page() == "settings"
 
 
+def test_a_new_store_stays_on_welcome_until_the_organisation_is_saved(
+    qtbot, clock, store: Store
+) -> None:
+    from caseworker.services.actor import LOCAL_ADMIN
+
+    context = AppContext(store, LOCAL_ADMIN, clock)  # settings need a manager or above
+    log(store)  # a first contact logged before the details: still the welcome page
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    assert window.current_page() == "welcome"
+    assert window.nav.currentItem().text() == "Welcome"
+    window.nav.setFocus()  # the page list taking the focus keeps the page
+    qtbot.keyClick(window.nav, Qt.Key.Key_Space)
+    assert window.current_page() == "welcome"
+    window.welcome.settings_button.click()
+    window.settings.org["name"].setText("Bolsover District Council")
+    assert window.settings.save_organisation()
+    assert window.nav_items["welcome"].isHidden()
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    assert again.current_page() == "queue"
+    assert "welcome" not in again.nav_items
+
+
 def test_queue_count_opens_the_filtered_list_and_a_case(
     qtbot, context: AppContext, store: Store
 ) -> None:
+    name_organisation(store)
     first = log(store)
     log(store, name="Bob Green", kind="compliment")
     window = MainWindow(context)
