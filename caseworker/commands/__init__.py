@@ -5,6 +5,8 @@ COMMANDS: list[str] = [
     "deadlines",
     "cases",
     "letter",
+    "attach",
+    "documents",
     "import",
     "report",
     "demo",

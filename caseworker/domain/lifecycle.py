@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from caseworker.domain.calendar import format_day
-from caseworker.domain.clocks import CaseFacts, Extension
+from caseworker.domain.clocks import CaseFacts, Extension, counted_extension_days
 from caseworker.domain.errors import RuleBroken
 from caseworker.domain.policy import Policy
 
@@ -72,7 +72,7 @@ def check_extensions(policy: Policy, stage: int, extensions: tuple[Extension, ..
             raise RuleBroken("An extension must be at least 1 working day")
     total = sum(e.days for e in extensions)
     limit = policy.extension_limit(stage)
-    if total > limit and not any(e.good_reason for e in extensions):
+    if counted_extension_days(policy, stage, extensions) < total:
         raise RuleBroken(
             f"Stage {stage} extensions total {total} working days, over the limit of {limit} "
             f"under {policy.label}; record a good reason to go beyond it"

@@ -43,6 +43,7 @@ from caseworker.reports.periods import (
 from caseworker.services.permissions import check
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
+from db.output_files import check_output, write_output
 from db.queries import service_areas, sites
 from ui.context import AppContext
 from ui.date_box import DateBox
@@ -515,14 +516,13 @@ class ReportsView(QWidget):
         if path is None:
             return
         report, render = self.report, FORMATS[fmt][2]
+        store_path = self.context.store.path
 
         def job(progress: Progress) -> str:
             progress(0, 1)
+            check_output(path, store=store_path)
             data = render(report)
-            try:
-                path.write_bytes(data)
-            except OSError as exc:
-                raise CaseworkerError(f"Could not write {path}: {exc.strerror}") from None
+            write_output(path, data, store=store_path)  # OutputRefused says why, in one line
             progress(1, 1)
             return str(path)
 
