@@ -19,7 +19,7 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
 from caseworker.services.quick_reads import has_accounts
 from caseworker.services.work_queue import queue_items
-from caseworker.store_location import resolve_store_path
+from caseworker.store_location import resolve_store
 from db.checks import open_quick
 from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
@@ -130,7 +130,7 @@ class _EarlyCount(threading.Thread):
         return self.items
 
 
-def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppContext | int:
+def _full_start(args: argparse.Namespace, path: Path | str, screenshot: bool) -> AppContext | int:
     """Open the store in full and sign in before the window: a context, or an exit code."""
     from db.store import open_store
 
@@ -198,9 +198,12 @@ def run(args: argparse.Namespace) -> int:
     screenshot: str | None = getattr(args, "screenshot", None)
     app = _application()
     _scale_text(app)
-    path = resolve_store_path(getattr(args, "db", None))
-    quick = _quick_reader(args, path)
+    target = resolve_store(getattr(args, "db", None))
+    # A store on a server is opened in full at once: everyone signs in there.
+    quick = None if isinstance(target, str) else _quick_reader(args, target)
     if quick is not None:
+        assert isinstance(target, Path)
+        path = target
         clock = _clock()
         early = _EarlyCount(path, LOCAL_ADMIN, clock.today())
         early.start()
@@ -211,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from ui.main_window import MainWindow
 
-        started = _full_start(args, path, bool(screenshot))
+        started = _full_start(args, target, bool(screenshot))
         if isinstance(started, int):
             return started
         context = started
