@@ -221,14 +221,14 @@ def test_good_reason_needs_the_reason_written(store: Store, tmp_path: Path) -> N
 
 
 def test_template_spreadsheet_a_council_fills_in(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from openpyxl import load_workbook
 
     from caseworker.cli import main
     from caseworker.services.importer_rows import COLUMNS
 
-    db = store.location
+    db = cli_db
     store.close()
     path = tmp_path / "template.xlsx"
     assert main(["--db", db, "import", "--template", str(path)]) == 0
