@@ -24,7 +24,11 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     filled = [_default(table, k) for k in keys if k not in rows[0]]
     if filled:
         rows = [{**dict(filled), **r} for r in rows]
-    convert = [(key, table.c[key].type.bind_processor(conn.dialect)) for key in keys]
+    # The dialect's own type (PostgreSQL's JSON wraps values for psycopg; the generic does not).
+    convert = [
+        (key, table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
+        for key in keys
+    ]
     if all(proc is None for _, proc in convert):
         values = [tuple(r[k] for k in keys) for r in rows]
     else:
