@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Table, delete, func, insert, select, text
+from sqlalchemy import Index, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
@@ -26,6 +26,7 @@ from caseworker.services.demo_timeline import Timeline, TimelineMaker
 from caseworker.services.letters import LetterBatch
 from caseworker.services.settings import get_setting, store_calendar
 from db.bulk import insert_many
+from db.dialect import set_cache_kib
 from db.models import (
     Base,
     Case,
@@ -138,7 +139,7 @@ class _Generator:
         counters: Counter[int] = Counter()
         kinds: Counter[str] = Counter()
         open_cases = 0
-        self.session.execute(text("PRAGMA cache_size = -262144"))
+        set_cache_kib(self.session, 262144)
         indexes = self._drop_indexes()
         # A million long-lived timelines would make every garbage collection walk them all.
         gc.freeze()
@@ -158,7 +159,7 @@ class _Generator:
             self._letters(audit, deferred)
         finally:
             gc.unfreeze()
-            self.session.execute(text("PRAGMA cache_size = -2000"))
+            set_cache_kib(self.session, 2000)
         self._insert(
             ReferenceCounter.__table__,
             [{"prefix": prefix, "year": y, "last": last} for y, last in sorted(counters.items())],
