@@ -92,9 +92,53 @@ FULL_CHECK_BYTES = 256 * 1024 * 1024
 _LIGHT_CHECK = "SELECT 'ok' FROM (SELECT count(*) FROM sqlite_master)"
 
 
+def check_present(path: Path, *, create: bool) -> None:
+    """Refuse a missing or empty (0-byte) store unless the caller creates one on purpose.
+
+    Only commands that make a store (``demo``, ``import``, ``users add``) and the app's
+    first run, once the person has said yes, pass ``create``: anything else on a mistyped
+    ``--db`` or an emptied file would quietly start a new, empty store.
+
+    Raises:
+        StoreError: the file is missing or empty, with the way out.
+    """
+    if create:
+        return
+    _check_location(path)  # a store on a network drive is refused first, present or not
+    if not path.exists():
+        raise StoreError(
+            f"There is no store at {path}; check the path (--db PATH or CASEWORKER_DB), "
+            "or restore a backup there (caseworker restore BACKUP)"
+        )
+    if path.is_file() and path.stat().st_size == 0:
+        raise StoreError(
+            f"{path} is empty (0 bytes), not a Caseworker store; nothing was changed. "
+            f"{WAY_OUT[0].upper()}{WAY_OUT[1:]}"
+        )
+
+
+_SIDECARS = ("-wal", "-shm")
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + s) for s in _SIDECARS]
+
+
 def check_database(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
+    # Opening a store (even read-only) makes its -wal and -shm; a store refused here must
+    # be left as it was found, without new empty files beside it.
+    made = [p for p in _sidecars(path) if not p.exists()]
+    try:
+        _check_database(path)
+    except StoreError:
+        for sidecar in made:
+            sidecar.unlink(missing_ok=True)
+        raise
+
+
+def _check_database(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from db.backup import backup_before_migration
-from db.checks import WAY_OUT, check_database, check_file, newest_revision_file
+from db.checks import WAY_OUT, check_database, check_file, check_present, newest_revision_file
 from db.dialect import Lock, serialise
 from db.engine import StoreError, make_engine, make_server_engine, read_session, session_factory
 from db.migrate import known_revisions, stored_revision, upgrade_store
@@ -156,8 +156,8 @@ def open_store(
 
     Args:
         path: the store file, or a PostgreSQL URL (``postgresql+psycopg://USER@HOST/DB``).
-        must_exist: refuse a missing file instead of creating an empty store (for
-            commands that only make sense on an existing store).
+        must_exist: refuse a missing or empty (0-byte) file instead of making it a new
+            store (every command but those that create a store on purpose).
         checked: the file and database checks were passed just now (``db.checks.open_quick``
             at the app's start), so they are not made again.
 
@@ -171,11 +171,7 @@ def open_store(
             parse_server_url(path), password=password, upgrade=upgrade, old=old
         )
     path = Path(path)
-    if must_exist and not path.exists():
-        raise StoreError(
-            f"There is no store at {path}; check the path (--db PATH or CASEWORKER_DB), "
-            "or restore a backup there (caseworker restore BACKUP)"
-        )
+    check_present(path, create=not must_exist)
     if not checked:
         check_file(path)
         check_database(path)

@@ -31,9 +31,13 @@ PASSWORD_VAR = "CASEWORKER_PASSWORD"
 
 
 def store_from_args(
-    args: argparse.Namespace, *, must_exist: bool = False, old: bool = False
+    args: argparse.Namespace, *, must_exist: bool = True, old: bool = False
 ) -> Store:
-    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one.
+    """Open the chosen store; a missing or empty file is refused in one line.
+
+    Only the commands that make a store on purpose (``demo``, ``import``, ``users add``)
+    pass ``must_exist=False``; on any other command a mistyped ``--db`` must not start a
+    new, empty store.
 
     A store on a server: libpq finds the password in PGPASSWORD or ~/.pgpass; failing
     those, it is asked for at the prompt (never taken from the command line).

@@ -89,7 +89,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     role = parse_role(args.role)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=False)  # the first account may make the store
     try:
         if may_found(store):  # an empty store on a server: its first administrator
             if role is not Role.ADMINISTRATOR:

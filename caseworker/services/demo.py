@@ -17,6 +17,7 @@ from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import RecordKind
 from caseworker.services import demo_data as words
+from caseworker.services import permissions
 from caseworker.services.actor import LOCAL_ADMIN, Actor
 from caseworker.services.audit import chain_head, record_event
 from caseworker.services.demo_audit import DemoAudit
@@ -91,7 +92,10 @@ def generate(
         InvalidInput: ``n`` is not positive, or the store already holds cases.
         DemoCancelled: cancelled; nothing is saved (with a Session, the caller's
             transaction must be rolled back, which ``Store.write`` does).
+        NotAllowed: the actor is not an administrator (refused before anything is built
+            or the store is locked).
     """
+    permissions.check(actor, "demo-data")
     if isinstance(target, Store):
         with target.write() as session:
             return generate(session, n, seed, today, progress, actor=actor)

@@ -64,11 +64,9 @@ def store_calendar(reader: Reader) -> WorkingCalendar:
     return _calendar(str(setting(reader, "nation")), closures)
 
 
-def store_is_new(reader: Reader) -> bool:
-    """True for a store with no cases and no organisation name yet (show the welcome page)."""
-    has_cases = connection_of(reader).execute("SELECT 1 FROM cases LIMIT 1").fetchone()
-    name = str((setting(reader, "organisation") or {}).get("name", "")).strip()
-    return has_cases is None and not name
+def needs_organisation(reader: Reader) -> bool:
+    """True until the organisation's name is saved (the app opens on its welcome page)."""
+    return not str((setting(reader, "organisation") or {}).get("name", "")).strip()
 
 
 def has_accounts(reader: Reader) -> bool:

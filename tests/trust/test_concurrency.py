@@ -36,13 +36,9 @@ def engine_name() -> str:
 def notes_on(store: Store, reference: str) -> list[str]:
     with store.read() as s:
         case_id = s.scalar(select(Case.id).where(Case.reference == reference))
-<<<<<<< ours
-        return list(s.scalars(select(Note.text).where(Note.case_id == case_id).order_by(Note.position)))
-=======
         return list(
             s.scalars(select(Note.text).where(Note.case_id == case_id).order_by(Note.position))
         )
->>>>>>> theirs
 
 
 def test_the_second_of_two_copies_editing_one_case_is_refused(store_path: Path) -> None:
