@@ -38,8 +38,9 @@ def _numpy_calendar(cal: WorkingCalendar, first: date, last: date) -> np.busdayc
 def _list_page(ctx: Context) -> Result:
     with ctx.store.quick.read() as conn:
         cal = store_calendar(conn)
-        rows = page_cases(conn, CaseFilter(), sort="next_due", limit=100)
-    assert len(rows) == 100 and all(r.next_due for r in rows)
+        page = page_cases(conn, CaseFilter(), sort="next_due", limit=100)
+    rows = [r for r in page if r.next_due is not None]  # a small store has fewer open cases
+    assert rows
 
     def ours() -> list[str]:
         return [countdown_text(r.next_due, r.next_clock, cal, TODAY) for r in rows]
