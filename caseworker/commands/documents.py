@@ -35,7 +35,7 @@ def describe(doc: DocumentView) -> str:
     return f"{line}  sha256 {doc.sha256}"
 
 
-def _folder(text: str, store: Path) -> Path:
+def _folder(text: str, store: Path | None) -> Path:
     """The folder to write into: it must exist, be writable and not be the store's backups."""
     folder = Path(text).expanduser()
     if folder.exists() and not folder.is_dir():
