@@ -53,9 +53,11 @@ from caseworker.domain.letters import (
 )
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import Decision, ExclusionReason, LetterKind, RecordKind, RemedyKind
+from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.clocks import case_clocks
 from caseworker.services.errors import NotFound
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import get_setting, store_calendar
 from db.models import (
     Case,
@@ -229,15 +231,21 @@ def _service_area(areas: Sequence[Row[Any]]) -> str:
 
 
 def read_letter(
-    session: Session, setup: LetterSetup, reference: str, kind: LetterKind, today: date
+    session: Session,
+    actor: Actor,
+    setup: LetterSetup,
+    reference: str,
+    kind: LetterKind,
+    today: date,
 ) -> LetterSource:
     """The facts a letter of ``kind`` needs from the case, for the stage it is about.
 
     Raises:
-        NotFound: no case has that reference.
+        NotFound: no case has that reference that the actor may see.
+        RuleBroken: the case has not reached the step the letter reports.
     """
     case = session.scalars(_case_query(), {"reference": reference}).unique().one_or_none()
-    if case is None:
+    if case is None or (case.restricted and not sees_restricted(actor)):
         raise NotFound(f"There is no case with reference {reference}")
     lists: dict[str, list[Row[Any]]] = {"point": [], "remedy": [], "action": [], "area": []}
     for row in session.execute(_lists_query(), {"case_id": case.id}):

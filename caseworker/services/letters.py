@@ -24,6 +24,7 @@ from caseworker.services.letter_reads import (
     asks_for_large_print,
     read_letter,
 )
+from caseworker.services.permissions import sees_restricted
 from db.models import Case, Correspondence
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def wants_large_print(party: PartyView) -> bool:
 
 def letter_contents(
     session: Session,
+    actor: Actor,
     setup: LetterSetup,
     reference: str,
     kind: LetterKind,
@@ -90,7 +92,7 @@ def letter_contents(
         MissingContent: the case lacks what the letter must say.
         RuleBroken: nobody may receive the letter.
     """
-    source = read_letter(session, setup, reference, kind, today)
+    source = read_letter(session, actor, setup, reference, kind, today)
     out: list[tuple[Recipient, LetterContent]] = []
     main: LetterContent | None = None
     for r in recipients(kind, source.record_kind, tuple(p.facts for p in source.parties)):
@@ -107,6 +109,7 @@ def letter_contents(
 
 def print_letters(
     session: Session,
+    actor: Actor,
     batch: LetterBatch,
     reference: str,
     kind: LetterKind,
@@ -122,7 +125,7 @@ def print_letters(
     return [
         PrintedLetter(recipient, content, batch.printer.render(content))
         for recipient, content in letter_contents(
-            session, batch.setup, reference, kind, today=today, large_print=large_print
+            session, actor, batch.setup, reference, kind, today=today, large_print=large_print
         )
     ]
 
@@ -146,9 +149,10 @@ def make_letters(
         MissingContent: the case lacks what the letter must say (nothing is saved).
         RuleBroken: nobody may receive the letter.
     """
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "make-letter")
     printed = print_letters(
         session,
+        actor,
         batch or LetterBatch.start(session),
         case.reference,
         kind,
@@ -193,10 +197,12 @@ def make_letters(
     return made
 
 
-def letter_pdf(session: Session, correspondence_id: str) -> bytes:
-    """The exact bytes of a saved letter (checked against its SHA-256)."""
+def letter_pdf(session: Session, actor: Actor, correspondence_id: str) -> bytes:
+    """The exact bytes of a saved letter (checked against its SHA-256), if the actor may see
+    its case."""
     row = session.get(Correspondence, correspondence_id)
-    if row is None:
+    case = session.get(Case, row.case_id) if row is not None else None
+    if row is None or (case is not None and case.restricted and not sees_restricted(actor)):
         raise NotFound(f"There is no letter {correspondence_id}")
     if hashlib.sha256(row.content).hexdigest() != row.sha256:
         raise RuleBroken(
@@ -225,7 +231,7 @@ def mark_sent(
         )
     case = session.get(Case, row.case_id)
     assert case is not None
-    begin_change(session, case.reference, expected_version)
+    begin_change(session, actor, case.reference, expected_version, "record-letter-sent")
     not_future(sent_on, "The date sent", today)
     if sent_on < case.received:
         raise RuleBroken("A letter cannot be sent before the case was received")
@@ -284,7 +290,7 @@ def batch_acknowledgements(
     for i, ref in enumerate(refs):
         if progress is not None and not progress(i, len(refs)):
             break
-        case = get_case(session, ref)
+        case = get_case(session, actor, ref)
         kind = (
             LetterKind.STAGE2_ACKNOWLEDGEMENT
             if case.status == Status.STAGE_2.value

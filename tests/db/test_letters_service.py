@@ -17,6 +17,7 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.letters import MissingContent
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.cases import get_case
 from caseworker.services.intake import RepresentativeInput
 from caseworker.services.letters import letter_pdf, make_letters, mark_sent
@@ -88,7 +89,7 @@ def test_acknowledgement_is_saved_with_its_fingerprint_and_reopens_the_same(
             1,
         )
         assert row.sha256 == hashlib.sha256(made[0].pdf).hexdigest()
-        assert letter_pdf(s, row.id) == made[0].pdf
+        assert letter_pdf(s, LOCAL_ADMIN, row.id) == made[0].pdf
         assert (
             s.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1))
             == "make-letter"
@@ -138,7 +139,7 @@ def test_marking_the_response_letter_sent_records_the_response_date(store: Store
     )
     act(store, stages.respond, ref, response=response, today=TODAY)
     with store.write() as s:
-        assert get_case(s, ref).status == "stage-1"
+        assert get_case(s, LOCAL_ADMIN, ref).status == "stage-1"
         made = make_letters(s, OFFICER, ref, LetterKind.STAGE1_RESPONSE, today=date(2026, 2, 16))
     with store.write() as s:
         mark_sent(
@@ -150,7 +151,7 @@ def test_marking_the_response_letter_sent_records_the_response_date(store: Store
             today=TODAY,
         )
     with store.read() as s:
-        case = get_case(s, ref)
+        case = get_case(s, LOCAL_ADMIN, ref)
         assert (case.status, case.stage1_responded) == ("stage-1-responded", date(2026, 2, 16))
         row = s.get(Correspondence, made[0].correspondence_id)
         assert row is not None and (row.sent_on, row.sent_method) == (date(2026, 2, 16), "post")

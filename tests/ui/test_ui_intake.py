@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from ui_helpers import log
 
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.case_view import load_case_detail
 from caseworker.services.drafts import load_draft
 from db.store import Store
@@ -76,7 +77,9 @@ def test_repeat_contact_is_found_and_linked(qtbot, context: AppContext, store: S
     item.setCheckState(Qt.CheckState.Checked)
     reference = form.log_contact()
     assert reference is not None
-    detail = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2)))
+    detail = context.read(
+        lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
     assert detail.linked == (earlier,)
 
 
@@ -94,7 +97,7 @@ def test_representative_and_adjustments_are_recorded(qtbot, context: AppContext)
     select_value(form.channel, "bsl-video-call")
     reference = form.log_contact()
     assert reference is not None
-    d = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2)))
+    d = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN))
     assert (d.channel, d.restricted) == ("bsl-video-call", True)
     rep = d.representatives[0]
     assert (rep.name, rep.auth_state, rep.auth_sent_on) == (

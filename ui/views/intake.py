@@ -447,7 +447,9 @@ class IntakeView(QWidget):
         """Show the resident's other cases so a repeat contact can be linked."""
         name, postcode = self.name.text(), self.postcode.text()
         phone, email = self.phone.text(), self.email.text()
-        rows = self.context.read(lambda s: find_person_cases(s, name, postcode, phone, email))
+        rows = self.context.read(
+            lambda s: find_person_cases(s, self.context.actor, name, postcode, phone, email)
+        )
         ticked = _ticked(self.other_cases)
         self.other_cases.blockSignals(True)
         self.other_cases.clear()

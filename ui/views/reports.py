@@ -41,10 +41,10 @@ from caseworker.reports.periods import (
     period_for,
     year_start,
 )
+from caseworker.services.case_list import service_areas, sites
 from caseworker.services.permissions import check
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
-from db.queries import service_areas, sites
 from ui.context import AppContext
 from ui.models.report_table import ReportTableModel
 from ui.views.report_chart import BarChart, chart_data
