@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+
+from db.output_files import HEAD_SUFFIX, atomic_target, is_database
 
 
 def backup_to(source: Path, dest: Path) -> Path:
@@ -123,17 +126,37 @@ def restore_file(source: Path, store: Path) -> None:
     os.replace(temp, store)
 
 
-def daily_copy(store: Path, day: date, keep: int) -> Path | None:
-    """The day's first backup, ``daily-YYYY-MM-DD.sqlite``; None if today's exists.
+def daily_path(store: Path, day: date) -> Path:
+    return backup_folder(store) / f"daily-{day.isoformat()}.sqlite"
 
-    Keeps the newest ``keep`` daily copies and deletes older ones (with their head files).
+
+def daily_complete(dest: Path) -> bool:
+    """The day's copy is whole: a database with its head file beside it (written last)."""
+    head = dest.with_name(dest.name + HEAD_SUFFIX)
+    return dest.is_file() and head.is_file() and is_database(dest)
+
+
+def daily_copy(
+    store: Path, day: date, keep: int, finish: Callable[[Path, Path], None]
+) -> Path | None:
+    """The day's first backup, ``daily-YYYY-MM-DD.sqlite``; None if today's is complete.
+
+    The copy is made under a temporary name; ``finish(temp, dest)`` then writes its head
+    file, and only then is the copy renamed into place. A copy killed part-way leaves no
+    ``daily-*.sqlite`` (or one without its head file, from an older version) and is made
+    again next time. Keeps the newest ``keep`` daily copies (with their head files).
     """
-    folder = backup_folder(store)
-    dest = folder / f"daily-{day.isoformat()}.sqlite"
-    if dest.exists() or not store.exists():
+    dest = daily_path(store, day)
+    if daily_complete(dest) or not store.exists():
         return None
-    backup_to(store, dest)
+    folder = dest.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".daily-*.part"):  # left by a copy that was killed
+        stale.unlink(missing_ok=True)
+    with atomic_target(dest) as temp:
+        backup_to(store, temp)
+        finish(temp, dest)
     for old in sorted(folder.glob("daily-*.sqlite"), reverse=True)[max(keep, 1) :]:
         old.unlink(missing_ok=True)
-        old.with_name(old.name + ".head.txt").unlink(missing_ok=True)
+        old.with_name(old.name + HEAD_SUFFIX).unlink(missing_ok=True)
     return dest

@@ -142,7 +142,9 @@ class EqualityAnswers(Base):
     """Voluntary equality monitoring, kept apart from cases and never printed."""
 
     __tablename__ = "equality_answers"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # The integer id it had before migration 0009; None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -199,6 +201,8 @@ class Case(Base):
     refusal_explanation: Mapped[str] = mapped_column(Text, default="")
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    # True: the resident asked; False: ended without their asking; None: not recorded.
+    withdrawn_by_resident: Mapped[bool | None] = mapped_column(Boolean)
     closed_on: Mapped[date | None] = mapped_column(Date)
     ombudsman_referred_on: Mapped[date | None] = mapped_column(Date)
     ombudsman_determination: Mapped[str] = mapped_column(Text, default="")
@@ -234,16 +238,18 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="ComplaintPoint.position"
     )
     parties: Mapped[list[CaseParty]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseParty.id"
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="[CaseParty.position, CaseParty.id]",
     )
     extensions: Mapped[list[ExtensionRecord]] = relationship(
-        cascade="all, delete-orphan", order_by="ExtensionRecord.id"
+        cascade="all, delete-orphan", order_by="[ExtensionRecord.position, ExtensionRecord.id]"
     )
     remedies: Mapped[list[Remedy]] = relationship(
-        cascade="all, delete-orphan", order_by="Remedy.id"
+        cascade="all, delete-orphan", order_by="[Remedy.position, Remedy.id]"
     )
     actions: Mapped[list[OutstandingAction]] = relationship(
-        cascade="all, delete-orphan", order_by="OutstandingAction.id"
+        cascade="all, delete-orphan", order_by="[OutstandingAction.position, OutstandingAction.id]"
     )
     service_areas: Mapped[list[CaseServiceArea]] = relationship(cascade="all, delete-orphan")
     themes: Mapped[list[CaseTheme]] = relationship(cascade="all, delete-orphan")
@@ -273,7 +279,9 @@ class ComplaintPoint(Base):
     """One point of the complaint definition, with its decision at each stage."""
 
     __tablename__ = "complaint_points"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
@@ -288,7 +296,11 @@ class CaseParty(Base):
     """A person's part in a case: complainant, representative, elected representative."""
 
     __tablename__ = "case_parties"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     role: Mapped[str] = mapped_column(String(30))  # complainant | representative
@@ -328,7 +340,11 @@ class CaseTheme(Base):
 
 class ExtensionRecord(Base):
     __tablename__ = "extensions"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     stage: Mapped[int] = mapped_column(Integer)
     days: Mapped[int] = mapped_column(Integer)
@@ -340,7 +356,11 @@ class ExtensionRecord(Base):
 
 class Remedy(Base):
     __tablename__ = "remedies"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     stage: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
@@ -359,7 +379,11 @@ class Remedy(Base):
 
 class OutstandingAction(Base):
     __tablename__ = "outstanding_actions"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     stage: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
@@ -372,7 +396,11 @@ class Learning(Base):
     """A service improvement learned from a complaint."""
 
     __tablename__ = "learning"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text)
     improvement: Mapped[str] = mapped_column(Text, default="")
@@ -392,7 +420,11 @@ class CaseLink(Base):
 
 class Note(Base):
     __tablename__ = "notes"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # Made on this PC: its place among the case's own (ids are UUIDs, which do not sort).
+    position: Mapped[int] = mapped_column(Integer)
+    # The integer id it had before migration 0009 (old audit events name it); None after.
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(120))
@@ -420,6 +452,51 @@ class Correspondence(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     sent_on: Mapped[date | None] = mapped_column(Date)
     sent_method: Mapped[str] = mapped_column(String(30), default="")
+
+
+class Document(Base):
+    """A document received and kept with a case (an email, a photo, a report), bytes apart.
+
+    The bytes live in ``document_contents`` so listing a case's documents never reads them;
+    ``sha256`` is checked on every read. An email's own attachments are documents too, with
+    ``parent_id`` naming the email. Retention removes the bytes and the names and keeps the
+    row (type, size, SHA-256), as it does for letters.
+    """
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    received: Mapped[date] = mapped_column(Date)
+    sender: Mapped[str] = mapped_column(String(200), default="")
+    file_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # For an email: its own sender, date and subject, as read from it.
+    email_from: Mapped[str] = mapped_column(String(300), default="")
+    email_date: Mapped[datetime | None] = mapped_column(DateTime)
+    email_subject: Mapped[str] = mapped_column(String(300), default="")
+    # Every attachment the email carried: [{"name", "document" (id or ""), "note"}].
+    email_attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (
+        UniqueConstraint("case_id", "sha256", name="uq_documents_case_sha256"),
+        Index("ix_documents_case_received", "case_id", "received"),
+    )
+
+
+class DocumentContent(Base):
+    """The bytes of one document, written once and never changed (moved once by sync)."""
+
+    __tablename__ = "document_contents"
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEvent(Base):

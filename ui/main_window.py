@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
 
     # The pages, their titles and shortcuts, in the order of the list on the left.
     PAGES = (
-        ("queue", "Work queue", "Ctrl+1"),
+        ("queue", "Today's work", "Ctrl+1"),
         ("cases", "Cases", "Ctrl+2"),
         ("intake", "New contact", "Ctrl+3"),
         ("case", "Current case", "Ctrl+4"),
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._add_widget("cases", self.cases)
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.queue.list_requested.connect(self.open_list)
+        self.queue.case_requested.connect(self.open_case)
         self.cases.case_requested.connect(self.open_case)
         self.statusBar().showMessage(
             f"Store: {context.path} · Working as {context.actor.display_name}"
@@ -170,7 +171,9 @@ class MainWindow(QMainWindow):
         self.nav_items[key] = item
         action = QAction(title, self)
         action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _=False, k=key: self.show_page(k))
+        action.triggered.connect(
+            lambda _=False, k=key: self.new_contact() if k == "intake" else self.show_page(k)
+        )
         self.menus["view"].addAction(action)
 
     def _add_widget(self, key: str, widget: QWidget) -> None:
@@ -191,6 +194,11 @@ class MainWindow(QMainWindow):
         self.case_view.set_active(key == "case")
         if key == "settings":
             self.settings.refresh()
+
+    def new_contact(self) -> None:
+        """Ctrl+N: New contact, with the focus in Find the caller."""
+        self.show_page("intake")
+        self.intake.start_new()
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()
@@ -226,7 +234,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        self._action("file", "&New contact", "Ctrl+N", lambda: self.show_page("intake"))
+        self._action("file", "&New contact", "Ctrl+N", self.new_contact)
         self._action("file", "&Open case by reference…", "Ctrl+O", self.ask_reference)
         self.menus["file"].addAction(self.batch_action)
         self._action("file", "&Import records…", "Ctrl+I", self.import_records)

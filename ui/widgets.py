@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFrame,
     QLabel,
     QLineEdit,
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import Vocab
+from ui.date_box import DISPLAY_FORMAT, DateBox
 
-DATE_FORMAT = "dd/MM/yyyy"
+DATE_FORMAT = DISPLAY_FORMAT
 
 
 def to_qdate(d: date) -> QDate:
@@ -31,26 +31,18 @@ def from_qdate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-def date_edit(name: str, value: date, *, optional: bool = False) -> QDateEdit:
-    """A date box with a calendar pop-up; ``optional`` shows "not known" for the minimum."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setAccessibleName(name)
-    if optional:
-        edit.setMinimumDate(QDate(1900, 1, 1))
-        edit.setSpecialValueText("not known")
-        edit.setDate(edit.minimumDate())
-    else:
-        edit.setDate(to_qdate(value))
-    return edit
+def date_edit(name: str, value: date, *, optional: bool = False) -> DateBox:
+    """A date box typed as DD/MM/YYYY (one Tab stop); ``optional`` may be left blank."""
+    return DateBox(name, value, optional=optional)
 
 
-def optional_date(edit: QDateEdit) -> date | None:
-    """The date in an optional date box, or None when it shows "not known"."""
-    if edit.specialValueText() and edit.date() == edit.minimumDate():
-        return None
-    return from_qdate(edit.date())
+def optional_date(edit: DateBox) -> date | None:
+    """The date in an optional date box, or None when it is blank.
+
+    Raises:
+        InvalidInput: the box holds text that is not a date (named, so nothing is guessed).
+    """
+    return edit.value()
 
 
 def vocab_combo(name: str, vocab: type[Vocab], *, blank: str | None = None) -> QComboBox:

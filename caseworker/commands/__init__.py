@@ -4,7 +4,10 @@
 COMMANDS: list[str] = [
     "deadlines",
     "cases",
+    "case",
     "letter",
+    "attach",
+    "documents",
     "import",
     "report",
     "demo",

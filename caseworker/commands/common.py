@@ -17,6 +17,7 @@ from caseworker.services.errors import NotAllowed
 from caseworker.services.users import needs_sign_in, sign_in
 from caseworker.store_location import resolve_store_path
 from db.engine import StoreError
+from db.output_files import OutputRefused
 from db.store import Store, open_store
 
 
@@ -39,7 +40,7 @@ def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> St
         raise StoreUnavailable(str(exc)) from None
     try:
         daily_backup(store, date.today())
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, OutputRefused) as exc:
         # A failed copy must not stop the work; say so, so someone can fix it.
         print(f"caseworker: warning: today's backup could not be made ({exc})", file=sys.stderr)
     return store

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from caseworker.commands.common import actor_from_args, store_from_args, today_from_args
+from caseworker.domain.errors import InvalidInput
 from caseworker.services.importer import import_records
+from caseworker.services.importer_template import template_xlsx
 
 
 def register(subparsers: Any) -> None:
@@ -17,7 +20,15 @@ def register(subparsers: Any) -> None:
         description="Import one record per row. Every problem is listed with its row and "
         "column, and then nothing is imported.",
     )
-    p.add_argument("file", metavar="FILE", help="a .csv (UTF-8 or Windows-1252) or .xlsx file")
+    p.add_argument(
+        "file", metavar="FILE", nargs="?", help="a .csv (UTF-8 or Windows-1252) or .xlsx file"
+    )
+    p.add_argument(
+        "--template",
+        metavar="FILE.xlsx",
+        help="write a spreadsheet with the columns to fill in (and what each holds); "
+        "import nothing",
+    )
     p.add_argument("--dry-run", action="store_true", help="only check the file; write nothing")
     p.add_argument("--today", metavar="D", help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
@@ -31,7 +42,28 @@ def _progress(done: int, total: int) -> bool:
     return True
 
 
+def write_template(path: Path) -> None:
+    """The template spreadsheet, written whole or not at all; an existing file is kept."""
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInput(f"--template: {path.name} must end in .xlsx")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"--template: there is no folder {path.parent}")
+    if path.exists():
+        raise InvalidInput(f"--template: {path} already exists; give a new file name")
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(template_xlsx())
+    part.replace(path)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.template:
+        if args.file:
+            raise InvalidInput("Give either a file to import or --template FILE.xlsx, not both")
+        write_template(Path(args.template))
+        print(f"Wrote {args.template}: fill in the Records sheet, one record per row")
+        return 0
+    if not args.file:
+        raise InvalidInput("Give the file to import (or --template FILE.xlsx for a blank one)")
     today = today_from_args(args)
     store = store_from_args(args)
     try:

@@ -15,6 +15,7 @@ from caseworker.reports.periods import period_for
 from caseworker.reports.writers import report_csv, report_json, report_xlsx
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
+from db.output_files import check_output, write_output
 
 FORMATS = ("pdf", "csv", "xlsx", "json")
 
@@ -66,15 +67,16 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput("--homes must be a positive number of homes")
     scope = ReportScope(args.housing_only, args.service_area.strip(), args.site.strip())
     today = today_from_args(args)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=True)
     try:
+        check_output(out, store=store.path)  # before any work: never the store, a backup...
         actor = actor_from_args(args, store)
         with store.read() as session:
             report = make_report(
                 session, period, scope, actor=actor, made_on=today, homes=args.homes
             )
+        write_output(out, render(report, fmt), store=store.path)
     finally:
         store.close()
-    out.write_bytes(render(report, fmt))
     print(f"Wrote {out} ({report.period_label}, {len(report.tables)} tables)")
     return 0

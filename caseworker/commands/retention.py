@@ -38,6 +38,7 @@ def describe(report: RetentionReport) -> list[str]:
             f"  {c.reference:<16} {RecordKind(c.kind).label:<18} ended {format_day(c.ended_on)}"
             f"  {_count(c.people, 'person', 'people')}, {_count(c.notes, 'note', 'notes')}, "
             f"{_count(c.letters, 'letter', 'letters')}"
+            + (f", {_count(c.documents, 'document', 'documents')}" if c.documents else "")
         )
     if report.dry_run and report.cases:
         lines.append("Nothing was changed. Run again with --apply to anonymise them.")

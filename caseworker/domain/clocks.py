@@ -6,7 +6,7 @@ Every function here is pure: the case's facts, its policy, a calendar and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -64,6 +64,21 @@ class Extension:
     reason: str = ""
     good_reason: bool = False
     told_on: date | None = None
+
+
+def counted_extension_days(policy: Policy, stage: int, extensions: Sequence[Extension]) -> int:
+    """The working days of extension a stage's timescale counts (DOMAIN.md "Extensions").
+
+    Every agreed day counts while the total is within the policy's limit, or beyond it
+    with a recorded good reason; without one, the timescale stops at the limit. The app
+    refuses such an extension (``lifecycle.check_extensions``); imported history may
+    hold one, and its clocks and reports count only up to the limit.
+    """
+    total = sum(e.days for e in extensions)
+    limit = policy.extension_limit(stage)
+    if total > limit and not any(e.good_reason for e in extensions):
+        return limit
+    return total
 
 
 @dataclass(frozen=True)
@@ -173,11 +188,14 @@ def _from_text(what: str, on: date, cal: WorkingCalendar) -> str:
     return text
 
 
-def _extension_text(exts: tuple[Extension, ...]) -> str:
+def _extension_text(exts: tuple[Extension, ...], counted: int) -> str:
     total = sum(e.days for e in exts)
     if not total:
         return ""
-    return f", plus {total} working day{'s' if total != 1 else ''} of extension"
+    text = f", plus {counted} working day{'s' if counted != 1 else ''} of extension"
+    if counted < total:
+        text += f" ({total} agreed; without a recorded good reason only the limit counts)"
+    return text
 
 
 def _working_clock(
@@ -193,16 +211,18 @@ def _working_clock(
     stopped: date | None,
     provisional: bool = False,
     extensions: tuple[Extension, ...] = (),
+    stage: int = 1,
 ) -> Clock:
-    total = days + sum(e.days for e in extensions)
-    due = cal.add_working_days(base, total)
+    counted = counted_extension_days(policy, stage, extensions) if extensions else 0
+    due = cal.add_working_days(base, days + counted)
     state, left = judge(due, done, stopped, today, cal)
 
     def explain() -> str:
         prov = " (provisional)" if provisional else ""
         return (
             f"{name.label} due {format_day(due)}{prov}: {days} working days from "
-            f"{_from_text(base_what, base, cal)}{_extension_text(extensions)} ({policy.label}); "
+            f"{_from_text(base_what, base, cal)}{_extension_text(extensions, counted)} "
+            f"({policy.label}); "
             f"skipped: {_skipped(cal, base, due)}"
         )
 
@@ -258,6 +278,7 @@ def compute_clocks(
             "the acknowledgement",
             facts.stage1_responded,
             facts.stage1_extensions,
+            1,
         ),
         policy,
         cal,
@@ -282,6 +303,7 @@ def compute_clocks(
             "the Stage 2 acknowledgement",
             facts.stage2_responded,
             facts.stage2_extensions,
+            2,
         ),
         policy,
         cal,
@@ -306,6 +328,7 @@ class _Stage:
     ack_what: str
     responded: date | None
     extensions: tuple[Extension, ...]
+    stage: int
 
 
 def _stage_clocks(
@@ -341,6 +364,7 @@ def _stage_clocks(
         stopped=stopped,
         provisional=provisional,
         extensions=st.extensions,
+        stage=st.stage,
     )
     return [ack, response]
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from caseworker.domain.calendar import format_day
-from caseworker.domain.clocks import CaseFacts, Extension
+from caseworker.domain.clocks import CaseFacts, Extension, counted_extension_days
 from caseworker.domain.errors import RuleBroken
 from caseworker.domain.policy import Policy
 from caseworker.domain.vocab import RecordKind, Status
@@ -265,6 +265,7 @@ RULES: tuple[Rule, ...] = (
     Rule("add-note", ANY_KIND, ANY_STATUS, "any case"),
     Rule("make-letter", ANY_KIND, ANY_STATUS, "any case (the letter kinds follow the case)"),
     Rule("record-letter-sent", ANY_KIND, ANY_STATUS, "any case"),
+    Rule("add-document", ANY_KIND, ANY_STATUS, "any case"),
 )
 
 CASE_ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(r.action for r in RULES))
@@ -430,7 +431,7 @@ def check_extensions(policy: Policy, stage: int, extensions: tuple[Extension, ..
             raise RuleBroken("An extension must be at least 1 working day")
     total = sum(e.days for e in extensions)
     limit = policy.extension_limit(stage)
-    if total > limit and not any(e.good_reason for e in extensions):
+    if counted_extension_days(policy, stage, extensions) < total:
         raise RuleBroken(
             f"Stage {stage} extensions total {total} working days, over the limit of {limit} "
             f"under {policy.label}; record a good reason to go beyond it"

@@ -117,6 +117,19 @@ def render_person_record(data: dict[str, Any]) -> bytes:
             )
         )
         story.append(Paragraph("The letters themselves are in the JSON file.", _SMALL))
+    documents = data.get("documents", [])
+    story.append(Paragraph(f"Documents received ({len(documents)})", _HEADING))
+    if documents:
+        story.append(
+            _rows(
+                documents,
+                ("case", "received", "title", "file_name", "sender", "sha256"),
+                (28, 20, 36, 30, 22, 34),
+            )
+        )
+        story.append(
+            Paragraph("The documents themselves are in the folder beside this file.", _SMALL)
+        )
     story.append(Paragraph(f"Audit entries ({len(data['audit_entries'])})", _HEADING))
     if data["audit_entries"]:
         story.append(

@@ -74,8 +74,26 @@ def report_json(report: Report) -> str:
     )
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV
+# injection"); a name typed at intake as ``=HYPERLINK(...)`` must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as typed: a formula start gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _text(cell: Cell) -> str:
-    return "" if cell is None else str(cell)
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return neutralise(cell)
+    return str(cell)  # numbers (a negative count stays a number)
+
+
+def _xlsx_value(cell: Cell) -> Any:
+    return neutralise(cell) if isinstance(cell, str) else _plain(cell)
 
 
 def report_csv(report: Report) -> bytes:
@@ -83,14 +101,24 @@ def report_csv(report: Report) -> bytes:
     so Excel shows the pound sign)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"{report.title}: {report.organisation}".rstrip(": ")])
-    writer.writerow([f"{report.period_label} ({report.start} to {report.end}); {report.scope}"])
+    writer.writerow([_text(f"{report.title}: {report.organisation}".rstrip(": "))])
+    writer.writerow(
+        [_text(f"{report.period_label} ({report.start} to {report.end}); {report.scope}")]
+    )
     for t in report.tables:
         writer.writerow([])
-        writer.writerow([f"Table {t.number}: {t.title}"])
-        writer.writerow(t.columns)
+        writer.writerow([_text(f"Table {t.number}: {t.title}")])
+        writer.writerow([_text(c) for c in t.columns])
         writer.writerows([_text(c) for c in row] for row in t.rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def _append(sheet: Any, values: list[Cell]) -> None:
+    """One row, every text cell stored as text (never as a formula), formula starts neutralised."""
+    sheet.append([_xlsx_value(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -102,25 +130,25 @@ def report_xlsx(report: Report) -> bytes:
     contents = book.active
     assert contents is not None
     contents.title = "Contents"
-    contents.append([report.title])
+    _append(contents, [report.title])
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([report.organisation])
-    contents.append([f"{report.period_label}: {report.start} to {report.end}"])
-    contents.append([f"Scope: {report.scope}"])
+    _append(contents, [report.organisation])
+    _append(contents, [f"{report.period_label}: {report.start} to {report.end}"])
+    _append(contents, [f"Scope: {report.scope}"])
     contents.append([])
     for t in report.tables:
-        contents.append([f"Table {t.number}", t.title, t.section])
+        _append(contents, [f"Table {t.number}", t.title, t.section])
         sheet = book.create_sheet(f"Table {t.number}")
-        sheet.append([f"Table {t.number}: {t.title}"])
+        _append(sheet, [f"Table {t.number}: {t.title}"])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(list(t.columns))
+        _append(sheet, list(t.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in t.rows:
-            sheet.append([_plain(c) for c in row])
+            _append(sheet, list(row))
         if t.note:
             sheet.append([])
-            sheet.append([t.note])
+            _append(sheet, [t.note])
         sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)

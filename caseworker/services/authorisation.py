@@ -19,12 +19,13 @@ from caseworker.services.cases import begin_change, finish_change, not_future
 from caseworker.services.errors import NotFound
 from caseworker.services.intake import RepresentativeInput, representative_party
 from db.models import Case, CaseParty
+from db.ordering import append_in_order
 
 
-def _party(case: Case, party_id: int) -> CaseParty:
+def _party(case: Case, party_id: str) -> CaseParty:
     party = next((p for p in case.parties if p.id == party_id and p.role == "representative"), None)
     if party is None:
-        raise NotFound(f"Case {case.reference} has no representative {party_id}")
+        raise NotFound(f"Case {case.reference} has no such representative")
     return party
 
 
@@ -39,7 +40,7 @@ def add_representative(
     """Add a representative (e.g. an MP who joined later) to a case."""
     case = begin_change(session, actor, reference, expected_version, "add-representative")
     party = representative_party(session, actor, rep)
-    case.parties.append(party)
+    append_in_order(case.parties, party)
     session.flush()
     finish_change(
         session,
@@ -55,7 +56,7 @@ def record_authorisation(
     session: Session,
     actor: Actor,
     reference: str,
-    party_id: int,
+    party_id: str,
     *,
     method: str,
     received_on: date,
@@ -100,7 +101,7 @@ def revoke_authorisation(
     session: Session,
     actor: Actor,
     reference: str,
-    party_id: int,
+    party_id: str,
     *,
     revoked_on: date,
     expected_version: int | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from db.backup import (
     restore_file,
 )
 from db.migrate import alembic_config
+from db.output_files import atomic_target, check_output
 from db.store import Store
 
 DAILY_KEEP = 14
@@ -61,31 +63,32 @@ def head_of_copy(path: Path) -> str:
         engine.dispose()
 
 
-def _write_head(path: Path, at: datetime) -> BackupMade:
-    head = head_of_copy(path)
-    head_file(path).write_text(
+def _write_head(path: Path, at: datetime, *, copy: Path | None = None) -> BackupMade:
+    """Write ``PATH.head.txt`` with the chain head read from ``copy`` (default ``path``)."""
+    head = head_of_copy(copy or path)
+    text = (
         f"Caseworker backup {path.name}\n"
         f"Made: {at:%Y-%m-%d %H:%M:%S}\n"
         f"Audit chain head: {head}\n"
         f"Short: {short_head(head)}\n"
-        f"Check a store against it: caseworker audit verify --expect-head {head}\n",
-        encoding="utf-8",
+        f"Check a store against it: caseworker audit verify --expect-head {head}\n"
     )
+    with atomic_target(head_file(path)) as temp:
+        temp.write_text(text, encoding="utf-8")
     return BackupMade(path, head)
 
 
 def backup_store(store: Store, actor: Actor, dest: Path, *, now: datetime) -> BackupMade:
     """Copy the store to ``dest`` (administrators only) and write its head beside it."""
     permissions.check(actor, "backup")
-    if dest.exists():
-        raise BackupRefused(f"{dest} already exists; choose a new file name")
-    if dest.resolve() == store.path.resolve():
-        raise BackupRefused("A backup must go to another file than the store itself")
+    target = check_output(dest, store=store.path, new=True)
+    check_output(head_file(target), store=store.path, new=True)
     try:
-        backup_to(store.path, dest)
-    except OSError as exc:
-        raise BackupRefused(f"Cannot write the backup to {dest}: {exc.strerror}") from None
-    return _write_head(dest, now)
+        with atomic_target(target, new=True) as temp:
+            backup_to(store.path, temp)
+    except sqlite3.Error as exc:
+        raise BackupRefused(f"Cannot write the backup to {dest}: {exc}") from None
+    return _write_head(target, now)
 
 
 def daily_backup(store: Store, today: date, *, keep: int = DAILY_KEEP) -> BackupMade | None:
@@ -94,8 +97,15 @@ def daily_backup(store: Store, today: date, *, keep: int = DAILY_KEEP) -> Backup
     The app and the command line call it when they open a store; returns None when the
     day's copy exists already.
     """
-    made = daily_copy(store.path, today, keep)
-    return None if made is None else _write_head(made, datetime.now().replace(microsecond=0))
+    at = datetime.now().replace(microsecond=0)
+    heads: list[BackupMade] = []
+    made = daily_copy(
+        store.path,
+        today,
+        keep,
+        lambda temp, dest: heads.append(_write_head(dest, at, copy=temp)),
+    )
+    return None if made is None else heads[0]
 
 
 def known_revisions() -> set[str]:

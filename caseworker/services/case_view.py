@@ -45,7 +45,7 @@ from db.models import (
 
 @dataclass(frozen=True)
 class PartyView:
-    party_id: int
+    party_id: str
     person_id: str
     role: str  # complainant | representative
     name: str
@@ -94,7 +94,7 @@ class ExtensionView:
 
 @dataclass(frozen=True)
 class RemedyView:
-    id: int
+    id: str
     stage: int
     kind: str
     description: str
@@ -106,7 +106,7 @@ class RemedyView:
 
 @dataclass(frozen=True)
 class ActionView:
-    id: int
+    id: str
     stage: int
     description: str
     due: date | None
@@ -279,7 +279,9 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
     site = session.get(Site, case.site_id) if case.site_id else None
     notes = tuple(
         TimelineEntry(n.created_at, n.author, "Note", n.text)
-        for n in session.scalars(select(Note).where(Note.case_id == case.id).order_by(Note.id))
+        for n in session.scalars(
+            select(Note).where(Note.case_id == case.id).order_by(Note.position)
+        )
     )
     corr = tuple(
         CorrespondenceView(
@@ -327,7 +329,9 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
     )
     learning = tuple(
         (item.description, item.improvement)
-        for item in session.scalars(select(Learning).where(Learning.case_id == case.id))
+        for item in session.scalars(
+            select(Learning).where(Learning.case_id == case.id).order_by(Learning.position)
+        )
     )
     policy = load_policy(case.policy_name)
     return CaseDetail(

@@ -76,10 +76,27 @@ class Tables:
         "notes", "case_search",
     )  # fmt: skip
 
-    def __init__(self) -> None:
+    # A case's own rows get a UUID key, and (but for its points, which carry their own) their
+    # place among the case's rows of the table; a case's rows are added one after another.
+    KEYED = frozenset(
+        ("case_parties", "complaint_points", "extensions", "remedies", "outstanding_actions",
+         "learning", "notes")
+    )  # fmt: skip
+    POSITIONED = KEYED - {"complaint_points"}
+
+    def __init__(self, keys: random.Random) -> None:
         self.rows: dict[str, list[Row]] = {name: [] for name in self.NAMES}
+        self._keys = keys
+        self._last: dict[str, tuple[str, int]] = {}
 
     def add(self, table: str, row: Row) -> None:
+        if table in self.KEYED:
+            row["id"] = uuid.UUID(int=self._keys.getrandbits(128), version=4).hex
+        if table in self.POSITIONED:
+            case_id, n = self._last.get(table, ("", 0))
+            n = n + 1 if case_id == row["case_id"] else 1
+            self._last[table] = (row["case_id"], n)
+            row["position"] = n
         self.rows[table].append(row)
 
     def clear(self) -> None:
@@ -106,7 +123,9 @@ class RowMaker:
         self.lk = lookups
         self.today = today
         self.people: list[PersonRef] = []
-        self.tables = Tables()
+        # The child rows' keys come from their own generator (seeded from this one's state
+        # without drawing from it), so the demo's figures do not move with them.
+        self.tables = Tables(random.Random(str(rng.getstate()[1][:8])))
         self._clock_cache: dict[tuple[CaseFacts, str, str], dict[str, Any]] = {}
 
     def _clocks(self, facts: CaseFacts, policy: Policy, status: str) -> dict[str, Any]:

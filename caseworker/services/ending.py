@@ -70,6 +70,7 @@ def withdraw(
         case,
         withdrawn_on=withdrawn_on,
         withdrawal_reason=reason.strip(),
+        withdrawn_by_resident=True,
         status=Status.WITHDRAWN.value,
     )
     finish_change(session, actor, case, "withdraw", changes)
@@ -120,6 +121,8 @@ def reopen(
     if not reason.strip():
         raise InvalidInput("Give the reason for reopening the case")
     fields: dict[str, object] = {"closed_on": None, "withdrawn_on": None, "refused_on": None}
+    if case.withdrawn_by_resident is not None:
+        fields["withdrawn_by_resident"] = None
     if case.escalation_refused_on:
         fields["escalation_refused_on"] = None
     # Work out the status with the ending dates cleared.

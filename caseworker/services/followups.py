@@ -13,6 +13,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.cases import begin_change, check_amount, finish_change, not_future
 from caseworker.services.errors import NotFound
 from db.models import Case, OutstandingAction, Remedy
+from db.ordering import append_in_order
 
 
 def _stage(case: Case) -> int:
@@ -43,7 +44,7 @@ def add_remedy(
         offered_on=today,
         due=due,
     )
-    case.remedies.append(remedy)
+    append_in_order(case.remedies, remedy)
     session.flush()
     finish_change(
         session,
@@ -59,7 +60,7 @@ def complete_remedy(
     session: Session,
     actor: Actor,
     reference: str,
-    remedy_id: int,
+    remedy_id: str,
     *,
     done: date,
     amount_paid: Decimal | None = None,
@@ -69,7 +70,7 @@ def complete_remedy(
     case = begin_change(session, actor, reference, expected_version, "complete-remedy")
     remedy = next((r for r in case.remedies if r.id == remedy_id), None)
     if remedy is None:
-        raise NotFound(f"Case {case.reference} has no remedy {remedy_id}")
+        raise NotFound(f"Case {case.reference} has no such remedy")
     if remedy.done is not None:
         raise RuleBroken("That remedy is already marked done")
     not_future(done, "The date done", today)
@@ -100,7 +101,7 @@ def add_action(
     if not description.strip():
         raise InvalidInput("Describe the action")
     action = OutstandingAction(stage=_stage(case), description=description.strip(), due=due)
-    case.actions.append(action)
+    append_in_order(case.actions, action)
     session.flush()
     finish_change(
         session,
@@ -116,7 +117,7 @@ def complete_action(
     session: Session,
     actor: Actor,
     reference: str,
-    action_id: int,
+    action_id: str,
     *,
     done: date,
     expected_version: int | None,
@@ -125,7 +126,7 @@ def complete_action(
     case = begin_change(session, actor, reference, expected_version, "complete-action")
     action = next((a for a in case.actions if a.id == action_id), None)
     if action is None:
-        raise NotFound(f"Case {case.reference} has no action {action_id}")
+        raise NotFound(f"Case {case.reference} has no such action")
     if action.done is not None:
         raise RuleBroken("That action is already marked done")
     not_future(done, "The date done", today)

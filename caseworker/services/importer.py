@@ -12,20 +12,23 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
+from caseworker.domain.clocks import counted_extension_days
 from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.policy import Policy, load_policy
 from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
-from caseworker.services.importer_read import read_table
+from caseworker.services.importer_read import UnreadableRows, read_table
 from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
 from caseworker.services.intake import choose_policy
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
     ensure_staff,
     ensure_theme,
+    guess_is_housing,
     store_calendar,
 )
 from db.bulk import insert_many
@@ -83,6 +86,9 @@ class ImportSummary:
     new_service_areas: tuple[str, ...]
     new_themes: tuple[str, ...]
     new_handlers: tuple[str, ...]
+    capped_extensions: int = 0
+    withdrawn: int = 0
+    restricted: int = 0
 
     def lines(self) -> list[str]:
         """The summary as plain lines for the command line and the app."""
@@ -97,9 +103,75 @@ class ImportSummary:
         ):
             if names:
                 out.append(f"{label} ({'to be ' if self.dry_run else ''}added): {', '.join(names)}")
+        if self.withdrawn:
+            out.append(f"Withdrawn: {self.withdrawn}")
+        if self.restricted:
+            out.append(f"Restricted (shown only to staff given access): {self.restricted}")
+        if self.capped_extensions:
+            n = self.capped_extensions
+            out.append(
+                f"{n} record{'s have' if n != 1 else ' has'} an extension beyond the policy's "
+                "limit with no good reason recorded: the timescale stops at the limit"
+            )
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out
+
+
+class _Policies:
+    """The policy each row is imported under: its ``policy`` column, else the store's default
+    for housing matters or others, by its first service area (a new area by its name)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.housing = {
+            n.lower(): h
+            for n, h in session.execute(select(ServiceArea.name, ServiceArea.is_housing))
+        }
+        self.defaults: dict[bool | None, Policy] = {}
+
+    def of(self, row: ImportRow) -> Policy:
+        if row.policy:
+            return load_policy(row.policy)
+        housing: bool | None = None
+        if row.service_areas:
+            first = row.service_areas[0]
+            housing = self.housing.get(first.lower(), guess_is_housing(first))
+        if housing not in self.defaults:
+            self.defaults[housing] = choose_policy(self.session, housing, "")
+        return self.defaults[housing]
+
+
+def capped_extensions(rows: Sequence[ImportRow], policies: _Policies) -> int:
+    """Rows with an extension beyond their policy's limit and no good reason recorded (the
+    timescale stops at the limit: ``clocks.counted_extension_days``)."""
+    capped = 0
+    for row in rows:
+        if not (row.stage1_extension_days or row.stage2_extension_days):
+            continue
+        policy = policies.of(row)
+        capped += any(
+            counted_extension_days(policy, stage, row.extensions(stage))
+            < sum(e.days for e in row.extensions(stage))
+            for stage in (1, 2)
+        )
+    return capped
+
+
+def restricted_refused(rows: Sequence[ImportRow], actor: Actor) -> list[ImportProblem]:
+    """Restricted rows, when the person importing may not see restricted cases."""
+    if sees_restricted(actor):
+        return []
+    return [
+        ImportProblem(
+            r.row,
+            "restricted",
+            "only an officer or manager given access to restricted cases can import a "
+            "restricted case",
+        )
+        for r in rows
+        if r.restricted
+    ]
 
 
 class _Names:
@@ -164,6 +236,8 @@ def _taken_references(session: Session, rows: list[ImportRow]) -> list[ImportPro
 def _status(row: ImportRow) -> Status:
     if row.refusal_reason is not None:
         return Status.REFUSED
+    if row.withdrawn is not None:
+        return Status.WITHDRAWN
     if row.closed is not None:
         return Status.CLOSED
     if row.stage2_responded:
@@ -195,23 +269,17 @@ class _Writer:
         }
         self.themes = {k: ensure_theme(session, actor, n).id for k, n in lists.themes.used.items()}
         self.staff = {k: ensure_staff(session, actor, n) for k, n in lists.staff.used.items()}
-        self.default_policies: dict[bool | None, Policy] = {}
+        self.policies = _Policies(session)  # after the new areas are added
 
     def _policy(self, row: ImportRow) -> Policy:
-        if row.policy:
-            return load_policy(row.policy)
-        first = self.areas[row.service_areas[0].lower()] if row.service_areas else None
-        housing = first.is_housing if first else None
-        if housing not in self.default_policies:
-            self.default_policies[housing] = choose_policy(self.session, housing, "")
-        return self.default_policies[housing]
+        return self.policies.of(row)
 
     def _case(self, row: ImportRow, case_id: str) -> dict[str, Any]:
         policy = self._policy(row)
         status = _status(row)
         refused_on = (row.closed or row.received) if status is Status.REFUSED else None
         closed_on = row.closed if status is Status.CLOSED else None
-        facts = row.facts(stopped_on(status.value, refused_on, None, None, closed_on))
+        facts = row.facts(stopped_on(status.value, refused_on, row.withdrawn, None, closed_on))
         s1 = self.staff.get(row.stage1_handler.lower()) if row.stage1_handler else None
         s2 = self.staff.get(row.stage2_handler.lower()) if row.stage2_handler else None
         handler = s2 if s2 is not None and row.stage2_acknowledged else s1
@@ -234,7 +302,7 @@ class _Writer:
             "policy_name": policy.name,
             "policy_version": policy.version,
             "ombudsman": policy.ombudsman.kind.value,
-            "restricted": False,
+            "restricted": row.restricted,
             "description": row.description,
             "acknowledged": row.acknowledged,
             "stage1_handler_id": s1.id if s1 else None,
@@ -250,6 +318,9 @@ class _Writer:
             "refusal_reason": row.refusal_reason.value if row.refusal_reason else None,
             "refusal_explanation": row.refusal_explanation,
             "closed_on": closed_on,
+            "withdrawn_on": row.withdrawn,
+            "withdrawal_reason": row.withdrawal_reason,
+            "withdrawn_by_resident": row.withdrawn_by_resident,
             "resident_name": row.resident_name if row.has_person else "",
             "representative_name": "",
             "handler_name": handler.name if handler else "",
@@ -280,6 +351,8 @@ class _Writer:
                 people.append(_person(row, person_id))
                 parties.append(
                     {
+                        "id": new_id(),
+                        "position": 1,
                         "case_id": case_id,
                         "person_id": person_id,
                         "role": "complainant",
@@ -297,22 +370,22 @@ class _Writer:
             themes.extend(
                 {"case_id": case_id, "theme_id": self.themes[name.lower()]} for name in row.themes
             )
-            for stage, days, reason in (
-                (1, row.stage1_extension_days, row.stage1_extension_reason),
-                (2, row.stage2_extension_days, ""),
-            ):
-                if days:
-                    extensions.append(
-                        {
-                            "case_id": case_id,
-                            "stage": stage,
-                            "days": days,
-                            "reason": reason,
-                            "good_reason": False,
-                            "told_on": None,
-                            "recorded_on": self.today,
-                        }
-                    )
+            extensions.extend(
+                {
+                    "id": new_id(),
+                    "position": position,
+                    "case_id": case_id,
+                    "stage": ext_stage,
+                    "days": ext.days,
+                    "reason": ext.reason,
+                    "good_reason": ext.good_reason,
+                    "told_on": None,
+                    "recorded_on": self.today,
+                }
+                for position, (ext_stage, ext) in enumerate(
+                    ((stage, ext) for stage in (1, 2) for ext in row.extensions(stage)), start=1
+                )
+            )
             search.append(
                 {
                     "id": case_id,
@@ -395,7 +468,11 @@ def import_records(
         InvalidInput: the file cannot be read at all.
     """
     path = Path(path)
-    table = read_table(path)
+    try:
+        table = read_table(path)
+    except UnreadableRows as exc:
+        problems = [ImportProblem(p.row, p.column, p.message) for p in exc.problems]
+        raise ImportRefused(problems) from None
     total = len(table.rows)
 
     def tick(done: int) -> None:
@@ -408,6 +485,7 @@ def import_records(
         raise ImportRefused(problems)
     rows, problems = read_rows(table, today, tick)
     problems += _taken_references(session, rows)
+    problems += restricted_refused(rows, actor)
     if problems:
         raise ImportRefused(sorted(problems, key=lambda p: p.row))
     lists = _Lists.of(session, rows)
@@ -421,6 +499,9 @@ def import_records(
         new_service_areas=tuple(lists.areas.new.values()),
         new_themes=tuple(lists.themes.new.values()),
         new_handlers=tuple(lists.staff.new.values()),
+        capped_extensions=capped_extensions(rows, _Policies(session)),
+        withdrawn=sum(r.withdrawn is not None for r in rows),
+        restricted=sum(r.restricted for r in rows),
     )
     if dry_run:
         if progress is not None:

@@ -20,6 +20,7 @@ from caseworker.domain.vocab import (
     ExclusionReason,
     RecordKind,
     Status,
+    Tenure,
     Vocab,
     parse,
 )
@@ -35,6 +36,7 @@ COLUMNS: tuple[str, ...] = (
     "service_areas",
     "themes",
     "tenant",
+    "tenure",
     "resident_name",
     "address",
     "postcode",
@@ -45,22 +47,32 @@ COLUMNS: tuple[str, ...] = (
     "stage1_handler",
     "stage1_extension_days",
     "stage1_extension_reason",
+    "stage1_extension_good_reason",
     "stage1_responded",
     "stage1_decision",
     "escalated",
     "stage2_acknowledged",
     "stage2_handler",
     "stage2_extension_days",
+    "stage2_extension_reason",
+    "stage2_extension_good_reason",
     "stage2_responded",
     "stage2_decision",
     "refused_reason",
+    "withdrawn",
+    "withdrawn_by_resident",
+    "withdrawal_reason",
     "closed",
+    "restricted",
     "policy",
 )
 REQUIRED: tuple[str, ...] = ("reference", "kind", "received")
 _STAGE_COLUMNS: tuple[str, ...] = (
     *(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "acknowledged", "escalated"))),
     "refused_reason",
+    "withdrawn",
+    "withdrawn_by_resident",
+    "withdrawal_reason",
 )
 
 # Words that place a refusal explanation under an exclusion reason (first match wins).
@@ -76,6 +88,28 @@ _EXCLUSION_WORDS: tuple[tuple[ExclusionReason, tuple[str, ...]], ...] = (
 
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
+
+# The ``tenure`` column: DOMAIN.md's three tenures, and the words councils' spreadsheets use
+# for them. Shared owners hold a lease from the landlord (leaseholders); a private tenant
+# rents from someone else, so is another resident (only the landlord's tenants count
+# towards the TSMs). Matched without regard to capitals, hyphens or spaces.
+TENURE_WORDS: dict[str, Tenure] = {
+    **{w: Tenure.TENANT for w in ("tenant", "council tenant", "secure tenant", "assured tenant")},
+    **{w: Tenure.TENANT for w in ("introductory tenant", "starter tenant", "flexible tenant")},
+    **{w: Tenure.LEASEHOLDER for w in ("leaseholder", "shared owner", "shared ownership")},
+    **{
+        w: Tenure.OTHER_RESIDENT
+        for w in (
+            "other resident",
+            "other",
+            "private tenant",
+            "owner occupier",
+            "homeowner",
+            "freeholder",
+            "not a tenant",
+        )
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -115,17 +149,24 @@ class ImportRow:
     stage1_handler: str
     stage1_extension_days: int
     stage1_extension_reason: str
+    stage1_extension_good_reason: bool
     stage1_responded: date | None
     stage1_decision: Decision | None
     escalated: date | None
     stage2_acknowledged: date | None
     stage2_handler: str
     stage2_extension_days: int
+    stage2_extension_reason: str
+    stage2_extension_good_reason: bool
     stage2_responded: date | None
     stage2_decision: Decision | None
     refusal_reason: ExclusionReason | None
     refusal_explanation: str
+    withdrawn: date | None
+    withdrawn_by_resident: bool | None
+    withdrawal_reason: str
     closed: date | None
+    restricted: bool
     policy: str
 
     @property
@@ -134,21 +175,33 @@ class ImportRow:
             self.tenure is not None
         )
 
+    def extensions(self, stage: int) -> tuple[Extension, ...]:
+        """The stage's extension, if any, with its reason and whether that is a good one."""
+        if stage == 1:
+            days, reason, good = (
+                self.stage1_extension_days,
+                self.stage1_extension_reason,
+                self.stage1_extension_good_reason,
+            )
+        else:
+            days, reason, good = (
+                self.stage2_extension_days,
+                self.stage2_extension_reason,
+                self.stage2_extension_good_reason,
+            )
+        return (Extension(days, reason, good),) if days else ()
+
     def facts(self, stopped_on: date | None) -> CaseFacts:
         """The dates that drive this record's clocks."""
-
-        def exts(days: int, reason: str) -> tuple[Extension, ...]:
-            return (Extension(days, reason),) if days else ()
-
         return CaseFacts(
             kind=self.kind,
             received=self.received,
             acknowledged=self.acknowledged,
-            stage1_extensions=exts(self.stage1_extension_days, self.stage1_extension_reason),
+            stage1_extensions=self.extensions(1),
             stage1_responded=self.stage1_responded,
             escalated=self.escalated,
             stage2_acknowledged=self.stage2_acknowledged,
-            stage2_extensions=exts(self.stage2_extension_days, ""),
+            stage2_extensions=self.extensions(2),
             stage2_responded=self.stage2_responded,
             replied=self.closed if self.kind.is_enquiry or self.kind.is_feedback else None,
             stopped_on=stopped_on,
@@ -273,16 +326,41 @@ class _RowReader:
         parts = (p.strip() for p in self.text(column).split(";"))
         return tuple(dict.fromkeys(p for p in parts if p))
 
-    def tenure(self) -> str | None:
-        value = self.text("tenant").lower()
+    def yes_no(self, column: str) -> bool | None:
+        value = self.text(column).lower()
         if not value:
             return None
         if value in _TRUE:
-            return "tenant"
+            return True
         if value in _FALSE:
-            return "other-resident"
-        self.problem("tenant", f"'{self.text('tenant')}' is not yes or no")
+            return False
+        self.problem(column, f"'{self.text(column)}' is not yes or no")
         return None
+
+    def tenure(self) -> str | None:
+        """From ``tenure`` (DOMAIN.md's words or a council's, see TENURE_WORDS) or the older
+        ``tenant`` yes/no (no: another resident); both given must agree."""
+        tenant = self.yes_no("tenant")
+        from_tenant = None if tenant is None else ("tenant" if tenant else "other-resident")
+        words = " ".join(self.text("tenure").lower().replace("-", " ").replace("_", " ").split())
+        if not words:
+            return from_tenant
+        tenure = TENURE_WORDS.get(words)
+        if tenure is None:
+            self.problem(
+                "tenure",
+                f"'{self.text('tenure')}' is not a tenure Caseworker knows; use tenant, "
+                "leaseholder, shared owner, private tenant or other",
+            )
+            return None
+        if tenant is not None and (tenure is Tenure.TENANT) != tenant:
+            self.problem(
+                "tenure",
+                f"'{self.text('tenure')}' disagrees with tenant '{self.text('tenant')}'; "
+                "give one of them",
+            )
+            return None
+        return tenure.value
 
 
 # Where a broken sequence shows: the column of the later date the rule names.
@@ -310,7 +388,8 @@ def _check_consistency(r: _RowReader, row: ImportRow) -> None:
             if r.text(column):
                 r.problem(
                     column,
-                    f"only complaints have stages; leave it empty for a {row.kind.label.lower()}",
+                    "only complaints have stages, refusals and withdrawals; leave it empty for a "
+                    f"{row.kind.label.lower()}",
                 )
         if not any(r.text(column) for column in _STAGE_COLUMNS):
             _check_replay(r, row)
@@ -319,22 +398,53 @@ def _check_consistency(r: _RowReader, row: ImportRow) -> None:
         check_sequence(row.facts(None), historical=True)
     except CaseworkerError as exc:
         r.problem(_sequence_column(str(exc)), str(exc))
-    pairs = (
+    pairs: tuple[tuple[str, object, object, str], ...] = (
         ("stage1_decision", row.stage1_decision, row.stage1_responded, "stage1_responded"),
         ("stage2_decision", row.stage2_decision, row.stage2_responded, "stage2_responded"),
         ("stage1_extension_days", row.stage1_extension_days, row.acknowledged, "acknowledged"),
         ("stage2_extension_days", row.stage2_extension_days, row.escalated, "escalated"),
+        (
+            "stage1_extension_good_reason",
+            row.stage1_extension_good_reason,
+            row.stage1_extension_days,
+            "stage1_extension_days",
+        ),
+        (
+            "stage2_extension_good_reason",
+            row.stage2_extension_good_reason,
+            row.stage2_extension_days,
+            "stage2_extension_days",
+        ),
+        ("withdrawn_by_resident", r.text("withdrawn_by_resident"), row.withdrawn, "withdrawn"),
+        ("withdrawal_reason", row.withdrawal_reason, row.withdrawn, "withdrawn"),
     )
     for column, value, needed, needed_column in pairs:
-        if value and needed is None:
+        if value and not needed:
             r.problem(column, f"is given but {needed_column} is empty")
+    for stage in (1, 2):
+        given = row.extensions(stage)
+        if given and given[0].good_reason and not given[0].reason:
+            r.problem(
+                f"stage{stage}_extension_good_reason",
+                f"a good reason must be recorded: write it in stage{stage}_extension_reason",
+            )
     if row.refusal_reason is not None and (row.stage1_responded or row.escalated):
         r.problem("refused_reason", "a refused complaint cannot also have a Stage 1 response")
-    if row.closed is not None and row.refusal_reason is None and row.stage1_responded is None:
+    if row.withdrawn is not None:
+        if row.refusal_reason is not None:
+            r.problem("withdrawn", "a refused complaint cannot also be withdrawn")
+        if row.closed is not None:
+            r.problem("closed", "a withdrawn complaint has no closing date; leave closed empty")
+    if (
+        row.closed is not None
+        and row.refusal_reason is None
+        and row.withdrawn is None
+        and row.stage1_responded is None
+    ):
         r.problem(
             "closed",
-            "a complaint is closed only after a response; give stage1_responded, or "
-            "refused_reason if it was not taken on",
+            "a complaint is closed only after a response; give stage1_responded, "
+            "refused_reason if it was not taken on, or withdrawn if it was withdrawn",
         )
     _check_replay(r, row)
 
@@ -358,6 +468,8 @@ def history_steps(row: ImportRow) -> list[tuple[str, str]]:
         steps.append(("respond-stage-2", "stage2_responded"))
     if row.refusal_reason is not None:
         steps.append(("refuse", "refused_reason"))
+    elif row.withdrawn is not None:
+        steps.append(("withdraw", "withdrawn"))
     elif row.closed is not None:
         awaiting_ack = row.escalated and not (row.stage2_acknowledged or row.stage2_responded)
         steps.append(("refuse-escalation" if awaiting_ack else "close", "closed"))
@@ -379,6 +491,7 @@ def _check_replay(r: _RowReader, row: ImportRow) -> None:
 
 
 def _check_closed(r: _RowReader, row: ImportRow) -> None:
+    """Closed or withdrawn on or after the case's last step."""
     latest = max(
         d
         for d in (
@@ -391,11 +504,12 @@ def _check_closed(r: _RowReader, row: ImportRow) -> None:
         )
         if d is not None
     )
-    if row.closed is not None and row.closed < latest:
-        r.problem(
-            "closed",
-            f"{format_day(row.closed)} is before the case's last step, {format_day(latest)}",
-        )
+    for column, ended in (("closed", row.closed), ("withdrawn", row.withdrawn)):
+        if ended is not None and ended < latest:
+            r.problem(
+                column,
+                f"{format_day(ended)} is before the case's last step, {format_day(latest)}",
+            )
 
 
 def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | list[ImportProblem]:
@@ -434,6 +548,11 @@ def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | li
         "stage2_responded": r.date("stage2_responded"),
         "stage2_decision": r.vocab("stage2_decision", Decision),
         "closed": r.date("closed"),
+        "withdrawn": r.date("withdrawn"),
+        "withdrawn_by_resident": r.yes_no("withdrawn_by_resident"),
+        "stage1_extension_good_reason": bool(r.yes_no("stage1_extension_good_reason")),
+        "stage2_extension_good_reason": bool(r.yes_no("stage2_extension_good_reason")),
+        "restricted": bool(r.yes_no("restricted")),
     }
     if kind is None or received is None or r.problems:
         return r.problems
@@ -453,7 +572,9 @@ def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | li
         description=r.text("description"),
         stage1_handler=r.text("stage1_handler"),
         stage1_extension_reason=r.text("stage1_extension_reason"),
+        stage2_extension_reason=r.text("stage2_extension_reason"),
         stage2_handler=r.text("stage2_handler"),
+        withdrawal_reason=r.text("withdrawal_reason"),
         refusal_reason=match_exclusion(refused) if refused else None,
         refusal_explanation=refused,
         policy=policy,

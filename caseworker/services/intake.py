@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain import text_limits as limits
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.domain.policy import Policy, load_policy
+from caseworker.domain.text_limits import check_text
 from caseworker.domain.vocab import (
     AuthorisationMethod,
     AuthorisationScope,
@@ -33,6 +35,7 @@ from caseworker.services.settings import (
     get_setting,
 )
 from db.models import Case, CaseParty, CaseServiceArea, CaseTheme, Person, ReferenceCounter
+from db.ordering import append_in_order
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -
         raise InvalidInput("Who is this from? Add the resident (or residents, for a group)")
     if not new.description.strip():
         raise InvalidInput("Describe what the contact is about")
+    check_text("The description", new.description, limits.FREE_TEXT, lines=True)
     for label, d in (
         ("The date of the issue", new.issue_date),
         ("The date they became aware", new.aware_date),
@@ -217,11 +221,12 @@ def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -
     for theme in dict.fromkeys(ensure_theme(session, actor, t) for t in new.themes if t.strip()):
         case.themes.append(CaseTheme(theme_id=theme.id))
     for item in new.complainants:
-        case.parties.append(
-            CaseParty(person=_person(session, actor, item), role="complainant", raised_it=True)
+        append_in_order(
+            case.parties,
+            CaseParty(person=_person(session, actor, item), role="complainant", raised_it=True),
         )
     for rep in new.representatives:
-        case.parties.append(representative_party(session, actor, rep))
+        append_in_order(case.parties, representative_party(session, actor, rep))
     session.add(case)
     session.flush()
     finish_change(

@@ -145,7 +145,7 @@ def _case_query() -> Select[Case]:
             joinedload(Case.extensions),
         )
         .where(Case.reference == bindparam("reference"))
-        .order_by(CaseParty.id)
+        .order_by(CaseParty.position, CaseParty.id)
     )
 
 
@@ -191,7 +191,7 @@ def _lists_query() -> CompoundSelect[Any]:
         ),
         _list(
             "remedy",
-            r.id,
+            r.position,
             r.case_id == case_id,
             stage=r.stage,
             kind=r.kind,
@@ -199,7 +199,9 @@ def _lists_query() -> CompoundSelect[Any]:
             amount=r.amount_offered,
             due=r.due,
         ),
-        _list("action", a.id, a.case_id == case_id, text=a.description, due=a.due, done=a.done),
+        _list(
+            "action", a.position, a.case_id == case_id, text=a.description, due=a.due, done=a.done
+        ),
         _list(
             "area",
             area.service_area_id,

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain import text_limits as limits
 from caseworker.domain.errors import InvalidInput
+from caseworker.domain.text_limits import check_text
 from caseworker.domain.vocab import Tenure, parse
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
@@ -39,6 +41,17 @@ class PersonInput:
     do_not_contact: bool = False
 
 
+# What an advisor may type about a person (the import holds rows to the same limits).
+_LIMITS = (
+    ("name", "A name", limits.NAME, False),
+    ("salutation", "The salutation", limits.NAME, False),
+    ("address", "The address", limits.ADDRESS, True),
+    ("postcode", "The postcode", limits.POSTCODE, False),
+    ("phone", "The phone number", limits.PHONE, False),
+    ("email", "The email address", limits.EMAIL, False),
+)
+
+
 def _clean(data: PersonInput) -> dict[str, object]:
     values = asdict(data)
     for key, value in values.items():
@@ -46,8 +59,8 @@ def _clean(data: PersonInput) -> dict[str, object]:
             values[key] = value.strip()
     if not values["name"]:
         raise InvalidInput("A name is needed for each person")
-    if len(str(values["name"])) > 200:
-        raise InvalidInput("A name can be at most 200 characters")
+    for key, label, limit, lines in _LIMITS:
+        check_text(label, str(values[key]), limit, lines=lines)
     values["postcode"] = str(values["postcode"]).upper()
     values["tenure"] = parse(Tenure, str(values["tenure"])).value if values["tenure"] else None
     if values["restriction"] and not values["restriction_authorised_by"]:

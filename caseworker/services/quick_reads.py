@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "policy_other": "lgsco-2024",
     "stage2_different_service_area": False,
     "retention_years": 6,
+    "document_max_mb": 25,  # the largest document kept with a case, in megabytes
     "letter_templates_dir": "",  # a folder of the organisation's own letter wording
     "organisation": {
         "name": "",

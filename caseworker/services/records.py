@@ -11,6 +11,7 @@ from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.services.actor import Actor
 from caseworker.services.cases import begin_change, finish_change, get_case
 from db.models import CaseLink, Learning, Note
+from db.ordering import next_position
 
 MAX_NOTE = 20_000
 
@@ -28,6 +29,7 @@ def add_note(
         )
     note = Note(
         case_id=case.id,
+        position=next_position(session, Note, case.id),
         text=body,
         author=actor.display_name,
         created_at=datetime.now().replace(microsecond=0),
@@ -53,6 +55,7 @@ def record_learning(
         raise InvalidInput("Describe what was learned")
     item = Learning(
         case_id=case.id,
+        position=next_position(session, Learning, case.id),
         description=description.strip(),
         improvement=improvement.strip(),
         recorded_on=today,

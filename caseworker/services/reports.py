@@ -82,10 +82,14 @@ _LETTER = {1: "stage1-response", 2: "stage2-response"}
 class _Judge:
     """Judges with the clock functions what the stored due dates cannot say."""
 
-    def __init__(self, cal: WorkingCalendar, end: date) -> None:
+    def __init__(
+        self, cal: WorkingCalendar, end: date, policies: tuple[StagePolicies, StagePolicies]
+    ) -> None:
         self.cal = cal
         self.end = end
         self.code = load_policy(CODE_POLICY)
+        # Policies whose timescales and extension limit are the Code's, per stage.
+        self.same = {p.stage: p.same for p in policies}
 
     def _clock(self, f: CaseFact, policy: Policy, name: ClockName) -> ClockState:
         clock = find_clock(compute_clocks(f.facts(), policy, self.cal, self.end), name)
@@ -97,18 +101,7 @@ class _Judge:
         return ClockName.STAGE1_RESPONSE if stage == 1 else ClockName.STAGE2_RESPONSE
 
     def _same_as_code(self, f: CaseFact, stage: int) -> bool:
-        p, c = load_policy(f.policy), self.code
-        if stage == 1:
-            return (p.ack_days, p.stage1_days, p.stage1_from) == (
-                c.ack_days,
-                c.stage1_days,
-                c.stage1_from,
-            )
-        return (p.stage2_ack_days, p.stage2_days, p.stage2_from) == (
-            c.stage2_ack_days,
-            c.stage2_days,
-            c.stage2_from,
-        )
+        return f.policy in self.same[stage]
 
     def due(self, f: CaseFact, stage: int) -> date:
         """The response due date: stored, else from the clock functions."""
@@ -493,8 +486,8 @@ def gather_figures(
     """
     ytd_start = year_start(period.end)
     w = Window(period.start, ytd_start, period.end, tuple(scope_conditions(session, scope)))
-    judge = _Judge(store_calendar(session), period.end)
     policies = (StagePolicies.of(1), StagePolicies.of(2))
+    judge = _Judge(store_calendar(session), period.end, policies)
     ev = events(session, w, policies)
     stages = [_Counter(session, w, p, ev, judge).out for p in policies]
     months = period.months()

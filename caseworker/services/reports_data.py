@@ -189,7 +189,7 @@ def _attach(session: Session, facts: dict[str, CaseFact], ids: list[str]) -> Non
             ExtensionRecord.good_reason,
         )
         .where(ExtensionRecord.case_id.in_(ids))
-        .order_by(ExtensionRecord.id)
+        .order_by(ExtensionRecord.position, ExtensionRecord.id)
     ):
         facts[case_id].extensions.setdefault(stage, []).append(Extension(days, good_reason=good))
 

@@ -121,7 +121,7 @@ def improvements(session: Session, w: Window) -> tuple[Improvement, ...]:
         )
         .join(Case, Case.id == Learning.case_id)
         .where(w.between(Learning.recorded_on, w.start), *w.scope)
-        .order_by(Learning.recorded_on, Case.reference, Learning.id)
+        .order_by(Learning.recorded_on, Case.reference, Learning.position)
     )
     return tuple(
         Improvement(ref, on, WITHHELD if restricted else text, "" if restricted else better)

@@ -187,7 +187,8 @@ def tenant() -> Cond:
 class StagePolicies:
     """How each shipped policy's timescales for one stage compare with the Code's.
 
-    ``same``: the Code's timescales, so the stored due dates are the Code's too.
+    ``same``: the Code's timescales and extension limit, so the stored due dates are the
+    Code's too.
     ``later``: the same numbers of days but the response counted from receipt where the
     Code counts from the acknowledgement; the Code's due date is then never earlier
     than the stored one, so a response in time locally is in time by the Code.
@@ -206,10 +207,16 @@ class StagePolicies:
         later: list[str] = []
         from_ack: list[str] = []
         for name in available_policies():
-            ack, days, start = _timescales(load_policy(name), stage)
-            if (ack, days, start) == code:
+            ack, days, start, limit = _timescales(load_policy(name), stage)
+            if (ack, days, start, limit) == code:
                 same.append(name)
-            elif (ack, days, start, code[2]) == (*code[:2], RECEIPT, ACKNOWLEDGEMENT):
+            elif (ack, days, limit, start, code[2]) == (
+                code[0],
+                code[1],
+                code[3],
+                RECEIPT,
+                ACKNOWLEDGEMENT,
+            ):
                 later.append(name)
             if start is ACKNOWLEDGEMENT:
                 from_ack.append(name)
@@ -232,7 +239,9 @@ class StagePolicies:
         )
 
 
-def _timescales(p: Policy, stage: int) -> tuple[int, int, CountedFrom]:
+def _timescales(p: Policy, stage: int) -> tuple[int, int, CountedFrom, int]:
+    """Acknowledgement and response days, where the response is counted from, and the
+    extension limit (an extension beyond it counts only up to it without a good reason)."""
     if stage == 1:
-        return p.ack_days, p.stage1_days, p.stage1_from
-    return p.stage2_ack_days, p.stage2_days, p.stage2_from
+        return p.ack_days, p.stage1_days, p.stage1_from, p.stage1_extension_limit
+    return p.stage2_ack_days, p.stage2_days, p.stage2_from, p.stage2_extension_limit

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidInput
@@ -16,7 +16,16 @@ from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.cases import refresh_list_columns
 from caseworker.services.settings import get_setting
-from db.models import AuditEvent, Case, CaseParty, Correspondence, Note, Person
+from db.models import (
+    AuditEvent,
+    Case,
+    CaseParty,
+    Correspondence,
+    Document,
+    DocumentContent,
+    Note,
+    Person,
+)
 
 REMOVED = "[removed under the retention policy]"
 ANONYMOUS = "Anonymised"
@@ -65,6 +74,7 @@ class ExpiredCase:
     people: int
     notes: int
     letters: int
+    documents: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,9 @@ def expired_cases(session: Session, today: date) -> tuple[int, date, list[Case]]
     return years, cutoff, cases
 
 
-def _count(session: Session, model: type[Note] | type[Correspondence], case_id: str) -> int:
+def _count(
+    session: Session, model: type[Note] | type[Correspondence] | type[Document], case_id: str
+) -> int:
     return int(
         session.scalar(select(func.count()).select_from(model).where(model.case_id == case_id)) or 0
     )
@@ -118,6 +130,7 @@ def _summary(session: Session, case: Case) -> ExpiredCase:
         len(case.parties),
         _count(session, Note, case.id),
         _count(session, Correspondence, case.id),
+        _count(session, Document, case.id),
     )
 
 
@@ -179,6 +192,32 @@ def _anonymise_case(session: Session, actor: Actor, case: Case) -> None:
     case.updated_by = actor.display_name
 
 
+def _remove_documents(session: Session, case: Case, today: date) -> list[dict[str, object]]:
+    """Remove the case's documents' bytes and names; their digests go into the run's event.
+
+    The row stays (type, size, received, SHA-256), as a letter's does, so the record shows
+    a document existed and a copy held elsewhere can be matched to it.
+    """
+    removed: list[dict[str, object]] = []
+    if session.get_bind().dialect.name == "sqlite":
+        # Zero the freed pages, so the removed bytes do not linger in the store file.
+        session.execute(text("PRAGMA secure_delete = ON"))
+    rows = select(Document).where(Document.case_id == case.id)
+    for doc in session.scalars(rows.order_by(Document.created_at, Document.id)):
+        if doc.removed_on is not None:
+            continue
+        content = session.get(DocumentContent, doc.id)
+        if content is not None:
+            session.delete(content)
+        removed.append(
+            {"case": case.reference, "sha256": doc.sha256, "size": doc.size, "type": doc.file_type}
+        )
+        doc.title = doc.file_name = doc.sender = doc.email_from = doc.email_subject = ""
+        doc.email_attachments = []
+        doc.removed_on = today
+    return removed
+
+
 def _redact_events(session: Session, case_ids: set[str], person_ids: set[str]) -> int:
     redacted = 0
     stmt = select(AuditEvent).where(
@@ -204,7 +243,8 @@ def run_retention(
     Kept for the figures: kind, status, dates, channel, site, service areas, themes,
     decisions, remedy kinds and amounts, tenure. Blanked: people (unless they have
     another live case), every free text, letter contents, and the audit payloads about
-    them. The run itself is audited ("retention-run").
+    them; documents lose their bytes and names, keeping type, size and SHA-256 (listed in
+    the run's event). The run itself is audited ("retention-run").
     """
     permissions.check(actor, "retention-run")
     years, cutoff, cases = expired_cases(session, today)
@@ -213,9 +253,11 @@ def run_retention(
         return RetentionReport(years, cutoff, summaries, 0, 0, True)
     expired_ids = {c.id for c in cases}
     blanked: set[str] = set()
+    documents: list[dict[str, object]] = []
     for case in cases:
         blanked |= _anonymise_people(session, case, expired_ids)
         _anonymise_case(session, actor, case)
+        documents += _remove_documents(session, case, today)
         session.flush()
         refresh_list_columns(session, case)
     redacted = _redact_events(session, expired_ids, blanked)
@@ -231,6 +273,7 @@ def run_retention(
             "cases": [s.reference for s in summaries],
             "people_anonymised": len(blanked),
             "events_redacted": redacted,
+            "documents_removed": documents,
         },
     )
     return RetentionReport(years, cutoff, summaries, len(blanked), redacted, False)

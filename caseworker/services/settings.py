@@ -46,6 +46,10 @@ def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
         isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
     ):
         raise InvalidInput("Keep closed cases for 1 to 100 years")
+    if key == "document_max_mb" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500
+    ):
+        raise InvalidInput("The largest document kept can be set from 1 to 500 MB")
     before = get_setting(session, key)
     row = session.get(Setting, key)
     if row is None:
@@ -84,6 +88,12 @@ def ensure_site(session: Session, actor: Actor, name: str) -> Site:
     return site
 
 
+def guess_is_housing(name: str) -> bool:
+    """Whether a new service area is a housing matter, from its name."""
+    lower = name.lower()
+    return "housing" in lower or "repair" in lower or "tenan" in lower
+
+
 def ensure_service_area(
     session: Session, actor: Actor, name: str, *, is_housing: bool | None = None
 ) -> ServiceArea:
@@ -92,7 +102,7 @@ def ensure_service_area(
     if area is None:
         # A new area met at intake or import: guess from its name until Settings says
         # otherwise (the import summary lists new areas so a wrong guess is seen).
-        guess = "housing" in name.lower() or "repair" in name.lower() or "tenan" in name.lower()
+        guess = guess_is_housing(name)
         area = ServiceArea(
             name=name.strip(), is_housing=guess if is_housing is None else is_housing, active=True
         )

@@ -33,6 +33,7 @@ from db.models import (
     Remedy,
     Staff,
 )
+from db.ordering import append_in_order
 
 MAX_STAGES = 2
 
@@ -183,7 +184,8 @@ def extend(
         if e.stage == stage
     )
     check_extensions(policy, stage, (*existing, Extension(days, reason, good_reason, told_on)))
-    case.extensions.append(
+    append_in_order(
+        case.extensions,
         ExtensionRecord(
             stage=stage,
             days=days,
@@ -191,7 +193,7 @@ def extend(
             good_reason=good_reason,
             told_on=told_on,
             recorded_on=today,
-        )
+        ),
     )
     session.flush()
     finish_change(
@@ -231,7 +233,8 @@ def _apply_response(
     for r in response.remedies:
         kind = parse(RemedyKind, r.kind)
         check_amount(r.amount_offered, kind is RemedyKind.FINANCIAL)
-        case.remedies.append(
+        append_in_order(
+            case.remedies,
             Remedy(
                 stage=stage,
                 kind=kind.value,
@@ -239,13 +242,14 @@ def _apply_response(
                 amount_offered=r.amount_offered,
                 offered_on=response.sent_on or today,
                 due=r.due,
-            )
+            ),
         )
     for a in response.actions:
         if not a.description.strip():
             raise InvalidInput("Describe each outstanding action")
-        case.actions.append(
-            OutstandingAction(stage=stage, description=a.description.strip(), due=a.due)
+        append_in_order(
+            case.actions,
+            OutstandingAction(stage=stage, description=a.description.strip(), due=a.due),
         )
     prefix = "stage1" if stage == 1 else "stage2"
     status = Status.STAGE_1_RESPONDED if stage == 1 else Status.STAGE_2_RESPONDED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,12 +12,25 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import InvalidInput
+from caseworker.domain.errors import CaseworkerError, InvalidInput
+from caseworker.domain.file_types import FileType, safe_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
+from caseworker.services.document_out import write_new
+from caseworker.services.documents import document_bytes, in_order
 from caseworker.services.errors import NotFound
-from db.models import AuditEvent, Case, CaseParty, Correspondence, EqualityAnswers, Note, Person
+from db.models import (
+    AuditEvent,
+    Case,
+    CaseParty,
+    Correspondence,
+    Document,
+    EqualityAnswers,
+    Note,
+    Person,
+)
+from db.output_files import check_output, write_output
 
 # Stored clocks and list columns are derived from the rest; leaving them out keeps it readable.
 _DERIVED = {
@@ -47,6 +60,7 @@ class PersonRecord:
     audit: list[dict[str, Any]]
     made_at: datetime
     made_by: str
+    documents: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = json_safe(
@@ -58,6 +72,7 @@ class PersonRecord:
                 "cases": self.cases,
                 "notes": self.notes,
                 "letters": self.letters,
+                "documents": self.documents,
                 "audit_entries": self.audit,
             }
         )
@@ -87,15 +102,22 @@ def _columns(row: Any, skip: set[str] | frozenset[str] = frozenset()) -> dict[st
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
 
 
+# A case's own rows are given without their keys and bookkeeping (the integer id they had
+# before migration 0009, their place in the case): they say nothing about the person. A
+# complaint point's position is its number in the complaint, and is given.
+_KEYS = frozenset({"id", "case_id", "legacy_id"})
+_OWN = _KEYS | {"position"}
+
+
 def _case(case: Case, role: str) -> dict[str, Any]:
     data = _columns(case, _DERIVED)
     data["their_role"] = role
-    data["points"] = [_columns(p, {"id", "case_id"}) for p in case.points]
-    data["extensions"] = [_columns(e, {"id", "case_id"}) for e in case.extensions]
-    data["remedies"] = [_columns(r, {"id", "case_id"}) for r in case.remedies]
-    data["outstanding_actions"] = [_columns(a, {"id", "case_id"}) for a in case.actions]
+    data["points"] = [_columns(p, _KEYS) for p in case.points]
+    data["extensions"] = [_columns(e, _OWN) for e in case.extensions]
+    data["remedies"] = [_columns(r, _OWN) for r in case.remedies]
+    data["outstanding_actions"] = [_columns(a, _OWN) for a in case.actions]
     data["party"] = next(
-        (_columns(p, {"id", "case_id", "person_id"}) for p in case.parties if p.role == role), {}
+        (_columns(p, _OWN | {"person_id"}) for p in case.parties if p.role == role), {}
     )
     return data
 
@@ -121,7 +143,9 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
     notes = [
         {"case": refs[n.case_id], "at": n.created_at, "author": n.author, "text": n.text}
         for n in session.scalars(
-            select(Note).where(Note.case_id.in_(case_ids)).order_by(Note.created_at, Note.id)
+            select(Note)
+            .where(Note.case_id.in_(case_ids))
+            .order_by(Note.created_at, Note.position, Note.id)
         )
     ]
     letters = [
@@ -135,6 +159,10 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
             .where(or_(Correspondence.case_id.in_(case_ids), Correspondence.person_id == person.id))
             .order_by(Correspondence.made_at)
         )
+    ]
+    documents = [
+        _document(session, actor, d, refs[d.case_id])
+        for d in in_order(session.scalars(select(Document).where(Document.case_id.in_(case_ids))))
     ]
     events = session.scalars(
         select(AuditEvent)
@@ -169,25 +197,75 @@ def gather_person(session: Session, actor: Actor, query: str, *, now: datetime) 
         audit=audit,
         made_at=now,
         made_by=actor.display_name,
+        documents=documents,
     )
     record_event(
         session,
         actor,
         "export-person",
         None,
-        {"person": person.id, "cases": [c.reference for c in cases]},
+        {
+            "person": person.id,
+            "cases": [c.reference for c in cases],
+            "documents": [d["sha256"] for d in documents],
+        },
     )
     return record
 
 
-def write_export(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
-    """Write ``person-<id>.json`` and ``.pdf`` into ``folder``; returns their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _document(session: Session, actor: Actor, doc: Document, reference: str) -> dict[str, Any]:
+    """A document's facts and, unless removed or damaged, its bytes (checked) in base64."""
+    item = {**_columns(doc, {"case_id"}), "case": reference}
+    if doc.removed_on is None:
+        try:
+            _view, content = document_bytes(session, actor, doc.id)
+        except CaseworkerError as exc:  # damaged: said in the export, not passed off as sound
+            item["problem"] = str(exc)
+        else:
+            item["content_base64"] = base64.b64encode(content).decode("ascii")
+    return item
+
+
+def write_documents(data: dict[str, Any], folder: Path) -> list[Path]:
+    """The documents themselves, under safe names, beside the export (never overwriting)."""
+    written: list[Path] = []
+    for doc in data.get("documents", []):
+        content = doc.get("content_base64")
+        if not content:
+            continue
+        folder.mkdir(exist_ok=True)
+        name = safe_name(str(doc["file_name"]), FileType(doc["file_type"]))
+        written.append(write_new(folder, name, base64.b64decode(content)))
+    return written
+
+
+def documents_folder(data: dict[str, Any], folder: Path) -> Path:
+    return folder / f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}-documents"
+
+
+def export_paths(data: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+    """``person-<id>-<date>.pdf`` and ``.json`` in ``folder``."""
     stem = f"person-{data['person']['id'][:8]}-{data['made_at'][:10]}"
-    json_path = folder / f"{stem}.json"
-    pdf_path = folder / f"{stem}.pdf"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return folder / f"{stem}.pdf", folder / f"{stem}.json"
+
+
+def write_export(
+    data: dict[str, Any], folder: Path, *, store: Path | None = None
+) -> tuple[Path, Path]:
+    """Write ``person-<id>.json`` and ``.pdf`` into ``folder`` (which must exist), and the
+    documents into ``person-<id>-documents/`` beside them.
+
+    Raises:
+        OutputRefused: the folder is missing or read-only, or a file would be the store.
+    """
+    pdf_path, json_path = export_paths(data, folder)
+    for path in (pdf_path, json_path):
+        check_output(path, store=store)
+    write_documents(data, documents_folder(data, folder))
     from caseworker.reports.subject_access_pdf import render_person_record  # ReportLab, lazily
 
-    pdf_path.write_bytes(render_person_record(data))
+    pdf = render_person_record(data)
+    text = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    write_output(json_path, text, store=store)
+    write_output(pdf_path, pdf, store=store)
     return pdf_path, json_path

@@ -6,17 +6,32 @@ its window (see ui.app).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from caseworker.domain.calendar import format_day
+from caseworker.domain.clocks import ClockName
 from caseworker.services.actor import Actor
-from caseworker.services.permissions import sees_restricted
-from caseworker.services.quick_reads import store_calendar
-from db.queries import CaseFilter, Reader, count_each, queue_filters
+from caseworker.services.permissions import sees_restricted, visible_filter
+from caseworker.services.quick_reads import countdown_text, store_calendar
+from db.queries import CaseFilter, Reader, count_cases, count_each, page_cases, queue_filters
 
 EXPIRING_WITHIN_DAYS = 28
 SOON_WORKING_DAYS = 3
+TODAY_KEY = "today"
+URGENT_KEYS = frozenset({"overdue", "due-today", "followups"})
+WORK_LIST_LIMIT = 200
+
+# What the handler does next, by the clock that sets the next deadline.
+NEXT_STEPS = {
+    ClockName.ACKNOWLEDGEMENT: "Acknowledge and define the complaint",
+    ClockName.STAGE1_RESPONSE: "Send the Stage 1 response",
+    ClockName.ESCALATION_WINDOW: "None unless they ask for Stage 2 (window open)",
+    ClockName.STAGE2_ACKNOWLEDGEMENT: "Acknowledge the Stage 2 request",
+    ClockName.STAGE2_RESPONSE: "Send the Stage 2 final response",
+    ClockName.ENQUIRY_REPLY: "Reply to the enquiry",
+    ClockName.PASS_ON: "Pass it on to the service",
+}
 
 
 @dataclass(frozen=True)
@@ -43,9 +58,19 @@ def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
         include_restricted=include_restricted,
         expiring_before=expiring,
     )
+    # Today's work: everything open that is due by the end of the "soon" window.
+    due_soon = filters["due_soon"]
+    assert due_soon is not None
+    filters = {"todays_work": replace(due_soon, due_on_or_after=None), **filters}
     counts = count_each(reader, filters)
     # key, the list's field in queue_filters, title, explanation
     shown = (
+        (
+            TODAY_KEY,
+            "todays_work",
+            "Today's work",
+            f"Overdue, due today or due by {format_day(soon)}",
+        ),
         ("overdue", "overdue", "Overdue", f"Past their next deadline (before {format_day(today)})"),
         ("due-today", "due_today", "Due today", f"Next deadline is today, {format_day(today)}"),
         ("due-soon", "due_soon", "Due within 3 working days", f"Due by {format_day(soon)}"),
@@ -88,3 +113,83 @@ def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
         if case_filter is not None:
             items.append(QueueItem(key, title, explanation, counts[field], case_filter))
     return items
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One case to act on, as the work queue lists it."""
+
+    reference: str
+    kind: str
+    status: str
+    resident: str
+    handler: str
+    next_due: date | None
+    clock: str  # the clock's label, e.g. "Stage 1 response"
+    countdown: str  # "3 working days left", "due today", "2 working days overdue"
+    next_step: str
+    mine: bool
+    overdue: bool
+    due_today: bool
+    restricted: bool
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """The cases of one queue filter: the actor's first, then the team's, by next deadline."""
+
+    items: tuple[WorkItem, ...]
+    total: int  # how many cases the filter holds (the list shows at most ``limit`` of each)
+
+
+def next_step(next_clock: str | None, status: str) -> str:
+    """The next thing to do on a case, in words."""
+    if next_clock:
+        try:
+            return NEXT_STEPS[ClockName(next_clock)]
+        except ValueError:
+            pass
+    return "Follow up" if status != "closed" else "None: closed"
+
+
+def work_list(
+    reader: Reader,
+    actor: Actor,
+    case_filter: CaseFilter,
+    today: date,
+    *,
+    limit: int = WORK_LIST_LIMIT,
+) -> WorkList:
+    """The cases under ``case_filter`` the actor may see: theirs first, then the team's.
+
+    Each part is in next-deadline order (cases with no deadline last); at most ``limit``
+    of each are listed, and ``total`` says how many there are in all.
+    """
+    cal = store_calendar(reader)
+    shown = visible_filter(actor, case_filter)
+    me = actor.display_name
+    mine = page_cases(reader, replace(shown, handler=me), sort="next_due", limit=limit)
+    team = [
+        r
+        for r in page_cases(reader, shown, sort="next_due", limit=limit + len(mine))
+        if r.handler_name != me
+    ][:limit]
+    items = tuple(
+        WorkItem(
+            reference=r.reference,
+            kind=r.kind,
+            status=r.status,
+            resident=r.resident_name,
+            handler=r.handler_name,
+            next_due=r.next_due,
+            clock=ClockName(r.next_clock).label if r.next_clock else "",
+            countdown=countdown_text(r.next_due, r.next_clock, cal, today),
+            next_step=next_step(r.next_clock, r.status),
+            mine=r.handler_name == me,
+            overdue=r.next_due is not None and r.next_due < today,
+            due_today=r.next_due == today,
+            restricted=r.restricted,
+        )
+        for r in (*mine, *team)
+    )
+    return WorkList(items, count_cases(reader, shown))

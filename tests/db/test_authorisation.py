@@ -136,8 +136,8 @@ def test_pending_authorisation_banner_then_signed_form(store: Store) -> None:
             InvalidInput,
             "The date the authorisation was given cannot be in the future (Tue 2 Jun 2026)",
         ),
-        ({"party_id": 999}, NotFound, "Case CW-2026-000001 has no representative 999"),
-        ({"party_id": "complainant"}, NotFound, "Case CW-2026-000001 has no representative 1"),
+        ({"party_id": "9" * 32}, NotFound, "Case CW-2026-000001 has no such representative"),
+        ({"party_id": "complainant"}, NotFound, "Case CW-2026-000001 has no such representative"),
     ],
 )
 def test_record_authorisation_refusals(

@@ -107,12 +107,12 @@ def test_remedy_refusals(store: Store) -> None:
     )
     remedy = act(store, followups.add_remedy, ref, kind="apology", today=TODAY)
 
-    def complete(remedy_id: int, **kwargs: object) -> object:
+    def complete(remedy_id: str, **kwargs: object) -> object:
         values: dict[str, object] = {"done": TODAY, "expected_version": None, "today": TODAY}
         values.update(kwargs)
         return lambda s: followups.complete_remedy(s, OFFICER, ref, remedy_id, **values)  # type: ignore[arg-type]
 
-    refused(store, ref, complete(999), NotFound, "Case CW-2026-000001 has no remedy 999")  # type: ignore[arg-type]
+    refused(store, ref, complete("9" * 32), NotFound, "Case CW-2026-000001 has no such remedy")  # type: ignore[arg-type]
     refused(
         store,
         ref,
@@ -176,10 +176,10 @@ def test_action_refusals(store: Store) -> None:
         store,
         ref,
         lambda s: followups.complete_action(
-            s, OFFICER, ref, 999, done=TODAY, expected_version=None, today=TODAY
+            s, OFFICER, ref, "9" * 32, done=TODAY, expected_version=None, today=TODAY
         ),
         NotFound,
-        "Case CW-2026-000001 has no action 999",
+        "Case CW-2026-000001 has no such action",
     )
     act(store, followups.complete_action, ref, action.id, done=TODAY, today=TODAY)
     refused(

@@ -248,6 +248,6 @@ def test_imported_history_goes_through_the_lifecycle_table(store: Store, tmp_pat
     assert refused(store, path) == [
         "row 2, column closed: Cannot close: case H1 is a complaint (Stage 2); a complaint is "
         "closed once a stage's response has been sent",
-        "row 3, column refused_reason: only complaints have stages; leave it empty for a "
-        "compliment",
+        "row 3, column refused_reason: only complaints have stages, refusals and withdrawals; "
+        "leave it empty for a compliment",
     ]  # H3, closed while its Stage 2 request awaited acknowledgement, had it refused

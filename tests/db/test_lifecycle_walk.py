@@ -53,7 +53,13 @@ NOW = {
 }
 # Actions whose availability turns on a person or a letter rather than the case's state;
 # the table allows them in every state and their own tests cover the rest.
-NOT_WALKED = {"record-authorisation", "revoke-authorisation", "make-letter", "record-letter-sent"}
+NOT_WALKED = {
+    "record-authorisation",
+    "revoke-authorisation",
+    "make-letter",
+    "record-letter-sent",
+    "add-document",
+}
 WALKED = tuple(a for a in CASE_ACTIONS if a not in NOT_WALKED)
 
 
@@ -146,9 +152,11 @@ def _make(session: Session, setup: Setup) -> str:
     for key, value in fields.items():
         setattr(case, key, value)
     if setup.open_remedy:
-        case.remedies.append(Remedy(stage=1, kind="apology", description="", offered_on=now))
+        case.remedies.append(
+            Remedy(position=1, stage=1, kind="apology", description="", offered_on=now)
+        )
     if setup.open_action:
-        case.actions.append(OutstandingAction(stage=1, description="Fix the roof"))
+        case.actions.append(OutstandingAction(position=1, stage=1, description="Fix the roof"))
     session.flush()
     return case.reference
 

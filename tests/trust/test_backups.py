@@ -21,6 +21,7 @@ from caseworker.services.backups import (
 )
 from caseworker.services.users import create_user
 from db.backup import backup_folder
+from db.output_files import OutputRefused
 from db.store import Store, open_store
 
 NOW = datetime(2026, 6, 1, 9, 30, 0)
@@ -31,6 +32,7 @@ def test_backup_writes_a_sound_copy_and_its_head(store: Store, tmp_path: Path) -
     log(store)
     with store.read() as s:
         head = chain_head(s)
+    (tmp_path / "out").mkdir()  # a backup's folder must exist (test_output_paths)
     made = backup_store(store, LOCAL_ADMIN, tmp_path / "out" / "copy.sqlite", now=NOW)
     assert made.head == head
     assert head_file(made.path).read_text().splitlines() == [
@@ -45,9 +47,12 @@ def test_backup_writes_a_sound_copy_and_its_head(store: Store, tmp_path: Path) -
         assert conn.execute("SELECT count(*) FROM cases").fetchone() == (2,)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     conn.close()
-    with pytest.raises(BackupRefused) as info:
+    with pytest.raises(OutputRefused) as info:
         backup_store(store, LOCAL_ADMIN, made.path, now=NOW)
-    assert str(info.value) == f"{made.path} already exists; choose a new file name"
+    assert str(info.value) == (
+        f"{made.path} is a Caseworker store or backup (a database): choose another file; "
+        "nothing was written"
+    )
 
 
 def test_only_administrators_back_up(store: Store, tmp_path: Path) -> None:

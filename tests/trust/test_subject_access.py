@@ -41,6 +41,7 @@ def test_export_person_writes_a_pdf_and_a_json_of_everything(
     jane, first, second = two_cases_for_jane(store)
     store.close()
     out = tmp_path / "sar"
+    out.mkdir()  # the folder must exist (test_output_paths)
     assert main(["--db", str(store.path), "export-person", "jane doe", "--out", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2 cases, 1 notes, 0 letters, 4 audit entries"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QBoxLayout, QGroupBox, QLabel, QWidget
 from ui_helpers import log
 
 from caseworker.services.actor import LOCAL_ADMIN
@@ -66,21 +67,130 @@ def test_repeat_contact_is_found_and_linked(qtbot, context: AppContext, store: S
     earlier = log(store)
     form = IntakeView(context)
     qtbot.addWidget(form)
-    _fill_basics(form, qtbot)
+    qtbot.keyClicks(form.find_box, "Jane Doe")
     form.lookup_person()
+    assert form.match_list.count() == 1
+    assert form.match_list.item(0).text() == "Jane Doe · S43 4JJ · 1 case"
+    assert form.find_note.text() == (
+        "1 person found: Down, then Enter to pick the caller. Or fill in a new caller below."
+    )
+    form.match_list.itemActivated.emit(form.match_list.item(0))
+    assert form.name.text() == "Jane Doe" and not form.name.isEnabled()
     assert form.other_cases.count() == 1
     item = form.other_cases.item(0)
-    assert item.text() == f"{earlier} · Complaint · Logged · received Mon 2 Feb 2026"
+    assert item.text() == (
+        f"{earlier} · Complaint · Logged · received Mon 2 Feb 2026 · due Mon 9 Feb 2026"
+    )
     assert form.other_note.text() == (
-        "1 other case found: tick one to link this contact to it instead of duplicating it."
+        "Jane Doe: 1 earlier case. Tick one to link this contact to it instead of duplicating it."
     )
     item.setCheckState(Qt.CheckState.Checked)
+    qtbot.keyClicks(form.description, "Damp in the back bedroom")
     reference = form.log_contact()
     assert reference is not None
     detail = context.read(
         lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN)
     )
     assert detail.linked == (earlier,)
+    first = context.read(
+        lambda s: load_case_detail(s, earlier, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
+    assert detail.complainants[0].person_id == first.complainants[0].person_id
+
+
+def test_not_this_person_makes_a_new_caller(qtbot, context: AppContext, store: Store) -> None:
+    earlier = log(store)
+    form = IntakeView(context)
+    qtbot.addWidget(form)
+    qtbot.keyClicks(form.find_box, "S43 4JJ")
+    qtbot.keyClick(form.find_box, Qt.Key.Key_Return)  # the only one found is picked
+    assert form.caller is not None
+    form.new_caller_button.click()
+    assert form.caller is None and form.name.isEnabled() and form.other_cases.count() == 0
+    form.name.setText("Janet Doe")
+    qtbot.keyClicks(form.description, "Damp")
+    reference = form.log_contact()
+    assert reference is not None
+    detail = context.read(
+        lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
+    first = context.read(
+        lambda s: load_case_detail(s, earlier, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
+    assert detail.complainants[0].name == "Janet Doe"
+    assert detail.complainants[0].person_id != first.complainants[0].person_id
+
+
+def test_escape_asks_before_discarding(qtbot, context: AppContext, monkeypatch) -> None:
+    form = IntakeView(context)
+    qtbot.addWidget(form)
+    with qtbot.waitActive(form):
+        form.show()
+        form.activateWindow()
+    answers: list[bool] = []
+    monkeypatch.setattr(form, "confirm_discard", lambda: answers.pop(0))
+    form.description.setFocus()
+    qtbot.keyClicks(form.description, "Damp")
+    answers.append(False)  # keep typing
+    qtbot.keyClick(form.description, Qt.Key.Key_Escape)
+    assert form.description.toPlainText() == "Damp" and answers == []
+    answers.append(True)  # discard
+    qtbot.keyClick(form.description, Qt.Key.Key_Escape)
+    assert form.description.toPlainText() == ""
+    assert form.draft_label.text() == "Form cleared."
+    qtbot.keyClick(form.description, Qt.Key.Key_Escape)  # nothing typed: nothing asked
+
+
+def test_draft_keeps_the_chosen_caller(qtbot, context: AppContext, store: Store) -> None:
+    earlier = log(store)
+    form = IntakeView(context)
+    qtbot.addWidget(form)
+    qtbot.keyClicks(form.find_box, "S43 4JJ")
+    qtbot.keyClick(form.find_box, Qt.Key.Key_Return)
+    form.other_cases.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.keyClicks(form.description, "Damp")
+    form.save_draft()
+    again = IntakeView(context)
+    qtbot.addWidget(again)
+    assert again.caller is not None and again.caller.name == "Jane Doe"
+    assert again.description.toPlainText() == "Damp"
+    assert again.other_cases.item(0).data(Qt.ItemDataRole.UserRole) == earlier
+    assert again.other_cases.item(0).checkState() == Qt.CheckState.Checked
+
+
+def test_alt_keys_are_unique_on_the_page_and_menus(qtbot, context: AppContext) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    keys = [m.title() for m in window.menus.values()]
+    for w in window.intake.findChildren(QWidget):
+        if isinstance(w, QLabel) and w.buddy() is not None and "&" in w.text():
+            keys.append(w.text())
+        elif isinstance(w, QAbstractButton | QGroupBox) and "&" in _text(w):
+            keys.append(_text(w))
+    letters = [k[k.index("&") + 1].lower() for k in keys]
+    duplicates = {x for x in letters if letters.count(x) > 1}
+    assert duplicates == set(), [k for k in keys if k[k.index("&") + 1].lower() in duplicates]
+    assert len(letters) >= 20
+
+
+def test_an_ordinary_complaint_fits_1366x768_without_scrolling(qtbot, context: AppContext) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("intake")
+    qtbot.waitExposed(window)
+    bar = window.intake.scroll_area.verticalScrollBar()
+    assert bar.maximum() == 0, bar.maximum()
+    assert window.intake.columns.direction() == QBoxLayout.Direction.LeftToRight
+
+
+def _text(w: QWidget) -> str:
+    return w.title() if isinstance(w, QGroupBox) else w.text()  # type: ignore[attr-defined]
 
 
 def test_representative_and_adjustments_are_recorded(qtbot, context: AppContext) -> None:

@@ -36,7 +36,11 @@ def test_queue_count_opens_the_filtered_list_and_a_case(
     window = MainWindow(context)
     qtbot.addWidget(window)
     assert window.current_page() == "queue"
-    window.queue.buttons["awaiting-ack"].click()
+    window.queue.buttons["awaiting-ack"].click()  # the count filters today's list...
+    assert window.current_page() == "queue"
+    assert window.queue.table.item(0, 0).text() == first
+    assert window.queue.table.rowCount() == 1
+    window.queue.in_list_button.click()  # ...and opens in the case list for more
     assert window.current_page() == "cases"
     assert window.cases.title.text() == "Awaiting acknowledgement"
     assert window.cases.count_label.text() == "1 case"
@@ -48,7 +52,7 @@ def test_queue_count_opens_the_filtered_list_and_a_case(
     window.show_page("queue")
     assert not window.case_view.case_actions["acknowledge"].isEnabled()
     # The list's own filters narrow further, in the store.
-    window.queue.buttons["all"].click()
+    window.queue.open_item("all")
     assert window.cases.count_label.text() == "2 cases"
     select_value(window.cases.kind, "compliment")
     assert window.cases.count_label.text() == "1 case"
@@ -179,7 +183,4 @@ def test_clock_tick_refreshes_the_queue_at_midnight(
     clock.day = date(2026, 2, 10)
     context.ticker.tick()
     assert window.queue.count("overdue") == 1
-    assert (
-        window.queue.date_label.text()
-        == "Today is Tue 10 Feb 2026. Choose a count to see its cases."
-    )
+    assert window.queue.date_label.text() == "Today is Tue 10 Feb 2026."

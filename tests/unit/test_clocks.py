@@ -19,6 +19,7 @@ from caseworker.domain.clocks import (
     ClockState,
     Extension,
     compute_clocks,
+    counted_extension_days,
     deadlines,
     find_clock,
     next_deadline,
@@ -312,6 +313,51 @@ def test_stage2_extension_limit() -> None:
     with pytest.raises(RuleBroken) as exc:
         check_extensions(LOCAL, 1, (Extension(11),))
     assert "over the limit of 10 under receipt-based-local" in str(exc.value)
+
+
+def test_extension_beyond_the_limit_without_good_reason_stops_at_the_limit() -> None:
+    # The example (imported history; the app refuses such an extension): acknowledged
+    # Tue 2 Sep 2025, 15 WD agreed with no good reason. 10 WD -> Tue 16 Sep, plus the 10 WD
+    # limit -> Tue 30 Sep; a response on Fri 3 Oct is late.
+    facts = CaseFacts(
+        C,
+        date(2025, 9, 1),
+        acknowledged=date(2025, 9, 2),
+        stage1_extensions=(Extension(15),),
+        stage1_responded=date(2025, 10, 3),
+    )
+    s1 = _s1(facts, date(2025, 10, 3))
+    assert (s1.due, s1.state) == (date(2025, 9, 30), ClockState.MET_LATE)
+    assert counted_extension_days(HOS, 1, facts.stage1_extensions) == 10
+    assert s1.explanation == (
+        "Stage 1 response due Tue 30 Sep 2025: 10 working days from the acknowledgement on "
+        "Tue 2 Sep 2025, plus 10 working days of extension (15 agreed; without a recorded good "
+        "reason only the limit counts) (hos-2024); skipped: none"
+    )
+    # With a good reason the 15 days count in full: due Tue 7 Oct, so Fri 3 Oct is in time.
+    good = CaseFacts(
+        C,
+        date(2025, 9, 1),
+        acknowledged=date(2025, 9, 2),
+        stage1_extensions=(Extension(15, good_reason=True),),
+        stage1_responded=date(2025, 10, 3),
+    )
+    s1 = _s1(good, date(2025, 10, 3))
+    assert (s1.due, s1.state) == (date(2025, 10, 7), ClockState.MET)
+    # Stage 2: acknowledged Tue 2 Sep, 20 WD -> Tue 30 Sep, plus the 20 WD limit -> Tue
+    # 28 Oct (not Tue 4 Nov for all 25); sent Fri 31 Oct: late.
+    two = CaseFacts(
+        C,
+        date(2025, 8, 4),
+        acknowledged=date(2025, 8, 5),
+        stage1_responded=date(2025, 8, 11),
+        escalated=date(2025, 9, 1),
+        stage2_acknowledged=date(2025, 9, 2),
+        stage2_extensions=(Extension(25),),
+        stage2_responded=date(2025, 10, 31),
+    )
+    s2 = _clock(compute_clocks(two, HOS, ENG, date(2025, 11, 3)), ClockName.STAGE2_RESPONSE)
+    assert (s2.due, s2.state) == (date(2025, 10, 28), ClockState.MET_LATE)
 
 
 def test_extension_must_be_at_least_a_day() -> None:

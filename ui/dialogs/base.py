@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,12 +26,11 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.vocab import Vocab
 from caseworker.services.case_view import CaseDetail
 from ui.context import AppContext
+from ui.date_box import DateBox
 from ui.widgets import (
     MoneyEdit,
     date_edit,
     error_label,
-    from_qdate,
-    optional_date,
     scrolling,
     show_error,
     vocab_combo,
@@ -227,8 +225,8 @@ class FieldsDialog(ActionDialog):
 
 def read_value(w: QWidget) -> Any:
     """The value of an input made by FieldsDialog."""
-    if isinstance(w, QDateEdit):
-        return optional_date(w) if w.specialValueText() else from_qdate(w.date())
+    if isinstance(w, DateBox):
+        return w.value()  # a date typed wrongly is refused with its box named
     if isinstance(w, QPlainTextEdit):
         return w.toPlainText()
     if isinstance(w, QCheckBox):

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -21,6 +20,7 @@ from caseworker.domain.vocab import Decision, RemedyKind
 from caseworker.services import stages
 from caseworker.services.case_view import CaseDetail
 from ui.context import AppContext
+from ui.date_box import DateBox
 from ui.dialogs.base import ActionDialog
 from ui.widgets import MoneyEdit, date_edit, from_qdate, optional_date, vocab_combo
 
@@ -40,7 +40,7 @@ class RespondDialog(ActionDialog):
             parent,
         )
         self.detail, self.stage = detail, stage
-        self.sent_on: QDateEdit = date_edit("Response sent on", context.today())
+        self.sent_on: DateBox = date_edit("Response sent on", context.today())
         self.add_row("Response &sent on", self.sent_on)
         self.decision: QComboBox = vocab_combo("Overall decision", Decision)
         self.add_row("Overall &decision", self.decision)
@@ -65,14 +65,14 @@ class RespondDialog(ActionDialog):
             self.form.addRow(box)
         self.remedy_box = QGroupBox("Remedies offered")
         self.remedy_grid = QGridLayout(self.remedy_box)
-        self.remedy_rows: list[tuple[QComboBox, QLineEdit, MoneyEdit, QDateEdit]] = []
+        self.remedy_rows: list[tuple[QComboBox, QLineEdit, MoneyEdit, DateBox]] = []
         add_remedy = QPushButton("Add a re&medy")
         add_remedy.clicked.connect(self.add_remedy_row)
         self.remedy_grid.addWidget(add_remedy, 0, 0)
         self.form.addRow(self.remedy_box)
         self.action_box = QGroupBox("Outstanding actions")
         self.action_grid = QGridLayout(self.action_box)
-        self.action_rows: list[tuple[QLineEdit, QDateEdit]] = []
+        self.action_rows: list[tuple[QLineEdit, DateBox]] = []
         add_action = QPushButton("Add an outstanding &action")
         add_action.clicked.connect(self.add_action_row)
         self.action_grid.addWidget(add_action, 0, 0)

@@ -32,6 +32,7 @@ from caseworker.domain.vocab import LetterKind
 from caseworker.services.actor import Actor
 from caseworker.services.case_view import CorrespondenceView
 from caseworker.services.letters import SENT_METHODS, MadeLetter, letter_pdf, mark_sent
+from db.output_files import write_output
 from db.store import Store
 from ui.letters.pages import page_sizes, render_pages
 from ui.widgets import choice_combo, date_edit, error_label, from_qdate, heading, show_error
@@ -403,9 +404,9 @@ class LetterPreview(QDialog):
     def save_to(self, path: Path) -> None:
         """Write the letter's stored bytes, unchanged, to ``path``."""
         try:
-            path.write_bytes(self.pdf)
-        except OSError as exc:
-            show_error(self.error, f"Could not save the letter to {path}: {exc.strerror}")
+            write_output(path, self.pdf, store=self.store.path)
+        except CaseworkerError as exc:
+            show_error(self.error, f"Could not save the letter: {exc}")
             return
         show_error(self.error, "")
         self.sent_state.setText(f"{self.letter.sent_text} Saved to {path}.")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -45,7 +44,9 @@ from caseworker.services.case_list import service_areas, sites
 from caseworker.services.permissions import check
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
+from db.output_files import check_output, write_output
 from ui.context import AppContext
+from ui.date_box import DateBox
 from ui.models.report_table import ReportTableModel
 from ui.views.report_chart import BarChart, chart_data
 from ui.widgets import date_edit, error_label, from_qdate, heading, scrolling, show_error, to_qdate
@@ -123,8 +124,8 @@ class PeriodChooser(QWidget):
         self.quarter.setAccessibleName("Quarter")
         for q, label in QUARTERS:
             self.quarter.addItem(label, q)
-        self.start: QDateEdit = date_edit("From", today)
-        self.end: QDateEdit = date_edit("To", today)
+        self.start: DateBox = date_edit("From", today)
+        self.end: DateBox = date_edit("To", today)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for col, (text, widget) in enumerate(
@@ -515,14 +516,13 @@ class ReportsView(QWidget):
         if path is None:
             return
         report, render = self.report, FORMATS[fmt][2]
+        store_path = self.context.store.path
 
         def job(progress: Progress) -> str:
             progress(0, 1)
+            check_output(path, store=store_path)
             data = render(report)
-            try:
-                path.write_bytes(data)
-            except OSError as exc:
-                raise CaseworkerError(f"Could not write {path}: {exc.strerror}") from None
+            write_output(path, data, store=store_path)  # OutputRefused says why, in one line
             progress(1, 1)
             return str(path)
 

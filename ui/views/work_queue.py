@@ -1,25 +1,66 @@
-"""The start page: what is due, as counts that open the matching list."""
+"""Today's work: the cases to act on, mine first, with the queue's counts as filters above."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseworker.domain.calendar import format_day
-from caseworker.services.work_queue import QueueItem, queue_items
+from caseworker.services.work_queue import (
+    TODAY_KEY,
+    URGENT_KEYS,
+    QueueItem,
+    WorkItem,
+    WorkList,
+    queue_items,
+    work_list,
+)
 from ui.context import AppContext
-from ui.widgets import heading, scrolling
+from ui.flow_layout import FlowLayout
+from ui.labels import kind_label
+from ui.widgets import heading
 
-_COLUMNS = 3
+# What to do and by when come first, so they are in view on a small screen.
+_COLUMNS = ("Reference", "Countdown", "Due", "Resident", "Next step", "Clock", "Whose", "Kind")
+REFERENCE, COUNTDOWN, DUE, RESIDENT, NEXT_STEP, CLOCK, WHOSE, KIND = range(len(_COLUMNS))
+_MIN_CHARS = 12  # a column that gives way keeps room for this many characters
+
+
+@cache
+def _icon(which: QStyle.StandardPixmap) -> QIcon:
+    return QApplication.style().standardIcon(which)
+
+
+def _urgency_icon(item: WorkItem) -> QStyle.StandardPixmap | None:
+    """An icon beside the words "overdue" and "due today" (never colour alone)."""
+    if item.overdue:
+        return QStyle.StandardPixmap.SP_MessageBoxCritical
+    if item.due_today:
+        return QStyle.StandardPixmap.SP_MessageBoxWarning
+    return None
 
 
 class WorkQueueView(QWidget):
-    """Counts of what needs doing; each opens the filtered case list."""
+    """The queue's counts as filters, and the list of cases each one holds; Enter opens one."""
 
-    list_requested = Signal(str, object)  # title, CaseFilter
+    list_requested = Signal(str, object)  # title, CaseFilter: open it in the case list
+    case_requested = Signal(str)  # reference
 
     def __init__(
         self,
@@ -33,65 +74,193 @@ class WorkQueueView(QWidget):
         self.context = context
         self.items: list[QueueItem] = []
         self.buttons: dict[str, QPushButton] = {}
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(heading("Work queue"))
+        self.selected = TODAY_KEY
+        self.work = WorkList((), 0)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = heading("Today's work")
+        top.addWidget(self.title, 1)
         self.date_label = QLabel()
         self.date_label.setAccessibleName("Today's date")
-        layout.addWidget(self.date_label)
-        self.grid = QGridLayout()
-        layout.addLayout(self.grid)
-        layout.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scrolling(body))
+        top.addWidget(self.date_label)
+        layout.addLayout(top)
+        self.filters = QWidget()
+        self.filters.setAccessibleName("Filters")
+        self.flow = FlowLayout(self.filters)
+        layout.addWidget(self.filters)
+        self.list_title = QLabel()
+        self.list_title.setWordWrap(True)
+        self.list_title.setAccessibleName("What the list shows")
+        layout.addWidget(self.list_title)
+        self.table = QTableWidget(0, len(_COLUMNS))
+        self.table.setAccessibleName("Cases to act on: Enter opens the case")
+        self.table.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        self.more_label = QLabel()
+        self.more_label.setWordWrap(True)
+        self.more_label.setAccessibleName("How many cases the list shows")
+        bottom.addWidget(self.more_label, 1)
+        self.in_list_button = QPushButton("Show them in the case &list")
+        self.in_list_button.setAccessibleName("Show these cases in the case list")
+        bottom.addWidget(self.in_list_button)
+        layout.addLayout(bottom)
         self._connect_signals()
         self.refresh(counted() if counted else None)
 
     def _connect_signals(self) -> None:
         self.context.case_changed.connect(lambda _ref: self.refresh())
         self.context.ticker.ticked.connect(lambda: self.refresh())
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
+        self.in_list_button.clicked.connect(lambda: self.open_item(self.selected))
+
+    # Counts -----------------------------------------------------------------------------------
 
     def refresh(self, counted: list[QueueItem] | None = None) -> None:
-        """Count again (after a change, and every minute so midnight moves the counts)."""
+        """Count again and re-read the list (after a change, and every minute for midnight)."""
         today = self.context.today()
         actor = self.context.actor
         self.items = counted or self.context.read_quick(lambda s: queue_items(s, actor, today))
-        self.date_label.setText(f"Today is {format_day(today)}. Choose a count to see its cases.")
+        self.date_label.setText(f"Today is {format_day(today)}.")
         for item in self.items:
             button = self.buttons.get(item.key)
             if button is None:
                 button = QPushButton()
-                button.setMinimumHeight(button.fontMetrics().height() * 4)
-                button.clicked.connect(lambda _=False, k=item.key: self.open_item(k))
+                button.setCheckable(True)
+                button.setAutoExclusive(False)
+                button.clicked.connect(lambda _=False, k=item.key: self.select(k))
                 self.buttons[item.key] = button
-            cases = "case" if item.count == 1 else "cases"
-            button.setText(f"{item.count}\n{item.title}")
-            button.setToolTip(item.explanation)
-            button.setAccessibleName(f"{item.title}: {item.count} {cases}")
-            button.setAccessibleDescription(item.explanation)
-        self._reflow()
+                self.flow.addWidget(button)
+            self._label_button(button, item)
+        self.select(self.selected if self.selected in self.buttons else TODAY_KEY)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._reflow()
-
-    def _reflow(self) -> None:
-        """As many columns of counts as fit the width (fewer with large text)."""
-        if not self.buttons:
-            return
-        widest = max(b.sizeHint().width() for b in self.buttons.values()) + self.grid.spacing()
-        columns = max(1, min(_COLUMNS, (self.width() - 40) // max(widest, 1)))
-        for button in self.buttons.values():
-            self.grid.removeWidget(button)
-        for i, key in enumerate(self.buttons):
-            self.grid.addWidget(self.buttons[key], i // columns, i % columns)
-        for c in range(_COLUMNS):
-            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+    def _label_button(self, button: QPushButton, item: QueueItem) -> None:
+        cases = "case" if item.count == 1 else "cases"
+        urgent = item.key in URGENT_KEYS and item.count > 0
+        button.setText(f"{'Urgent: ' if urgent else ''}{item.title} ({item.count})")
+        button.setIcon(
+            _icon(
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+                if item.key == "overdue"
+                else QStyle.StandardPixmap.SP_MessageBoxWarning
+            )
+            if urgent
+            else QIcon()
+        )
+        button.setObjectName("urgent" if urgent else "")
+        button.setStyleSheet(
+            "QPushButton#urgent { font-weight: bold; color: #8b0000; }" if urgent else ""
+        )
+        button.setToolTip(item.explanation)
+        button.setAccessibleName(
+            f"{'Urgent: ' if urgent else ''}{item.title}: {item.count} {cases}"
+        )
+        button.setAccessibleDescription(item.explanation)
 
     def count(self, key: str) -> int:
         return next(i.count for i in self.items if i.key == key)
 
+    def item(self, key: str) -> QueueItem:
+        return next(i for i in self.items if i.key == key)
+
+    # The list ---------------------------------------------------------------------------------
+
+    def select(self, key: str) -> None:
+        """Show the cases of one count (the others' buttons come up)."""
+        self.selected = key
+        for k, button in self.buttons.items():
+            button.setChecked(k == key)
+        item = self.item(key)
+        actor, today = self.context.actor, self.context.today()
+        self.work = self.context.read_quick(lambda s: work_list(s, actor, item.case_filter, today))
+        self.list_title.setText(f"<b>{item.title}</b>: {item.explanation}. Yours first.")
+        self._fill()
+        shown = len(self.work.items)
+        self.more_label.setText(
+            f"{shown} of {self.work.total} cases shown: the case list has them all."
+            if shown < self.work.total
+            else f"{shown} case{'s' if shown != 1 else ''}."
+        )
+
+    def _fill(self) -> None:
+        table = self.table
+        table.setRowCount(len(self.work.items))
+        for row, w in enumerate(self.work.items):
+            icon = _urgency_icon(w)
+            due = format_day(w.next_due) if w.next_due else ""
+            texts = {
+                WHOSE: "Mine" if w.mine else (w.handler or "Not assigned"),
+                REFERENCE: w.reference,
+                NEXT_STEP: w.next_step,
+                DUE: due,
+                COUNTDOWN: w.countdown,
+                CLOCK: w.clock,
+                RESIDENT: "Restricted case" if w.restricted and not w.resident else w.resident,
+                KIND: kind_label(w.kind),
+            }
+            for col, text in texts.items():
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                cell.setData(Qt.ItemDataRole.UserRole, w.reference)
+                if col == COUNTDOWN and icon is not None:
+                    cell.setIcon(_icon(icon))
+                table.setItem(row, col, cell)
+        self._fit_columns()
+        if self.work.items and table.currentRow() < 0:
+            table.setCurrentCell(0, REFERENCE)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their content, shared out when the window is narrow."""
+        table = self.table
+        header = table.horizontalHeader()
+        widths = [
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c)) for c in range(len(_COLUMNS))
+        ]
+        room = table.viewport().width()
+        over = sum(widths) - room
+        if over > 0 and room > 0:
+            # Narrow: the long words give way first (they elide, the tooltip has them whole);
+            # the reference, countdown and due date keep their width.
+            least = table.fontMetrics().averageCharWidth() * _MIN_CHARS
+            for col in (KIND, WHOSE, CLOCK, NEXT_STEP, RESIDENT):
+                give = min(over, max(0, widths[col] - max(least, header.sectionSizeHint(col))))
+                widths[col] -= give
+                over -= give
+        for col, width in enumerate(widths):
+            table.setColumnWidth(col, width)
+
+    def open_row(self, row: int) -> None:
+        if 0 <= row < len(self.work.items):
+            self.case_requested.emit(self.work.items[row].reference)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter (or Return) on a row opens the case; a new width fits the columns again."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.open_row(self.table.currentRow())
+            return True
+        return super().eventFilter(watched, event)
+
     def open_item(self, key: str) -> None:
-        item = next(i for i in self.items if i.key == key)
+        """Open a count's cases in the case list (to sort, filter further or page through)."""
+        item = self.item(key)
         self.list_requested.emit(item.title, item.case_filter)
