@@ -17,7 +17,7 @@ from caseworker.commands.common import actor_from_args, store_from_args, today_f
 from caseworker.domain.calendar import format_day
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import InvalidInput
-from caseworker.domain.letter_choice import letter_kinds
+from caseworker.domain.letter_choice import offered_letters
 from caseworker.domain.lifecycle import allowed_actions, check_allowed, state_of
 from caseworker.domain.vocab import RecordKind, Status
 from caseworker.services import ending, followups, permissions, records, stages
@@ -129,7 +129,7 @@ def command_actions(detail: CaseDetail, actor: Actor) -> list[str]:
     ]
 
 
-def _shown(detail: CaseDetail, actor: Actor) -> dict[str, Any]:
+def _shown(detail: CaseDetail, actor: Actor, today: date) -> dict[str, Any]:
     return {
         "reference": detail.reference,
         "kind": detail.kind,
@@ -152,7 +152,7 @@ def _shown(detail: CaseDetail, actor: Actor) -> dict[str, Any]:
             for a in detail.actions
         ],
         "actions": command_actions(detail, actor),
-        "letters": [k.value for k in letter_kinds(detail)],
+        "letters": [k.value for k in offered_letters(detail, detail.clocks, today)],
     }
 
 
@@ -187,7 +187,11 @@ def execute(store: Store, actor: Actor, args: argparse.Namespace, today: date) -
         _refuse_options(args, set())
         with store.read() as session:
             detail = load_case_detail(session, args.reference, today, actor=actor)
-        print(json.dumps(_shown(detail, actor), indent=2) if args.json else _text(detail, actor))
+        print(
+            json.dumps(_shown(detail, actor, today), indent=2)
+            if args.json
+            else _text(detail, actor)
+        )
         return 0
     if args.action not in ACTIONS:
         raise InvalidInput(

@@ -39,6 +39,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from caseworker.domain.addressees import PartyFacts
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import ClockName, find_clock
+from caseworker.domain.letter_choice import AtStage, LetterSteps
 from caseworker.domain.letters import (
     DEFAULT_OTHER_FORMATS,
     ActionLine,
@@ -128,6 +129,7 @@ class LetterSource:
     record_kind: RecordKind
     case: LetterCase
     parties: tuple[LetterParty, ...]
+    steps: LetterSteps  # what decides which letters the case has reached
 
     def party(self, person_id: str) -> LetterParty:
         return next(p for p in self.parties if p.facts.person_id == person_id)
@@ -200,7 +202,13 @@ def _lists_query() -> CompoundSelect[Any]:
             due=r.due,
         ),
         _list(
-            "action", a.position, a.case_id == case_id, text=a.description, due=a.due, done=a.done
+            "action",
+            a.position,
+            a.case_id == case_id,
+            stage=a.stage,
+            text=a.description,
+            due=a.due,
+            done=a.done,
         ),
         _list(
             "area",
@@ -218,12 +226,14 @@ def _point(row: Row[Any], stage: int) -> Point:
     return Point(row.text, Decision(decision) if decision else None, reasons)
 
 
-def _stage_for(kind: LetterKind, escalated: date | None) -> int:
+def _stage_for(kind: LetterKind, stage2_acknowledged: date | None) -> int:
+    """The stage a letter is about: its own, else the stage the case is being handled at
+    (Stage 2 only once it began; a refused escalation leaves the case at Stage 1)."""
     if kind.value.startswith("stage2"):
         return 2
     if kind.value.startswith("stage1") or kind is LetterKind.ESCALATION_REFUSAL:
         return 1
-    return 2 if escalated else 1
+    return 2 if stage2_acknowledged else 1
 
 
 def _service_area(areas: Sequence[Row[Any]]) -> str:
@@ -252,12 +262,27 @@ def read_letter(
     lists: dict[str, list[Row[Any]]] = {"point": [], "remedy": [], "action": [], "area": []}
     for row in session.execute(_lists_query(), {"case_id": case.id}):
         lists[row.tag].append(row)
-    stage = _stage_for(kind, case.escalated)
+    actions = lists["action"]
+    stage = _stage_for(kind, case.stage2_acknowledged)
+    if kind is LetterKind.UPDATE and actions:
+        # The update reports the actions: the stage they were agreed at, not the case's now.
+        stage = max(int(a.stage) for a in actions)
     clock = find_clock(
         case_clocks(case, setup.calendar, today),
         ClockName.STAGE1_RESPONSE if stage == 1 else ClockName.STAGE2_RESPONSE,
     )
     due = clock.due if clock else None
+    steps = LetterSteps(
+        kind=case.kind,
+        acknowledged=case.acknowledged,
+        extensions=tuple(AtStage(e.stage) for e in case.extensions),
+        stage1_decision=case.stage1_decision,
+        escalation_refused_on=case.escalation_refused_on,
+        stage2_acknowledged=case.stage2_acknowledged,
+        stage2_decision=case.stage2_decision,
+        refused_on=case.refused_on,
+        actions=tuple(str(a.text) for a in actions),
+    )
     extensions = [e for e in case.extensions if e.stage == stage]
     decision = case.stage2_decision if stage == 2 else case.stage1_decision
     policy = load_policy(case.policy_name)
@@ -299,7 +324,7 @@ def read_letter(
             for r in lists["remedy"]
             if r.stage == stage
         ),
-        actions=tuple(ActionLine(a.text, a.due, a.done) for a in lists["action"]),
+        actions=tuple(ActionLine(a.text, a.due, a.done) for a in actions),
         extension=(
             ExtensionDetails(due, extensions[-1].reason, sum(e.days for e in extensions))
             if extensions
@@ -318,4 +343,4 @@ def read_letter(
         escalation_window_days=policy.escalation_window_days,
         time_limit_months=policy.time_limit_months,
     )
-    return LetterSource(RecordKind(case.kind), facts, parties)
+    return LetterSource(RecordKind(case.kind), facts, parties, steps)

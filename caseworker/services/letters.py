@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.addressees import Recipient, recipients
 from caseworker.domain.errors import CaseworkerError, InvalidInput, RuleBroken
+from caseworker.domain.letter_choice import check_letter
 from caseworker.domain.letters import AddresseeRole, LetterContent, build_letter, copy_of
 from caseworker.domain.vocab import LetterKind, Status
 from caseworker.services.actor import Actor
@@ -104,6 +105,8 @@ def letter_contents(
             content = build_letter(kind, facts, setup.org, r.addressee, today, setup.templates)
             main = content
         out.append((r, content))
+    # After the content checks (which name what is missing): nothing false may be said.
+    check_letter(source.steps, kind, source.case.response_due, today)
     return out
 
 
