@@ -16,21 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
+from caseworker.domain.vocab import Status
 from db.search import MATCH_KEYS_SQL, MATCH_SQL, fts_query
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-# The statuses of a case still being worked on (caseworker.domain.vocab.Status.is_open is
-# the definition; db cannot import the domain, and a test checks the two agree).
-OPEN_STATUSES = (
-    "logged",
-    "stage-1",
-    "stage-1-responded",
-    "stage-2-requested",
-    "stage-2",
-    "stage-2-responded",
-)
+# The statuses of a case still being worked on: Status.is_open is the one definition.
+OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.is_open)
 
 Reader: TypeAlias = "sqlite3.Connection | Session"
 """The raw connection (at start-up) or a SQLAlchemy session on the store."""

@@ -27,6 +27,7 @@ from caseworker.services.letter_reads import (
 )
 from caseworker.services.permissions import sees_restricted
 from db.models import Case, Correspondence
+from db.store import Store
 
 if TYPE_CHECKING:
     from caseworker.letters import LetterPrinter
@@ -275,32 +276,33 @@ def acknowledgements_due(session: Session, today: date) -> list[str]:
 
 
 def batch_acknowledgements(
-    session: Session,
+    store: Store,
     actor: Actor,
     *,
     today: date,
     progress: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[MadeLetter], list[str]]:
-    """Make every acknowledgement letter due today; returns (made, problems).
+    """Make every acknowledgement letter due today, each case's in a transaction of its own
+    (a crash or a cancel keeps every letter already made); returns (made, problems).
 
-    ``progress(done, total)`` returning False cancels; the caller's transaction
-    then rolls back (raise) or commits what was made (return) as it chooses.
+    ``progress(done, total)`` returning False stops before the next case.
     """
-    refs = acknowledgements_due(session, today)
-    batch = LetterBatch.start(session) if refs else None
+    with store.read() as session:
+        refs = acknowledgements_due(session, today)
+        batch = LetterBatch.start(session) if refs else None
     made: list[MadeLetter] = []
     problems: list[str] = []
     for i, ref in enumerate(refs):
         if progress is not None and not progress(i, len(refs)):
             break
-        case = get_case(session, actor, ref)
-        kind = (
-            LetterKind.STAGE2_ACKNOWLEDGEMENT
-            if case.status == Status.STAGE_2.value
-            else LetterKind.STAGE1_ACKNOWLEDGEMENT
-        )
         try:
-            with session.begin_nested():
+            with store.write() as session:
+                case = get_case(session, actor, ref)
+                kind = (
+                    LetterKind.STAGE2_ACKNOWLEDGEMENT
+                    if case.status == Status.STAGE_2.value
+                    else LetterKind.STAGE1_ACKNOWLEDGEMENT
+                )
                 made.extend(make_letters(session, actor, ref, kind, today=today, batch=batch))
         except CaseworkerError as exc:
             problems.append(f"{ref}: {exc}")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from caseworker.cli import build_parser, main
 from caseworker.commands.case import ACTIONS, execute
+from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.demo import generate
@@ -161,3 +162,23 @@ def test_main_maps_a_refusal_to_exit_2(demo: Store, capsys: pytest.CaptureFixtur
     code = main(["--db", str(demo.path), "case", ref, "withdraw", "--today", TODAY.isoformat()])
     assert code == 2
     assert capsys.readouterr().err.startswith(f"caseworker: Cannot withdraw: case {ref} is ")
+
+
+def test_cases_prints_the_deadline_it_sorts_by(
+    demo: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One next deadline: the date printed is the stored next_due the list is sorted by."""
+    assert main(["--db", str(demo.path), "cases", "--today", TODAY.isoformat()]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    with demo.read() as s:
+        stored = {r.reference: r.next_due for r in s.execute(select(Case.reference, Case.next_due))}
+    with_due = [line for line in lines if not line.rstrip().endswith(" -")]
+    assert len(with_due) >= 10
+    printed = []
+    for line in with_due:
+        ref = line.split()[0]
+        due = stored[ref]
+        assert due is not None and format_day(due) in line, line
+        printed.append(due)
+    assert printed == sorted(printed)
+    assert all(stored[line.split()[0]] is None for line in lines if line not in with_due)

@@ -259,3 +259,28 @@ def test_a_broken_wording_folder_is_refused_and_nothing_changes(
     assert "stage1-acknowledgement" in str(exc.value)
     with store.read() as s:
         assert get_setting(s, "letter_templates_dir") == ""
+
+
+def test_the_acknowledgement_batch_saves_each_letter_in_its_own_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash part-way through keeps every letter made before it."""
+    from caseworker.services import letters
+
+    first, second = _setup(store), _setup(store)
+    real = letters.make_letters
+    calls: list[str] = []
+
+    def crash_on_the_second(*args: object, **kwargs: object) -> object:
+        calls.append(str(args[2]))
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(letters, "make_letters", crash_on_the_second)
+    with pytest.raises(RuntimeError):
+        letters.batch_acknowledgements(store, OFFICER, today=ACKNOWLEDGED)
+    assert calls == [first, second]
+    with store.read() as s:
+        saved = s.scalars(select(Correspondence.letter_kind)).all()
+    assert saved == ["stage1-acknowledgement"]  # the first case's letter survived

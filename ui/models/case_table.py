@@ -17,6 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from caseworker.domain.calendar import WorkingCalendar, format_day
+from caseworker.domain.clocks import ClockName
 from caseworker.services import case_list
 from caseworker.services.case_list import CaseFilter, CaseRow, sort_key
 from caseworker.services.quick_reads import countdown_text, store_calendar
@@ -124,7 +125,7 @@ class CaseTableModel(QAbstractTableModel):
             return self._icon(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == COUNTDOWN and row.next_clock:
             return (
-                f"{row.next_clock.replace('-', ' ').capitalize()} due {format_day(row.next_due)}"
+                f"{ClockName(row.next_clock).label} due {format_day(row.next_due)}"
                 if row.next_due
                 else None
             )
