@@ -25,7 +25,12 @@ from db.search import contacts_text, index_case
 
 
 def get_case(
-    session: Session, actor: Actor, reference: str, *, with_children: bool = False
+    session: Session,
+    actor: Actor,
+    reference: str,
+    *,
+    with_children: bool = False,
+    for_update: bool = False,
 ) -> Case:
     """The case with that reference (or id), if the actor may see it.
 
@@ -33,9 +38,13 @@ def get_case(
     see is refused with the same words as a case that does not exist, so nothing leaks.
     ``with_children`` loads its parties, points, extensions, remedies, actions, areas and
     themes in a few queries up front (for the case view and letters) instead of one each.
+    ``for_update`` reads the row afresh and, on a server, locks it (``FOR UPDATE``) until
+    the transaction ends, so its version is checked against what another writer committed.
     """
     wanted = reference.strip()
     stmt = select(Case).where(Case.reference.in_({wanted, wanted.upper()}))
+    if for_update:
+        stmt = stmt.with_for_update(of=Case).execution_options(populate_existing=True)
     if with_children:
         stmt = stmt.options(
             selectinload(Case.parties).joinedload(CaseParty.person),
@@ -48,7 +57,7 @@ def get_case(
         )
     case = session.scalar(stmt)
     if case is None and wanted:
-        case = session.get(Case, wanted)
+        case = session.get(Case, wanted, with_for_update=for_update or None)
     if case is None or (case.restricted and not sees_restricted(actor)):
         raise NotFound(f"There is no case with reference {wanted}")
     return case
@@ -96,7 +105,7 @@ def begin_change(
     """The case to change, once the actor may see it and do ``action``, the version is the
     one the caller saw and the lifecycle table allows ``action`` in the case's state."""
     permissions.check(actor, action)
-    case = get_case(session, actor, reference)
+    case = get_case(session, actor, reference, for_update=True)
     check_version(case, expected_version)
     check_allowed(state_of(case), action, case.reference)
     return case
