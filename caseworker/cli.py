@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -153,6 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CaseworkerError as exc:
         print(f"caseworker: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``caseworker cases | head``): stop quietly, and keep Python
+        # from complaining again when it flushes stdout on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,24 +15,24 @@ The SQL is written once with ``?`` placeholders; the few places SQLite and Postg
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
+from caseworker.domain.vocab import Status
 from db.search import search_match
 from db.server import ServerConnection
 
-OPEN_STATUSES = (
-    "logged",
-    "stage-1",
-    "stage-1-responded",
-    "stage-2-requested",
-    "stage-2",
-    "stage-2-responded",
-)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-Reader = Any  # sqlite3.Connection, ServerConnection, or a SQLAlchemy Session on the store
+# The statuses of a case still being worked on: Status.is_open is the one definition.
+OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.is_open)
+
 RawConnection = sqlite3.Connection | ServerConnection
+Reader: TypeAlias = "sqlite3.Connection | ServerConnection | Session"
+"""A raw connection (the quick reader at start-up) or a SQLAlchemy session on the store."""
 
 
 def connection_of(reader: Reader) -> RawConnection:
@@ -43,6 +43,7 @@ def connection_of(reader: Reader) -> RawConnection:
     conn = reader.connection().connection.driver_connection
     if isinstance(conn, sqlite3.Connection):
         return conn
+    assert conn is not None  # a session inside its transaction has a connection
     return ServerConnection(conn)
 
 
@@ -103,7 +104,9 @@ class CaseFilter:
     received_to: date | None = None
     search: str = ""
     auth_states: tuple[str, ...] = ()
-    include_restricted: bool = True
+    # Restricted (safeguarding) cases are left out unless asked for; only
+    # caseworker.services.permissions.visible_filter asks, for an actor given access.
+    include_restricted: bool = False
     case_ids: tuple[str, ...] | None = field(default=None)
     followups_before: date | None = None  # a remedy or action not done, due before this day
     authorisation_expires_by: date | None = None  # a representative's authority ends by then
@@ -122,12 +125,46 @@ SORTS: dict[str, tuple[str, bool]] = {
     "service_area": ("c.primary_service_area_id", True),
 }
 
+
+def _day(value: str | date) -> date:
+    """A date column: ISO text from SQLite, a date from PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _optional_day(value: str | date | None) -> date | None:
+    return _day(value) if value else None
+
+
+# The list's columns: each CaseRow field, the SQL that reads it, and how its stored value
+# becomes the field's type (dates are ISO text, flags 0/1).
+ROW_COLUMNS: tuple[tuple[str, str, Callable[[Any], Any] | None], ...] = (
+    ("id", "c.id", None),
+    ("reference", "c.reference", None),
+    ("kind", "c.kind", None),
+    ("status", "c.status", None),
+    ("resident_name", "c.resident_name", None),
+    ("representative_name", "c.representative_name", None),
+    ("service_area", "coalesce(a.name, '')", None),
+    ("site", "coalesce(s.name, '')", None),
+    ("received", "c.received", _day),
+    ("next_due", "c.next_due", _optional_day),
+    ("next_clock", "c.next_clock", None),
+    ("handler_name", "c.handler_name", None),
+    ("auth_state", "c.auth_state", None),
+    ("restricted", "c.restricted", bool),
+    ("has_adjustments", "c.has_adjustments", bool),
+    ("version", "c.version", None),
+)
+assert tuple(name for name, _sql, _conv in ROW_COLUMNS) == CaseRow._fields
+
 ROW_SQL = (
-    "SELECT c.id, c.reference, c.kind, c.status, c.resident_name, c.representative_name, "
-    "coalesce(a.name, ''), coalesce(s.name, ''), c.received, c.next_due, c.next_clock, "
-    "c.handler_name, c.auth_state, c.restricted, c.has_adjustments, c.version "
-    "FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
+    "SELECT "
+    + ", ".join(sql for _name, sql, _conv in ROW_COLUMNS)
+    + " FROM cases c LEFT OUTER JOIN service_areas a ON a.id = c.primary_service_area_id "
     "LEFT OUTER JOIN sites s ON s.id = c.site_id"
+)
+_CONVERTED = tuple(
+    (i, conv) for i, (_name, _sql, conv) in enumerate(ROW_COLUMNS) if conv is not None
 )
 
 
@@ -282,28 +319,17 @@ def _without_value(sql: _Sql, col: str, f: CaseFilter) -> str:
     return f"{col} IS NULL" if f.case_ids is None else f"{sql.unindexed(col)} IS NULL"
 
 
-def _day(value: str | date) -> date:
-    """A date column: ISO text from SQLite, a date from PostgreSQL."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _row(values: tuple[Any, ...]) -> CaseRow:
+    """One CaseRow from the columns of ``ROW_COLUMNS``, each converted to its field's type."""
+    out = list(values)
+    for i, conv in _CONVERTED:
+        out[i] = conv(out[i])
+    return CaseRow._make(out)
 
 
 def _rows(conn: RawConnection, w: _Where, tail: str, *args: Any) -> list[CaseRow]:
-    """The list's rows: dates from ISO text, flags from 0/1 (columns in ``ROW_SQL`` order)."""
     cur = conn.execute(ROW_SQL + w.sql() + tail, (*w.args, *args))
-    return [
-        CaseRow._make(
-            (
-                *r[:8],
-                _day(r[8]),
-                _day(r[9]) if r[9] else None,
-                *r[10:13],
-                bool(r[13]),
-                bool(r[14]),
-                r[15],
-            )
-        )
-        for r in cur
-    ]
+    return [_row(r) for r in cur]
 
 
 def page_cases(
@@ -424,7 +450,7 @@ def queue_filters(
     soon_until: date,
     *,
     handler: str | None,
-    include_restricted: bool = True,
+    include_restricted: bool = False,
     expiring_before: date | None = None,
 ) -> dict[str, CaseFilter | None]:
     """The work queue's lists, by ``QueueCounts`` field (None: no such list, counted 0)."""
@@ -467,7 +493,7 @@ def queue_counts(
     soon_until: date,
     *,
     handler: str | None,
-    include_restricted: bool = True,
+    include_restricted: bool = False,
     expiring_before: date | None = None,
 ) -> QueueCounts:
     """Counts for the work queue, each one the filter its list opens (in one statement)."""

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.errors import CaseworkerError
+from caseworker.services.case_list import CaseFilter
 from caseworker.services.permissions import allowed
 from caseworker.services.quick_reads import needs_organisation
-from db.queries import CaseFilter
 from ui.context import AppContext
 from ui.views.case_list import CaseListView
 from ui.views.welcome import WelcomeView

@@ -30,6 +30,7 @@ from bench.items import Context
 from bench.items.bare_letter import BareLetters, bare_text
 from bench.timing import Result, compare
 from caseworker.domain.vocab import LetterKind
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.letter_reads import LetterSetup
 from caseworker.services.letters import LetterBatch, letter_contents, print_letters
 from db.models import Case
@@ -55,7 +56,10 @@ def run(ctx: Context) -> list[Result]:
     def ours() -> int:
         with ctx.store.read() as session:
             batch = LetterBatch.start(session)
-            return sum(len(print_letters(session, batch, ref, KIND, today=TODAY)) for ref in refs)
+            return sum(
+                len(print_letters(session, LOCAL_ADMIN, batch, ref, KIND, today=TODAY))
+                for ref in refs
+            )
 
     # The baseline gets the finished text of the same letters up front.
     with ctx.store.read() as session:
@@ -63,7 +67,7 @@ def run(ctx: Context) -> list[Result]:
         texts = [
             bare_text(content, setup.org)
             for ref in refs
-            for _, content in letter_contents(session, setup, ref, KIND, today=TODAY)
+            for _, content in letter_contents(session, LOCAL_ADMIN, setup, ref, KIND, today=TODAY)
         ]
 
     def baseline() -> int:

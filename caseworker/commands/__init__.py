@@ -4,6 +4,7 @@
 COMMANDS: list[str] = [
     "deadlines",
     "cases",
+    "case",
     "letter",
     "attach",
     "documents",

@@ -397,8 +397,12 @@ def _escalation_window(
 
 
 def next_deadline(clocks: list[Clock]) -> Clock | None:
-    """The earliest clock still waiting on the organisation, if any."""
-    live = [c for c in clocks if c.state.is_live]
+    """The earliest clock still waiting on the organisation, if any.
+
+    The escalation window is the resident's time, not work the organisation owes, so it is
+    never the next deadline (the stored ``next_due`` column leaves it out the same way).
+    """
+    live = [c for c in clocks if c.state.is_live and c.name is not ClockName.ESCALATION_WINDOW]
     return min(live, key=lambda c: c.due) if live else None
 
 

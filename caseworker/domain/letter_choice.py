@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from caseworker.domain.calendar import format_day
+from caseworker.domain.clocks import Clock, ClockName
+from caseworker.domain.errors import RuleBroken
 from caseworker.domain.vocab import LetterKind, RecordKind
 
 # Copies of one letter are saved one after another as they are rendered; a minute covers
@@ -39,6 +43,26 @@ class CaseSteps(Protocol):
     def refused_on(self) -> date | None: ...
     @property
     def actions(self) -> Sequence[object]: ...
+
+
+@dataclass(frozen=True)
+class AtStage:
+    stage: int
+
+
+@dataclass(frozen=True)
+class LetterSteps:
+    """The facts ``letter_kinds`` reads, gathered from wherever the case was read."""
+
+    kind: str
+    acknowledged: date | None
+    extensions: Sequence[HasStage]
+    stage1_decision: str | None
+    escalation_refused_on: date | None
+    stage2_acknowledged: date | None
+    stage2_decision: str | None
+    refused_on: date | None
+    actions: Sequence[object]
 
 
 class SavedLetter(Protocol):
@@ -77,8 +101,65 @@ def letter_kinds(case: CaseSteps) -> list[LetterKind]:
             (case.actions, LetterKind.UPDATE),
         )
         kinds += [kind for done, kind in steps if done]
+        if case.escalation_refused_on:
+            # Stage 2 never began: no letter may say it did.
+            kinds = [k for k in kinds if not k.value.startswith("stage2")]
     kinds.append(LetterKind.AUTHORISATION_FORM)
     return kinds
+
+
+# Letters that promise the response by its due date, and the clock that date comes from.
+PROMISES: dict[LetterKind, ClockName] = {
+    LetterKind.STAGE1_ACKNOWLEDGEMENT: ClockName.STAGE1_RESPONSE,
+    LetterKind.STAGE1_EXTENSION: ClockName.STAGE1_RESPONSE,
+    LetterKind.STAGE2_ACKNOWLEDGEMENT: ClockName.STAGE2_RESPONSE,
+    LetterKind.STAGE2_EXTENSION: ClockName.STAGE2_RESPONSE,
+}
+
+
+def past_promise(kind: LetterKind, due: date | None, today: date) -> str | None:
+    """Why a letter dated ``today`` cannot be made, if it would promise a date already past."""
+    if kind not in PROMISES or due is None or due >= today:
+        return None
+    return (
+        f"A {kind.label} letter dated {format_day(today)} would promise the response "
+        f"by {format_day(due)}, which has passed; send the response, or agree an extension "
+        "and send the extension letter"
+    )
+
+
+def check_letter(case: CaseSteps, kind: LetterKind, due: date | None, today: date) -> None:
+    """Refuse a letter the case has not reached, or one that would state a past promise.
+
+    Raises:
+        RuleBroken: naming why (the step it reports is not recorded, or the date is past).
+    """
+    if kind not in letter_kinds(case):
+        raise RuleBroken(
+            f"A {kind.label} letter does not fit this case: "
+            + (
+                "its escalation was refused, so Stage 2 never began"
+                if case.escalation_refused_on and kind.value.startswith("stage2")
+                else "the step it reports has not been recorded"
+            )
+        )
+    reason = past_promise(kind, due, today)
+    if reason:
+        raise RuleBroken(reason)
+
+
+def promised_due(kind: LetterKind, clocks: Sequence[Clock]) -> date | None:
+    """The response date a letter of ``kind`` would promise, from the case's clocks."""
+    name = PROMISES.get(kind)
+    return next((c.due for c in clocks if c.name is name), None) if name else None
+
+
+def offered_letters(case: CaseSteps, clocks: Sequence[Clock], today: date) -> list[LetterKind]:
+    """The letters the app and the command line offer today: those that fit the case and
+    state nothing false (no promise of a date already past)."""
+    return [
+        k for k in letter_kinds(case) if past_promise(k, promised_due(k, clocks), today) is None
+    ]
 
 
 def next_letter(kinds: Sequence[LetterKind], made: Iterable[str | None]) -> LetterKind:

@@ -38,7 +38,7 @@ def add_representative(
     expected_version: int | None,
 ) -> CaseParty:
     """Add a representative (e.g. an MP who joined later) to a case."""
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "add-representative")
     party = representative_party(session, actor, rep)
     append_in_order(case.parties, party)
     session.flush()
@@ -67,7 +67,7 @@ def record_authorisation(
     today: date,
 ) -> CaseParty:
     """Record that the resident authorised the representative (signed form or verbal, verified)."""
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "record-authorisation")
     party = _party(case, party_id)
     how = parse(AuthorisationMethod, method)
     sc = parse(AuthorisationScope, scope)
@@ -107,7 +107,7 @@ def revoke_authorisation(
     expected_version: int | None,
     today: date,
 ) -> CaseParty:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "revoke-authorisation")
     party = _party(case, party_id)
     if party.auth_state == AuthorisationState.REVOKED.value:
         raise RuleBroken("That authorisation is already revoked")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer
@@ -24,7 +25,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.cases import get_case
 from caseworker.services.clocks import case_clocks
-from caseworker.services.permissions import check_restricted
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
 from db.models import (
@@ -234,16 +235,12 @@ def _banners(parties: tuple[PartyView, ...], restricted: bool) -> tuple[str, ...
     return tuple(out)
 
 
-def load_case_detail(
-    session: Session, reference: str, today: date, *, actor: Actor | None = None
-) -> CaseDetail:
+def load_case_detail(session: Session, reference: str, today: date, *, actor: Actor) -> CaseDetail:
     """The case with every clock judged as at ``today``.
 
-    With ``actor``, a restricted case is refused (NotAllowed) to anyone without access.
+    A restricted case is NotFound to anyone without access, as if it did not exist.
     """
-    case: Case = get_case(session, reference, with_children=True)
-    if actor is not None and case.restricted:
-        check_restricted(actor, case.reference)
+    case: Case = get_case(session, actor, reference, with_children=True)
     cal = store_calendar(session)
     parties = tuple(
         PartyView(
@@ -448,12 +445,25 @@ def _summarise(changes: dict[str, object]) -> str:
     return "; ".join(parts)
 
 
-def find_person_cases(
-    session: Session, name: str = "", postcode: str = "", phone: str = "", email: str = ""
-) -> list[tuple[str, str, str, date]]:
-    """Other cases of a resident (by name and postcode, phone or email), newest first.
+class PersonCase(NamedTuple):
+    """One of a resident's other cases, as the New contact form lists them."""
 
-    Returns (reference, kind, status, received) so an advisor can link a repeat contact.
+    reference: str
+    kind: str
+    status: str
+    received: date
+
+
+def find_person_cases(
+    session: Session,
+    actor: Actor,
+    name: str = "",
+    postcode: str = "",
+    phone: str = "",
+    email: str = "",
+) -> list[PersonCase]:
+    """Other cases of a resident (by name and postcode, phone or email), newest first, that
+    the actor may see (a restricted case is left out, so its existence does not show).
     """
     conds = []
     if postcode.strip():
@@ -466,12 +476,13 @@ def find_person_cases(
         conds.append(Person.name == name.strip())
     if not conds:
         return []
-    rows = session.execute(
+    stmt = (
         select(Case.reference, Case.kind, Case.status, Case.received)
         .join(CaseParty, CaseParty.case_id == Case.id)
         .join(Person, Person.id == CaseParty.person_id)
         .where(or_(*conds))
-        .order_by(Case.received.desc())
-        .limit(20)
     )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    if not sees_restricted(actor):
+        stmt = stmt.where(Case.restricted.is_(False))
+    rows = session.execute(stmt.distinct().order_by(Case.received.desc()).limit(20))
+    return [PersonCase(r.reference, r.kind, r.status, r.received) for r in rows]

@@ -12,26 +12,37 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
+from caseworker.domain.lifecycle import check_allowed, state_of
 from caseworker.domain.vocab import Status, case_tenure
+from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
 from caseworker.services.clocks import refresh_case_clocks
 from caseworker.services.errors import NotFound, StaleCase
+from caseworker.services.permissions import sees_restricted
 from db.models import Case, CaseParty, Person
 from db.search import contacts_text, index_case
 
 
 def get_case(
-    session: Session, reference: str, *, with_children: bool = False, for_update: bool = False
+    session: Session,
+    actor: Actor,
+    reference: str,
+    *,
+    with_children: bool = False,
+    for_update: bool = False,
 ) -> Case:
-    """The case with that reference (or id).
+    """The case with that reference (or id), if the actor may see it.
 
+    A reference is matched in any mix of capitals. A restricted case the actor may not
+    see is refused with the same words as a case that does not exist, so nothing leaks.
     ``with_children`` loads its parties, points, extensions, remedies, actions, areas and
     themes in a few queries up front (for the case view and letters) instead of one each.
     ``for_update`` reads the row afresh and, on a server, locks it (``FOR UPDATE``) until
     the transaction ends, so its version is checked against what another writer committed.
     """
-    stmt = select(Case).where(Case.reference == reference.strip())
+    wanted = reference.strip()
+    stmt = select(Case).where(Case.reference.in_({wanted, wanted.upper()}))
     if for_update:
         stmt = stmt.with_for_update(of=Case).execution_options(populate_existing=True)
     if with_children:
@@ -45,10 +56,10 @@ def get_case(
             selectinload(Case.themes),
         )
     case = session.scalar(stmt)
-    if case is None:
-        case = session.get(Case, reference, with_for_update=for_update or None)
-    if case is None:
-        raise NotFound(f"There is no case with reference {reference}")
+    if case is None and wanted:
+        case = session.get(Case, wanted, with_for_update=for_update or None)
+    if case is None or (case.restricted and not sees_restricted(actor)):
+        raise NotFound(f"There is no case with reference {wanted}")
     return case
 
 
@@ -88,9 +99,15 @@ def check_amount(amount: Decimal | None, financial: bool) -> None:
         raise InvalidInput("A financial remedy needs the amount offered")
 
 
-def begin_change(session: Session, reference: str, expected_version: int | None) -> Case:
-    case = get_case(session, reference, for_update=True)
+def begin_change(
+    session: Session, actor: Actor, reference: str, expected_version: int | None, action: str
+) -> Case:
+    """The case to change, once the actor may see it and do ``action``, the version is the
+    one the caller saw and the lifecycle table allows ``action`` in the case's state."""
+    permissions.check(actor, action)
+    case = get_case(session, actor, reference, for_update=True)
     check_version(case, expected_version)
+    check_allowed(state_of(case), action, case.reference)
     return case
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from caseworker.domain.vocab import LetterKind
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.demo_audit import OFFICER, DemoEvent
 from caseworker.services.demo_timeline import Timeline
 from caseworker.services.letters import LetterBatch, print_letters
@@ -97,7 +98,9 @@ def make_letters(
         made_at = datetime.combine(step.day, time(11, step.order * 5))
         copies: list[list[str]] = []
         sent: list[DemoEvent] = []
-        for p in print_letters(session, batch, history.reference, step.kind, today=step.day):
+        for p in print_letters(
+            session, LOCAL_ADMIN, batch, history.reference, step.kind, today=step.day
+        ):
             digest = hashlib.sha256(p.pdf).hexdigest()
             addressee, content = p.recipient.addressee, p.content
             letter_id = new_id()

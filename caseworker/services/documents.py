@@ -19,7 +19,7 @@ from caseworker.domain.file_types import FileType, judge_file, received_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
-from caseworker.services.cases import check_version, get_case, not_future
+from caseworker.services.cases import begin_change, get_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
 from caseworker.services.settings import get_setting
@@ -153,10 +153,7 @@ def _row_view(r: Sequence[Any]) -> DocumentView:
 
 
 def _visible_case(session: Session, actor: Actor, reference: str) -> Case:
-    case = get_case(session, reference)
-    if case.restricted:
-        permissions.check_restricted(actor, case.reference)
-    return case
+    return get_case(session, actor, reference)
 
 
 def _judge(data: bytes, name: str, limit: int) -> FileType:
@@ -295,7 +292,7 @@ def attach_document(
     existing = _existing(session, case, digest)
     if existing is not None:
         return Attached(_view(existing), True, _already(case, name, existing))
-    check_version(case, expected_version)
+    case = begin_change(session, actor, case.reference, expected_version, "add-document")
     facts = read_email(data, file_type) if file_type.is_email else None
     when = received or (facts.sent_at.date() if facts and facts.sent_at else today)
     not_future(when, "The date received", today)
@@ -469,11 +466,11 @@ def list_documents(session: Session, actor: Actor, reference: str) -> tuple[Docu
     One query for the case and its documents, read as plain values.
     """
     rows = session.execute(_LIST_BY_REFERENCE, {"value": reference.strip()}).all()
-    if not rows:  # given the case's id, or no such case (NotFound in the usual words)
-        case_id = get_case(session, reference).id
+    if not rows or (rows[0][1] and not permissions.sees_restricted(actor)):
+        # Given the case's id or another spelling, no such case, or one the actor may not
+        # see: get_case finds it or says there is none, in the same words for each.
+        case_id = get_case(session, actor, reference).id
         rows = session.execute(_LIST_BY_ID, {"value": case_id}).all()
-    if rows[0][1]:
-        permissions.check_restricted(actor, rows[0][0])
     docs = [_plain_view(r[2:]) for r in rows if r[2] is not None]
     return tuple(in_order(docs))
 

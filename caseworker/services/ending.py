@@ -15,7 +15,6 @@ from caseworker.services.cases import (
     begin_change,
     finish_change,
     not_future,
-    require_status,
     set_fields,
 )
 from caseworker.services.clocks import facts_of
@@ -34,10 +33,7 @@ def refuse(
     today: date,
 ) -> Case:
     """Refuse to take a contact as a complaint, for a named exclusion reason."""
-    case = begin_change(session, reference, expected_version)
-    if case.kind != RecordKind.COMPLAINT.value:
-        raise RuleBroken("Only complaints can be refused; close other records instead")
-    require_status(case, (Status.LOGGED, Status.STAGE_1), "refuse the complaint")
+    case = begin_change(session, actor, reference, expected_version, "refuse")
     exclusion = parse(ExclusionReason, reason)
     if not explanation.strip():
         raise InvalidInput("Explain why the complaint is refused (it goes in the letter)")
@@ -66,11 +62,7 @@ def withdraw(
     today: date,
 ) -> Case:
     """The resident withdrew the complaint; its clocks stop."""
-    case = begin_change(session, reference, expected_version)
-    if not Status(case.status).is_open:
-        raise RuleBroken(
-            f"Cannot withdraw: case {case.reference} is already {Status(case.status).label.lower()}"
-        )
+    case = begin_change(session, actor, reference, expected_version, "withdraw")
     not_future(withdrawn_on, "The withdrawal date", today)
     if withdrawn_on < case.received:
         raise RuleBroken("The withdrawal cannot be dated before the case was received")
@@ -95,12 +87,7 @@ def close(
     today: date,
 ) -> Case:
     """Close a case once its stage's response (or reply) has been sent."""
-    case = begin_change(session, reference, expected_version)
-    kind = RecordKind(case.kind)
-    if kind is RecordKind.COMPLAINT:
-        require_status(case, (Status.STAGE_1_RESPONDED, Status.STAGE_2_RESPONDED), "close")
-    elif not Status(case.status).is_open:
-        raise RuleBroken(f"Case {case.reference} is already closed")
+    case = begin_change(session, actor, reference, expected_version, "close")
     not_future(closed_on, "The closing date", today)
     if closed_on < case.received:
         raise RuleBroken("The closing date cannot be before the case was received")
@@ -130,9 +117,7 @@ def reopen(
     session: Session, actor: Actor, reference: str, *, reason: str, expected_version: int | None
 ) -> Case:
     """Reopen a closed, refused or withdrawn case, with a reason (audited)."""
-    case = begin_change(session, reference, expected_version)
-    if Status(case.status).is_open:
-        raise RuleBroken(f"Case {case.reference} is open already")
+    case = begin_change(session, actor, reference, expected_version, "reopen")
     if not reason.strip():
         raise InvalidInput("Give the reason for reopening the case")
     fields: dict[str, object] = {"closed_on": None, "withdrawn_on": None, "refused_on": None}
@@ -159,10 +144,7 @@ def pass_on(
     today: date,
 ) -> Case:
     """Pass a compliment or comment on to the service; the record closes."""
-    case = begin_change(session, reference, expected_version)
-    if not RecordKind(case.kind).is_feedback:
-        raise RuleBroken("Only compliments and comments are passed on")
-    require_status(case, (Status.LOGGED,), "pass on")
+    case = begin_change(session, actor, reference, expected_version, "pass-on")
     not_future(passed_on, "The date passed on", today)
     if passed_on < case.received:
         raise RuleBroken("It cannot be passed on before it was received")
@@ -190,10 +172,7 @@ def reply_enquiry(
     today: date,
 ) -> Case:
     """Reply to an MP or councillor enquiry; the record closes."""
-    case = begin_change(session, reference, expected_version)
-    if not RecordKind(case.kind).is_enquiry:
-        raise RuleBroken("Only MP and councillor enquiries get an enquiry reply")
-    require_status(case, (Status.LOGGED,), "reply to the enquiry")
+    case = begin_change(session, actor, reference, expected_version, "reply-enquiry")
     not_future(replied_on, "The reply date", today)
     if replied_on < case.received:
         raise RuleBroken("The reply cannot be dated before the enquiry was received")
@@ -219,9 +198,7 @@ def refer_to_ombudsman(
     expected_version: int | None,
     today: date,
 ) -> Case:
-    case = begin_change(session, reference, expected_version)
-    if case.kind != RecordKind.COMPLAINT.value:
-        raise RuleBroken("Only complaints are referred to the Ombudsman")
+    case = begin_change(session, actor, reference, expected_version, "refer-to-ombudsman")
     not_future(referred_on, "The referral date", today)
     if referred_on < case.received:
         raise RuleBroken("The referral cannot be dated before the complaint was received")
@@ -240,9 +217,8 @@ def record_determination(
     expected_version: int | None,
     today: date,
 ) -> Case:
-    case = begin_change(session, reference, expected_version)
-    if case.ombudsman_referred_on is None:
-        raise RuleBroken("Record the referral to the Ombudsman before its determination")
+    case = begin_change(session, actor, reference, expected_version, "record-determination")
+    assert case.ombudsman_referred_on is not None  # the lifecycle table needs the referral
     if not determination.strip():
         raise InvalidInput("Record what the Ombudsman decided")
     not_future(determined_on, "The determination date", today)
@@ -284,7 +260,7 @@ def correct_fact(
     today: date,
 ) -> Case:
     """Correct one recorded fact with a reason; the before and after are audited."""
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "correct-fact")
     kind = CORRECTABLE.get(field)
     if kind is None:
         raise InvalidInput(

@@ -17,7 +17,8 @@ from db.ordering import append_in_order
 
 
 def _stage(case: Case) -> int:
-    return 2 if case.escalated else 1
+    """The stage the case is being handled at (Stage 2 once acknowledged)."""
+    return 2 if case.stage2_acknowledged is not None else 1
 
 
 def add_remedy(
@@ -32,7 +33,7 @@ def add_remedy(
     expected_version: int | None,
     today: date,
 ) -> Remedy:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "add-remedy")
     rk = parse(RemedyKind, kind)
     check_amount(amount_offered, rk is RemedyKind.FINANCIAL)
     remedy = Remedy(
@@ -66,7 +67,7 @@ def complete_remedy(
     expected_version: int | None,
     today: date,
 ) -> Remedy:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "complete-remedy")
     remedy = next((r for r in case.remedies if r.id == remedy_id), None)
     if remedy is None:
         raise NotFound(f"Case {case.reference} has no such remedy")
@@ -96,7 +97,7 @@ def add_action(
     due: date | None,
     expected_version: int | None,
 ) -> OutstandingAction:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "add-action")
     if not description.strip():
         raise InvalidInput("Describe the action")
     action = OutstandingAction(stage=_stage(case), description=description.strip(), due=due)
@@ -122,7 +123,7 @@ def complete_action(
     expected_version: int | None,
     today: date,
 ) -> OutstandingAction:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "complete-action")
     action = next((a for a in case.actions if a.id == action_id), None)
     if action is None:
         raise NotFound(f"Case {case.reference} has no such action")
@@ -143,7 +144,7 @@ def agree_update_interval(
     expected_version: int | None,
 ) -> Case:
     """Record how often the resident will be updated while a response is late (audited)."""
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "agree-update-interval")
     if not 1 <= every_working_days <= 60:
         raise InvalidInput("Updates must be agreed every 1 to 60 working days")
     before = case.update_interval_days

@@ -40,6 +40,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from caseworker.domain.addressees import PartyFacts
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import ClockName, find_clock
+from caseworker.domain.letter_choice import AtStage, LetterSteps
 from caseworker.domain.letters import (
     DEFAULT_OTHER_FORMATS,
     ActionLine,
@@ -54,9 +55,11 @@ from caseworker.domain.letters import (
 )
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import Decision, ExclusionReason, LetterKind, RecordKind, RemedyKind
+from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.clocks import case_clocks
 from caseworker.services.errors import NotFound
+from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import get_setting, store_calendar
 from db.models import (
     Case,
@@ -127,6 +130,7 @@ class LetterSource:
     record_kind: RecordKind
     case: LetterCase
     parties: tuple[LetterParty, ...]
+    steps: LetterSteps  # what decides which letters the case has reached
 
     def party(self, person_id: str) -> LetterParty:
         return next(p for p in self.parties if p.facts.person_id == person_id)
@@ -203,7 +207,13 @@ def _lists_query() -> CompoundSelect[Any]:
             due=r.due,
         ),
         _list(
-            "action", a.position, a.case_id == case_id, text=a.description, due=a.due, done=a.done
+            "action",
+            a.position,
+            a.case_id == case_id,
+            stage=a.stage,
+            text=a.description,
+            due=a.due,
+            done=a.done,
         ),
         _list(
             "area",
@@ -221,12 +231,14 @@ def _point(row: Row[Any], stage: int) -> Point:
     return Point(row.text, Decision(decision) if decision else None, reasons)
 
 
-def _stage_for(kind: LetterKind, escalated: date | None) -> int:
+def _stage_for(kind: LetterKind, stage2_acknowledged: date | None) -> int:
+    """The stage a letter is about: its own, else the stage the case is being handled at
+    (Stage 2 only once it began; a refused escalation leaves the case at Stage 1)."""
     if kind.value.startswith("stage2"):
         return 2
     if kind.value.startswith("stage1") or kind is LetterKind.ESCALATION_REFUSAL:
         return 1
-    return 2 if escalated else 1
+    return 2 if stage2_acknowledged else 1
 
 
 def _service_area(areas: Sequence[Row[Any]]) -> str:
@@ -236,25 +248,46 @@ def _service_area(areas: Sequence[Row[Any]]) -> str:
 
 
 def read_letter(
-    session: Session, setup: LetterSetup, reference: str, kind: LetterKind, today: date
+    session: Session,
+    actor: Actor,
+    setup: LetterSetup,
+    reference: str,
+    kind: LetterKind,
+    today: date,
 ) -> LetterSource:
     """The facts a letter of ``kind`` needs from the case, for the stage it is about.
 
     Raises:
-        NotFound: no case has that reference.
+        NotFound: no case has that reference that the actor may see.
+        RuleBroken: the case has not reached the step the letter reports.
     """
     case = session.scalars(_case_query(), {"reference": reference}).unique().one_or_none()
-    if case is None:
+    if case is None or (case.restricted and not sees_restricted(actor)):
         raise NotFound(f"There is no case with reference {reference}")
     lists: dict[str, list[Row[Any]]] = {"point": [], "remedy": [], "action": [], "area": []}
     for row in session.execute(_lists_query(), {"case_id": case.id}):
         lists[row.tag].append(row)
-    stage = _stage_for(kind, case.escalated)
+    actions = lists["action"]
+    stage = _stage_for(kind, case.stage2_acknowledged)
+    if kind is LetterKind.UPDATE and actions:
+        # The update reports the actions: the stage they were agreed at, not the case's now.
+        stage = max(int(a.stage) for a in actions)
     clock = find_clock(
         case_clocks(case, setup.calendar, today),
         ClockName.STAGE1_RESPONSE if stage == 1 else ClockName.STAGE2_RESPONSE,
     )
     due = clock.due if clock else None
+    steps = LetterSteps(
+        kind=case.kind,
+        acknowledged=case.acknowledged,
+        extensions=tuple(AtStage(e.stage) for e in case.extensions),
+        stage1_decision=case.stage1_decision,
+        escalation_refused_on=case.escalation_refused_on,
+        stage2_acknowledged=case.stage2_acknowledged,
+        stage2_decision=case.stage2_decision,
+        refused_on=case.refused_on,
+        actions=tuple(str(a.text) for a in actions),
+    )
     extensions = [e for e in case.extensions if e.stage == stage]
     decision = case.stage2_decision if stage == 2 else case.stage1_decision
     policy = load_policy(case.policy_name)
@@ -296,7 +329,7 @@ def read_letter(
             for r in lists["remedy"]
             if r.stage == stage
         ),
-        actions=tuple(ActionLine(a.text, a.due, a.done) for a in lists["action"]),
+        actions=tuple(ActionLine(a.text, a.due, a.done) for a in actions),
         extension=(
             ExtensionDetails(due, extensions[-1].reason, sum(e.days for e in extensions))
             if extensions
@@ -315,4 +348,4 @@ def read_letter(
         escalation_window_days=policy.escalation_window_days,
         time_limit_months=policy.time_limit_months,
     )
-    return LetterSource(RecordKind(case.kind), facts, parties)
+    return LetterSource(RecordKind(case.kind), facts, parties, steps)

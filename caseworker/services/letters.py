@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.addressees import Recipient, recipients
 from caseworker.domain.errors import CaseworkerError, InvalidInput, RuleBroken
+from caseworker.domain.letter_choice import check_letter
 from caseworker.domain.letters import AddresseeRole, LetterContent, build_letter, copy_of
 from caseworker.domain.vocab import LetterKind, Status
 from caseworker.services.actor import Actor
@@ -24,7 +25,9 @@ from caseworker.services.letter_reads import (
     asks_for_large_print,
     read_letter,
 )
+from caseworker.services.permissions import sees_restricted
 from db.models import Case, Correspondence
+from db.store import Store
 
 if TYPE_CHECKING:
     from caseworker.letters import LetterPrinter
@@ -77,6 +80,7 @@ def wants_large_print(party: PartyView) -> bool:
 
 def letter_contents(
     session: Session,
+    actor: Actor,
     setup: LetterSetup,
     reference: str,
     kind: LetterKind,
@@ -90,7 +94,7 @@ def letter_contents(
         MissingContent: the case lacks what the letter must say.
         RuleBroken: nobody may receive the letter.
     """
-    source = read_letter(session, setup, reference, kind, today)
+    source = read_letter(session, actor, setup, reference, kind, today)
     out: list[tuple[Recipient, LetterContent]] = []
     main: LetterContent | None = None
     for r in recipients(kind, source.record_kind, tuple(p.facts for p in source.parties)):
@@ -102,11 +106,14 @@ def letter_contents(
             content = build_letter(kind, facts, setup.org, r.addressee, today, setup.templates)
             main = content
         out.append((r, content))
+    # After the content checks (which name what is missing): nothing false may be said.
+    check_letter(source.steps, kind, source.case.response_due, today)
     return out
 
 
 def print_letters(
     session: Session,
+    actor: Actor,
     batch: LetterBatch,
     reference: str,
     kind: LetterKind,
@@ -122,7 +129,7 @@ def print_letters(
     return [
         PrintedLetter(recipient, content, batch.printer.render(content))
         for recipient, content in letter_contents(
-            session, batch.setup, reference, kind, today=today, large_print=large_print
+            session, actor, batch.setup, reference, kind, today=today, large_print=large_print
         )
     ]
 
@@ -146,9 +153,10 @@ def make_letters(
         MissingContent: the case lacks what the letter must say (nothing is saved).
         RuleBroken: nobody may receive the letter.
     """
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "make-letter")
     printed = print_letters(
         session,
+        actor,
         batch or LetterBatch.start(session),
         case.reference,
         kind,
@@ -193,10 +201,12 @@ def make_letters(
     return made
 
 
-def letter_pdf(session: Session, correspondence_id: str) -> bytes:
-    """The exact bytes of a saved letter (checked against its SHA-256)."""
+def letter_pdf(session: Session, actor: Actor, correspondence_id: str) -> bytes:
+    """The exact bytes of a saved letter (checked against its SHA-256), if the actor may see
+    its case."""
     row = session.get(Correspondence, correspondence_id)
-    if row is None:
+    case = session.get(Case, row.case_id) if row is not None else None
+    if row is None or (case is not None and case.restricted and not sees_restricted(actor)):
         raise NotFound(f"There is no letter {correspondence_id}")
     if hashlib.sha256(row.content).hexdigest() != row.sha256:
         raise RuleBroken(
@@ -225,7 +235,7 @@ def mark_sent(
         )
     case = session.get(Case, row.case_id)
     assert case is not None
-    begin_change(session, case.reference, expected_version)
+    begin_change(session, actor, case.reference, expected_version, "record-letter-sent")
     not_future(sent_on, "The date sent", today)
     if sent_on < case.received:
         raise RuleBroken("A letter cannot be sent before the case was received")
@@ -266,32 +276,33 @@ def acknowledgements_due(session: Session, today: date) -> list[str]:
 
 
 def batch_acknowledgements(
-    session: Session,
+    store: Store,
     actor: Actor,
     *,
     today: date,
     progress: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[MadeLetter], list[str]]:
-    """Make every acknowledgement letter due today; returns (made, problems).
+    """Make every acknowledgement letter due today, each case's in a transaction of its own
+    (a crash or a cancel keeps every letter already made); returns (made, problems).
 
-    ``progress(done, total)`` returning False cancels; the caller's transaction
-    then rolls back (raise) or commits what was made (return) as it chooses.
+    ``progress(done, total)`` returning False stops before the next case.
     """
-    refs = acknowledgements_due(session, today)
-    batch = LetterBatch.start(session) if refs else None
+    with store.read() as session:
+        refs = acknowledgements_due(session, today)
+        batch = LetterBatch.start(session) if refs else None
     made: list[MadeLetter] = []
     problems: list[str] = []
     for i, ref in enumerate(refs):
         if progress is not None and not progress(i, len(refs)):
             break
-        case = get_case(session, ref)
-        kind = (
-            LetterKind.STAGE2_ACKNOWLEDGEMENT
-            if case.status == Status.STAGE_2.value
-            else LetterKind.STAGE1_ACKNOWLEDGEMENT
-        )
         try:
-            with session.begin_nested():
+            with store.write() as session:
+                case = get_case(session, actor, ref)
+                kind = (
+                    LetterKind.STAGE2_ACKNOWLEDGEMENT
+                    if case.status == Status.STAGE_2.value
+                    else LetterKind.STAGE1_ACKNOWLEDGEMENT
+                )
                 made.extend(make_letters(session, actor, ref, kind, today=today, batch=batch))
         except CaseworkerError as exc:
             problems.append(f"{ref}: {exc}")

@@ -145,7 +145,7 @@ def check_restricted(actor: Actor, reference: str) -> None:
 
 
 def visible_filter(actor: Actor, case_filter: CaseFilter) -> CaseFilter:
-    """The case-list filter narrowed to what the actor may see (lists, search and counts)."""
-    if sees_restricted(actor):
-        return case_filter
-    return replace(case_filter, include_restricted=False)
+    """The case-list filter narrowed to what the actor may see (lists, search and counts).
+
+    The only place a filter asks for restricted cases: for an actor given access."""
+    return replace(case_filter, include_restricted=sees_restricted(actor))

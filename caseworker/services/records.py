@@ -19,7 +19,7 @@ MAX_NOTE = 20_000
 def add_note(
     session: Session, actor: Actor, reference: str, *, text: str, expected_version: int | None
 ) -> Note:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "add-note")
     body = text.strip()
     if not body:
         raise InvalidInput("The note is empty")
@@ -50,7 +50,7 @@ def record_learning(
     expected_version: int | None,
     today: date,
 ) -> Learning:
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "record-learning")
     if not description.strip():
         raise InvalidInput("Describe what was learned")
     item = Learning(
@@ -82,8 +82,8 @@ def link_cases(
     expected_version: int | None,
 ) -> None:
     """Link a case to an earlier one about the same issue (both ways)."""
-    case = begin_change(session, reference, expected_version)
-    other = get_case(session, other_reference)
+    case = begin_change(session, actor, reference, expected_version, "link-case")
+    other = get_case(session, actor, other_reference)
     if other.id == case.id:
         raise RuleBroken("A case cannot be linked to itself")
     exists = session.scalar(

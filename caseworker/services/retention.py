@@ -29,7 +29,7 @@ from db.models import (
 
 REMOVED = "[removed under the retention policy]"
 ANONYMOUS = "Anonymised"
-ENDED = (Status.CLOSED.value, Status.REFUSED.value, Status.WITHDRAWN.value)
+ENDED = tuple(s.value for s in Status if not s.is_open)  # Status.is_open is the definition
 
 # Free text on a case that may hold personal data (the description keeps the REMOVED mark).
 CASE_TEXT = (

@@ -14,14 +14,13 @@ from caseworker.domain.clocks import ClockName, Extension, find_clock
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.domain.lifecycle import check_extensions, check_sequence
 from caseworker.domain.policy import load_policy
-from caseworker.domain.vocab import Decision, RecordKind, RemedyKind, Status, parse
+from caseworker.domain.vocab import Decision, RemedyKind, Status, parse
 from caseworker.services.actor import Actor
 from caseworker.services.cases import (
     begin_change,
     check_amount,
     finish_change,
     not_future,
-    require_status,
     set_fields,
 )
 from caseworker.services.clocks import case_clocks, facts_of
@@ -129,13 +128,7 @@ def acknowledge(
     today: date,
 ) -> Case:
     """Acknowledge a complaint at Stage 1 with its definition; starts the response clock."""
-    case = begin_change(session, reference, expected_version)
-    if case.kind != RecordKind.COMPLAINT.value:
-        raise RuleBroken(
-            f"Only complaints are acknowledged at Stage 1; {case.reference} is logged as "
-            f"{RecordKind(case.kind).label}"
-        )
-    require_status(case, (Status.LOGGED,), "acknowledge")
+    case = begin_change(session, actor, reference, expected_version, "acknowledge")
     not_future(acknowledged, "The acknowledgement date", today)
     staff = _handler(session, actor, handler)
     changes = _set_definition(case, definition)
@@ -151,15 +144,8 @@ def acknowledge(
 
 
 def _stage_of(case: Case) -> int:
-    status = Status(case.status)
-    if status is Status.STAGE_1:
-        return 1
-    if status is Status.STAGE_2:
-        return 2
-    raise RuleBroken(
-        f"Cannot extend: case {case.reference} is {status.label}; only a stage awaiting its "
-        "response can be extended"
-    )
+    """The stage awaiting its response (the lifecycle table allows extending only then)."""
+    return 2 if Status(case.status) is Status.STAGE_2 else 1
 
 
 def extend(
@@ -175,7 +161,7 @@ def extend(
     today: date,
 ) -> Case:
     """Agree an extension to the current stage's response time (cumulative per stage)."""
-    case = begin_change(session, reference, expected_version)
+    case = begin_change(session, actor, reference, expected_version, "extend")
     stage = _stage_of(case)
     if not reason.strip():
         raise InvalidInput("Give the reason for the extension (it is explained to the resident)")
@@ -303,18 +289,7 @@ def escalate(
     today: date,
 ) -> Case:
     """Record the resident's request for Stage 2 (no reason needed)."""
-    case = begin_change(session, reference, expected_version)
-    status = Status(case.status)
-    if status in (Status.STAGE_2_REQUESTED, Status.STAGE_2, Status.STAGE_2_RESPONDED):
-        raise RuleBroken(
-            f"There is no third stage: case {case.reference} has already been escalated to "
-            f"Stage {MAX_STAGES}. After the final response the resident can go to the Ombudsman"
-        )
-    if status is not Status.STAGE_1_RESPONDED:
-        raise RuleBroken(
-            f"Cannot escalate: case {case.reference} is {status.label}; Stage 2 can only be "
-            "requested after the Stage 1 response has been sent"
-        )
+    case = begin_change(session, actor, reference, expected_version, "escalate")
     not_future(requested_on, "The date of the Stage 2 request", today)
     changes = set_fields(
         case,
@@ -339,8 +314,7 @@ def acknowledge_stage2(
     today: date,
 ) -> Case:
     """Acknowledge Stage 2; its handler must not be the Stage 1 handler."""
-    case = begin_change(session, reference, expected_version)
-    require_status(case, (Status.STAGE_2_REQUESTED,), "acknowledge Stage 2")
+    case = begin_change(session, actor, reference, expected_version, "acknowledge-stage-2")
     not_future(acknowledged, "The Stage 2 acknowledgement date", today)
     staff = _handler(session, actor, handler)
     first = session.get(Staff, case.stage1_handler_id) if case.stage1_handler_id else None
@@ -395,9 +369,7 @@ def _respond(
     expected_version: int | None,
     today: date,
 ) -> Case:
-    case = begin_change(session, reference, expected_version)
-    awaiting = Status.STAGE_1 if stage == 1 else Status.STAGE_2
-    require_status(case, (awaiting,), f"record a Stage {stage} response")
+    case = begin_change(session, actor, reference, expected_version, f"respond-stage-{stage}")
     changes = _apply_response(session, case, stage, response, today)
     _check_sequence_after(case)
     finish_change(session, actor, case, f"respond-stage-{stage}", changes)
@@ -415,8 +387,7 @@ def refuse_escalation(
     today: date,
 ) -> Case:
     """Refuse a Stage 2 request for a valid, recorded reason; the case closes."""
-    case = begin_change(session, reference, expected_version)
-    require_status(case, (Status.STAGE_2_REQUESTED,), "refuse the escalation")
+    case = begin_change(session, actor, reference, expected_version, "refuse-escalation")
     if not reason.strip():
         raise InvalidInput("An escalation can only be refused for a recorded reason; give it")
     not_future(refused_on, "The date of the refusal", today)

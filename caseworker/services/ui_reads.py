@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.vocab import RecordKind, Status
+from caseworker.domain.lifecycle import CaseLike, allowed_actions, state_of
 from caseworker.services.settings import get_setting
 from db.models import (
     Case,
@@ -116,38 +116,14 @@ ACTIONS: tuple[str, ...] = (
 )
 
 
-def available_actions(kind: str, status: str, referred: bool) -> frozenset[str]:
-    """The actions the complaints process allows for a case in this kind and status.
+# The app's name for an action where it differs from the lifecycle table's.
+UI_NAMES: dict[str, str] = {"respond-stage-1": "respond"}
+TABLE_NAMES: dict[str, str] = {ui: table for table, ui in UI_NAMES.items()}
 
-    The services refuse the rest too; this only decides which buttons are enabled.
+
+def available_actions(case: CaseLike) -> frozenset[str]:
+    """The actions the lifecycle table allows for the case now, by the app's names.
+
+    The services refuse the rest with the same table; this decides which buttons show.
     """
-    k, s = RecordKind(kind), Status(status)
-    allowed = {"correct-fact", "record-learning", "link-case", "add-note"}
-    if not s.is_open:
-        allowed.add("reopen")
-    elif k is RecordKind.COMPLAINT or s is Status.LOGGED:
-        allowed.add("withdraw")
-    if k is RecordKind.COMPLAINT:
-        by_status = {
-            Status.LOGGED: {"acknowledge", "refuse"},
-            Status.STAGE_1: {"extend", "respond", "refuse"},
-            Status.STAGE_1_RESPONDED: {"escalate", "close"},
-            Status.STAGE_2_REQUESTED: {"acknowledge-stage-2", "refuse-escalation"},
-            Status.STAGE_2: {"extend", "respond-stage-2"},
-            Status.STAGE_2_RESPONDED: {"close"},
-        }
-        allowed |= by_status.get(s, set())
-        if not referred and s in (
-            Status.STAGE_1_RESPONDED,
-            Status.STAGE_2_RESPONDED,
-            Status.CLOSED,
-            Status.REFUSED,
-        ):
-            allowed.add("refer-to-ombudsman")
-    elif s is Status.LOGGED:
-        allowed.add("close")
-        if k.is_feedback:
-            allowed.add("pass-on")
-        if k.is_enquiry:
-            allowed.add("reply-enquiry")
-    return frozenset(allowed)
+    return frozenset(UI_NAMES.get(a, a) for a in allowed_actions(state_of(case)))

@@ -23,6 +23,7 @@ from casework import (
 
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.services import authorisation
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.case_view import load_case_detail
 from caseworker.services.errors import NotFound
 from caseworker.services.intake import RepresentativeInput
@@ -44,7 +45,7 @@ def _rep_party(store: Store, ref: str) -> int:
 
 def _banners(store: Store, ref: str, today: date = TODAY) -> tuple[str, ...]:
     with store.read() as s:
-        return load_case_detail(s, ref, today).banners
+        return load_case_detail(s, ref, today, actor=LOCAL_ADMIN).banners
 
 
 def test_add_an_mp_who_joined_later(store: Store) -> None:

@@ -16,6 +16,7 @@ from casework import (
 
 from caseworker.domain.clocks import ClockName, ClockState
 from caseworker.services import records
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.case_view import find_person_cases, load_case_detail
 from db.store import Store
 
@@ -36,7 +37,7 @@ def test_detail_of_a_stage_1_complaint(store: Store) -> None:
         today=TODAY,
     )
     with store.read() as s:
-        detail = load_case_detail(s, ref, date(2026, 2, 18))
+        detail = load_case_detail(s, ref, date(2026, 2, 18), actor=LOCAL_ADMIN)
     assert (detail.reference, detail.status, detail.site, detail.themes) == (
         "CW-2026-000002",
         "stage-1",
@@ -80,10 +81,10 @@ def test_find_a_persons_other_cases(store: Store) -> None:
     second = log(store)
     log(store, complainants=(representative().person,))
     with store.read() as s:
-        found = find_person_cases(s, postcode="s43 4jj")
+        found = find_person_cases(s, LOCAL_ADMIN, postcode="s43 4jj")
         assert found == [
             (second, "complaint", "logged", date(2026, 2, 2)),
             (first, "complaint", "logged", date(2026, 1, 5)),
         ]
-        assert find_person_cases(s, name="J. Smith")[0][0] == "CW-2026-000003"
-        assert find_person_cases(s) == []
+        assert find_person_cases(s, LOCAL_ADMIN, name="J. Smith")[0][0] == "CW-2026-000003"
+        assert find_person_cases(s, LOCAL_ADMIN) == []

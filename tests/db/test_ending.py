@@ -91,8 +91,9 @@ def test_refuse_at_stage_1(store: Store) -> None:
             "stage-1-responded",
             {},
             RuleBroken,
-            "Cannot refuse the complaint: case CW-2026-000001 is Stage 1 responded; it must be "
-            "Logged or Stage 1",
+            "Cannot refuse the complaint: case CW-2026-000001 is a complaint "
+            "(Stage 1 responded); only a complaint not yet responded to can be "
+            "refused as a complaint",
         ),
         (
             "logged",
@@ -139,7 +140,8 @@ def test_only_complaints_are_refused(store: Store) -> None:
             ending.refuse, ref, refused_on=RECEIVED, reason="other", explanation="x", today=TODAY
         ),
         RuleBroken,
-        "Only complaints can be refused; close other records instead",
+        "Cannot refuse the complaint: case CW-2026-000001 is a compliment (Logged); only a "
+        "complaint not yet responded to can be refused as a complaint",
     )
 
 
@@ -181,7 +183,8 @@ def test_withdraw_refusals(store: Store) -> None:
         ref,
         _call(ending.withdraw, ref, withdrawn_on=RECEIVED, today=TODAY),
         RuleBroken,
-        "Cannot withdraw: case CW-2026-000001 is already withdrawn",
+        "Cannot withdraw: case CW-2026-000001 is a complaint (Withdrawn); only an open case can "
+        "be withdrawn",
     )
 
 
@@ -208,7 +211,8 @@ def test_close_a_service_request(store: Store) -> None:
         ref,
         _call(ending.close, ref, closed_on=date(2026, 2, 5), today=TODAY),
         RuleBroken,
-        "Case CW-2026-000001 is already closed",
+        "Cannot close: case CW-2026-000001 is a service request (Closed); a record other than a "
+        "complaint closes once",
     )
 
 
@@ -219,8 +223,8 @@ def test_close_a_service_request(store: Store) -> None:
             "stage-1",
             date(2026, 2, 17),
             RuleBroken,
-            "Cannot close: case CW-2026-000001 is Stage 1; it must be Stage 1 responded or "
-            "Stage 2 responded",
+            "Cannot close: case CW-2026-000001 is a complaint (Stage 1); a "
+            "complaint is closed once a stage's response has been sent",
         ),
         (
             "stage-1-responded",
@@ -303,7 +307,8 @@ def test_reopen_refusals(store: Store) -> None:
         ref,
         _call(ending.reopen, ref, reason="x"),
         RuleBroken,
-        "Case CW-2026-000001 is open already",
+        "Cannot reopen: case CW-2026-000001 is a complaint (Logged); only a closed, refused or "
+        "withdrawn case can be reopened",
     )
     act(store, ending.withdraw, ref, withdrawn_on=RECEIVED, today=TODAY)
     refused(
@@ -335,7 +340,13 @@ def test_pass_on_a_compliment(store: Store) -> None:
 @pytest.mark.parametrize(
     ("kind", "kwargs", "error", "message"),
     [
-        ("complaint", {}, RuleBroken, "Only compliments and comments are passed on"),
+        (
+            "complaint",
+            {},
+            RuleBroken,
+            "Cannot pass it on: case CW-2026-000001 is a complaint (Logged); only a logged "
+            "compliment or comment is passed on",
+        ),
         ("comment", {"to": " "}, InvalidInput, "Say who it was passed to"),
         (
             "comment",
@@ -361,7 +372,8 @@ def test_pass_on_twice_is_refused(store: Store) -> None:
         ref,
         _call(ending.pass_on, ref, passed_on=date(2026, 2, 4), to="Repairs", today=TODAY),
         RuleBroken,
-        "Cannot pass on: case CW-2026-000001 is Closed; it must be Logged",
+        "Cannot pass it on: case CW-2026-000001 is a comment (Closed); only a logged compliment "
+        "or comment is passed on",
     )
 
 
@@ -389,7 +401,13 @@ def test_reply_to_an_mp_enquiry(store: Store) -> None:
 @pytest.mark.parametrize(
     ("kind", "kwargs", "error", "message"),
     [
-        ("compliment", {}, RuleBroken, "Only MP and councillor enquiries get an enquiry reply"),
+        (
+            "compliment",
+            {},
+            RuleBroken,
+            "Cannot reply to the enquiry: case CW-2026-000001 is a compliment (Logged); only a "
+            "logged MP or councillor enquiry gets an enquiry reply",
+        ),
         ("councillor-enquiry", {"reply": " "}, InvalidInput, "Write the reply"),
         (
             "councillor-enquiry",
@@ -438,7 +456,9 @@ def test_ombudsman_refusals(store: Store) -> None:
         enquiry,
         _call(ending.refer_to_ombudsman, enquiry, referred_on=RECEIVED, today=TODAY),
         RuleBroken,
-        "Only complaints are referred to the Ombudsman",
+        "Cannot record a referral to the Ombudsman: case CW-2026-000001 is an MP enquiry "
+        "(Logged); a complaint is referred to the Ombudsman once, after a response, a refusal or "
+        "closing",
     )
     ref = complaint_at(store, "stage-1-responded")
     refused(
@@ -454,7 +474,8 @@ def test_ombudsman_refusals(store: Store) -> None:
         ref,
         _call(ending.record_determination, ref, **determine),
         RuleBroken,
-        "Record the referral to the Ombudsman before its determination",
+        "Cannot record the Ombudsman's determination: case CW-2026-000002 is a complaint (Stage 1"
+        " responded); the Ombudsman's determination is recorded once, after the referral",
     )
     act(store, ending.refer_to_ombudsman, ref, referred_on=date(2026, 3, 20), today=TODAY)
     refused(

@@ -129,7 +129,14 @@ def test_remedy_refusals(store: Store) -> None:
     )
     with store.write() as s:
         complete(remedy.id)(s)  # type: ignore[operator]
-    refused(store, ref, complete(remedy.id), RuleBroken, "That remedy is already marked done")  # type: ignore[arg-type]
+    refused(
+        store,
+        ref,
+        complete(remedy.id),
+        RuleBroken,
+        "Cannot complete a remedy: case CW-2026-000001 is a complaint (Stage 1 responded); a "
+        "remedy is completed once it has been recorded and is not yet done",
+    )  # type: ignore[arg-type]
 
 
 # --- outstanding actions -------------------------------------------------------------------
@@ -182,7 +189,9 @@ def test_action_refusals(store: Store) -> None:
             s, OFFICER, ref, action.id, done=TODAY, expected_version=None, today=TODAY
         ),
         RuleBroken,
-        "That action is already marked done",
+        "Cannot complete an outstanding action: case CW-2026-000001 is a complaint (Stage 1 "
+        "responded); an outstanding action is completed once it has been recorded and is not yet "
+        "done",
     )
 
 

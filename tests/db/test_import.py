@@ -235,3 +235,21 @@ def test_command_line(
         == 0
     )
     assert '"CH01_2": 1.3' in out.read_text()
+
+
+def test_imported_history_goes_through_the_lifecycle_table(store: Store, tmp_path: Path) -> None:
+    """Steps the app would refuse are refused in an import too, naming the table's rule."""
+    path = write(
+        tmp_path,
+        "reference,kind,received,acknowledged,stage1_responded,escalated,stage2_acknowledged,"
+        "closed,refused_reason\n"
+        "H1,complaint,10/03/2025,11/03/2025,20/03/2025,24/03/2025,26/03/2025,30/04/2025,\n"
+        "H2,compliment,10/03/2025,,,,,,over-time-limit\n"
+        "H3,complaint,10/03/2025,11/03/2025,20/03/2025,24/03/2025,,30/03/2025,\n",
+    )
+    assert refused(store, path) == [
+        "row 2, column closed: Cannot close: case H1 is a complaint (Stage 2); a complaint is "
+        "closed once a stage's response has been sent",
+        "row 3, column refused_reason: only complaints have stages, refusals and withdrawals; "
+        "leave it empty for a compliment",
+    ]  # H3, closed while its Stage 2 request awaited acknowledgement, had it refused

@@ -17,6 +17,7 @@ from caseworker.domain.letters import ActionLine, ExtensionDetails, Point, Remed
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import Decision, LetterKind, RecordKind, RemedyKind
 from caseworker.services import stages
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.cases import begin_change, get_case
 from caseworker.services.errors import NotFound
 from caseworker.services.intake import RepresentativeInput
@@ -111,8 +112,10 @@ def _responded_case(store: Store) -> str:
 def test_a_stage1_response_reads_every_fact_the_letter_prints(store: Store) -> None:
     ref = _responded_case(store)
     with store.read() as s:
-        source = read_letter(s, LetterSetup.read(s), ref, LetterKind.STAGE1_RESPONSE, TODAY)
-        assert get_case(s, ref).stage1_due == EXTENDED_DUE  # the stored clock agrees
+        source = read_letter(
+            s, LOCAL_ADMIN, LetterSetup.read(s), ref, LetterKind.STAGE1_RESPONSE, TODAY
+        )
+        assert get_case(s, LOCAL_ADMIN, ref).stage1_due == EXTENDED_DUE  # the stored clock agrees
     case = source.case
     assert source.record_kind is RecordKind.COMPLAINT
     assert (case.reference, case.record_kind, case.received, case.stage) == (
@@ -161,7 +164,9 @@ def test_a_stage1_response_reads_every_fact_the_letter_prints(store: Store) -> N
 def test_people_come_with_what_the_addressee_rules_and_large_print_need(store: Store) -> None:
     ref = _responded_case(store)
     with store.read() as s:
-        source = read_letter(s, LetterSetup.read(s), ref, LetterKind.STAGE1_RESPONSE, TODAY)
+        source = read_letter(
+            s, LOCAL_ADMIN, LetterSetup.read(s), ref, LetterKind.STAGE1_RESPONSE, TODAY
+        )
     people = [
         (p.facts.name, p.facts.role, p.facts.may_be_told, p.large_print) for p in source.parties
     ]
@@ -193,12 +198,13 @@ def test_the_read_is_two_queries_even_after_the_case_was_loaded(store: Store) ->
     with store.write() as s:
         setup = LetterSetup.read(s)
         with statements(store) as fresh:
-            first = read_letter(s, setup, ref, LetterKind.STAGE1_RESPONSE, TODAY)
+            first = read_letter(s, LOCAL_ADMIN, setup, ref, LetterKind.STAGE1_RESPONSE, TODAY)
     with store.write() as s:
         setup = LetterSetup.read(s)
-        begin_change(s, ref, None)  # as making a letter does, before it reads
+        # As making a letter does, before it reads:
+        begin_change(s, LOCAL_ADMIN, ref, None, "make-letter")
         with statements(store) as loaded:
-            again = read_letter(s, setup, ref, LetterKind.STAGE1_RESPONSE, TODAY)
+            again = read_letter(s, LOCAL_ADMIN, setup, ref, LetterKind.STAGE1_RESPONSE, TODAY)
     assert (len(fresh), len(loaded)) == (2, 2)
     assert again == first
 
@@ -209,9 +215,9 @@ def test_a_stage2_letter_reads_the_stage2_facts_and_a_missing_case_is_not_found(
     ref = _responded_case(store)
     with store.read() as s:
         setup = LetterSetup.read(s)
-        source = read_letter(s, setup, ref, LetterKind.STAGE2_ACKNOWLEDGEMENT, TODAY)
+        source = read_letter(s, LOCAL_ADMIN, setup, ref, LetterKind.STAGE2_ACKNOWLEDGEMENT, TODAY)
         with pytest.raises(NotFound, match="There is no case with reference CW-0000-000000"):
-            read_letter(s, setup, "CW-0000-000000", LetterKind.STAGE1_RESPONSE, TODAY)
+            read_letter(s, LOCAL_ADMIN, setup, "CW-0000-000000", LetterKind.STAGE1_RESPONSE, TODAY)
     case = source.case
     assert (case.stage, case.decision, case.reasons, case.extension, case.remedies) == (
         2,

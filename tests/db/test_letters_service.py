@@ -17,6 +17,7 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.domain.letters import MissingContent
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.cases import get_case
 from caseworker.services.intake import RepresentativeInput
 from caseworker.services.letters import letter_pdf, make_letters, mark_sent
@@ -88,7 +89,7 @@ def test_acknowledgement_is_saved_with_its_fingerprint_and_reopens_the_same(
             1,
         )
         assert row.sha256 == hashlib.sha256(made[0].pdf).hexdigest()
-        assert letter_pdf(s, row.id) == made[0].pdf
+        assert letter_pdf(s, LOCAL_ADMIN, row.id) == made[0].pdf
         assert (
             s.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1))
             == "make-letter"
@@ -138,7 +139,7 @@ def test_marking_the_response_letter_sent_records_the_response_date(store: Store
     )
     act(store, stages.respond, ref, response=response, today=TODAY)
     with store.write() as s:
-        assert get_case(s, ref).status == "stage-1"
+        assert get_case(s, LOCAL_ADMIN, ref).status == "stage-1"
         made = make_letters(s, OFFICER, ref, LetterKind.STAGE1_RESPONSE, today=date(2026, 2, 16))
     with store.write() as s:
         mark_sent(
@@ -150,7 +151,7 @@ def test_marking_the_response_letter_sent_records_the_response_date(store: Store
             today=TODAY,
         )
     with store.read() as s:
-        case = get_case(s, ref)
+        case = get_case(s, LOCAL_ADMIN, ref)
         assert (case.status, case.stage1_responded) == ("stage-1-responded", date(2026, 2, 16))
         row = s.get(Correspondence, made[0].correspondence_id)
         assert row is not None and (row.sent_on, row.sent_method) == (date(2026, 2, 16), "post")
@@ -258,3 +259,28 @@ def test_a_broken_wording_folder_is_refused_and_nothing_changes(
     assert "stage1-acknowledgement" in str(exc.value)
     with store.read() as s:
         assert get_setting(s, "letter_templates_dir") == ""
+
+
+def test_the_acknowledgement_batch_saves_each_letter_in_its_own_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash part-way through keeps every letter made before it."""
+    from caseworker.services import letters
+
+    first, second = _setup(store), _setup(store)
+    real = letters.make_letters
+    calls: list[str] = []
+
+    def crash_on_the_second(*args: object, **kwargs: object) -> object:
+        calls.append(str(args[2]))
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(letters, "make_letters", crash_on_the_second)
+    with pytest.raises(RuntimeError):
+        letters.batch_acknowledgements(store, OFFICER, today=ACKNOWLEDGED)
+    assert calls == [first, second]
+    with store.read() as s:
+        saved = s.scalars(select(Correspondence.letter_kind)).all()
+    assert saved == ["stage1-acknowledgement"]  # the first case's letter survived

@@ -133,7 +133,7 @@ def _ids(store: Store, refs: dict[str, str], *names: str) -> tuple[str, ...]:
 
 def test_rows_carry_the_list_columns(store: Store, cases: dict[str, str]) -> None:
     with store.read() as s:
-        row = page_cases(s, CaseFilter(search="Brown"))[0]
+        row = page_cases(s, CaseFilter(include_restricted=True, search="Brown"))[0]
     stored = load(store, cases["stage1"])
     assert row == CaseRow(
         id=stored.id,
@@ -157,7 +157,7 @@ def test_rows_carry_the_list_columns(store: Store, cases: dict[str, str]) -> Non
 
 def test_next_due_order_by_hand(store: Store, cases: dict[str, str]) -> None:
     with store.read() as s:
-        rows = page_cases(s, CaseFilter(), limit=100)
+        rows = page_cases(s, CaseFilter(include_restricted=True), limit=100)
     by_ref = {v: k for k, v in cases.items()}
     assert [by_ref[r.reference] for r in rows] == [
         "pending",  # Thu 22 Jan
@@ -190,18 +190,32 @@ def test_keyset_pages_join_up_in_every_sort(
     store: Store, cases: dict[str, str], sort: str, descending: bool
 ) -> None:
     with store.read() as s:
-        everything = page_cases(s, CaseFilter(), sort=sort, descending=descending, limit=100)
+        everything = page_cases(
+            s, CaseFilter(include_restricted=True), sort=sort, descending=descending, limit=100
+        )
         pages: list[list[CaseRow]] = []
         after: SortKey | None = None
         while True:
             page = page_cases(
-                s, CaseFilter(), sort=sort, descending=descending, after=after, limit=3
+                s,
+                CaseFilter(include_restricted=True),
+                sort=sort,
+                descending=descending,
+                after=after,
+                limit=3,
             )
             if not page:
                 break
             pages.append(page)
             after = sort_key(page[-1], sort)
-        jumped = page_cases_at(s, CaseFilter(), sort=sort, descending=descending, offset=3, limit=3)
+        jumped = page_cases_at(
+            s,
+            CaseFilter(include_restricted=True),
+            sort=sort,
+            descending=descending,
+            offset=3,
+            limit=3,
+        )
     assert [len(p) for p in pages] == [3, 3, 2]
     joined = [r.reference for p in pages for r in p]
     assert joined == [r.reference for r in everything]
@@ -214,9 +228,16 @@ def test_site_and_area_sorts_and_reference_lists(store: Store, cases: dict[str, 
         assert [n.name for n in sites(s)] == ["Bolsover", "Clowne"]
         assert [n.name for n in service_areas(s)] == ["Housing Repairs", "Tenancy Services"]
         # Sorted by the site's id (Clowne was added first); cases with no site come last.
-        by_site = page_cases_at(s, CaseFilter(), sort="site", offset=0, limit=3)
+        by_site = page_cases_at(
+            s, CaseFilter(include_restricted=True), sort="site", offset=0, limit=3
+        )
         by_area = page_cases_at(
-            s, CaseFilter(), sort="service_area", descending=True, offset=0, limit=8
+            s,
+            CaseFilter(include_restricted=True),
+            sort="service_area",
+            descending=True,
+            offset=0,
+            limit=8,
         )
     assert [r.reference for r in by_site] == [cases["logged"], cases["stage1"], cases["compliment"]]
     assert [r.service_area for r in by_area] == [
@@ -234,7 +255,7 @@ def test_count_under_each_filter(store: Store, cases: dict[str, str]) -> None:
         clowne = s.scalar(select(Site.id).where(Site.name == "Clowne"))
 
         def n(**kwargs: Any) -> int:
-            return count_cases(s, CaseFilter(**kwargs))
+            return count_cases(s, CaseFilter(**{"include_restricted": True, **kwargs}))
 
         assert n() == 8
         assert n(kinds=("complaint",)) == 4
@@ -289,8 +310,11 @@ def test_search(
     if wide:  # as a search matching thousands: paged by search key, not a list of ids
         monkeypatch.setattr(db.queries, "SMALL_MATCH", 0)
     with store.read() as s:
-        found = {r.reference for r in page_cases(s, CaseFilter(search=search), limit=100)}
-        assert count_cases(s, CaseFilter(search=search)) == len(names)
+        found = {
+            r.reference
+            for r in page_cases(s, CaseFilter(include_restricted=True, search=search), limit=100)
+        }
+        assert count_cases(s, CaseFilter(include_restricted=True, search=search)) == len(names)
     assert found == {cases[n] for n in names}
 
 
@@ -306,10 +330,12 @@ def test_search_follows_corrections(store: Store, cases: dict[str, str]) -> None
         today=TODAY,
     )
     with store.read() as s:
-        assert [r.reference for r in page_cases(s, CaseFilter(search="boiler"))] == [
-            cases["logged"]
-        ]
-        assert count_cases(s, CaseFilter(search="leaked")) == 6  # the seven defaults, less one
+        assert [
+            r.reference for r in page_cases(s, CaseFilter(include_restricted=True, search="boiler"))
+        ] == [cases["logged"]]
+        assert (
+            count_cases(s, CaseFilter(include_restricted=True, search="leaked")) == 6
+        )  # the seven defaults, less one
 
 
 def test_queue_counts(store: Store, cases: dict[str, str]) -> None:
@@ -319,13 +345,19 @@ def test_queue_counts(store: Store, cases: dict[str, str]) -> None:
             QUEUE_DAY,
             date(2026, 2, 20),
             handler="A. Smith",
+            include_restricted=True,
             expiring_before=date(2026, 2, 28),
         )
         hidden = queue_counts(
             s, QUEUE_DAY, date(2026, 2, 20), handler=None, include_restricted=False
         )
         followups_due = tuple(
-            sorted(r.id for r in page_cases(s, CaseFilter(followups_before=QUEUE_DAY)))
+            sorted(
+                r.id
+                for r in page_cases(
+                    s, CaseFilter(include_restricted=True, followups_before=QUEUE_DAY)
+                )
+            )
         )
     assert (
         counts.overdue,
@@ -347,7 +379,13 @@ def test_queue_counts(store: Store, cases: dict[str, str]) -> None:
     )
     assert followups_due == _ids(store, cases, "stage2")
     with store.read() as s:
-        assert count_cases(s, replace(CaseFilter(open_only=True), due_before=QUEUE_DAY)) == 2
+        assert (
+            count_cases(
+                s,
+                replace(CaseFilter(include_restricted=True, open_only=True), due_before=QUEUE_DAY),
+            )
+            == 2
+        )
 
 
 def test_search_key_is_the_search_entrys_rowid(store: Store, cases: dict[str, str]) -> None:
@@ -363,7 +401,9 @@ def test_wide_search_pages_join_up_in_deadline_order(
     store: Store, cases: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db.queries, "SMALL_MATCH", 0)
-    f = CaseFilter(search="leaked")  # the default description: seven of the eight
+    f = CaseFilter(
+        include_restricted=True, search="leaked"
+    )  # the default description: seven of the eight
     with store.read() as s:
         everything = page_cases(s, f, limit=100)
         pages = [page_cases(s, f, limit=3)]

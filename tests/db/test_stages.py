@@ -150,7 +150,8 @@ def test_only_a_logged_complaint_is_acknowledged(store: Store) -> None:
             today=TODAY,
         ),
         RuleBroken,
-        "Only complaints are acknowledged at Stage 1; CW-2026-000001 is logged as MP enquiry",
+        "Cannot acknowledge: case CW-2026-000001 is an MP enquiry (Logged); only a logged "
+        "complaint is acknowledged at Stage 1",
     )
     ref = complaint_at(store, "stage-1")
     refused(
@@ -167,7 +168,8 @@ def test_only_a_logged_complaint_is_acknowledged(store: Store) -> None:
             today=TODAY,
         ),
         RuleBroken,
-        "Cannot acknowledge: case CW-2026-000002 is Stage 1; it must be Logged",
+        "Cannot acknowledge: case CW-2026-000002 is a complaint (Stage 1); only a logged "
+        "complaint is acknowledged at Stage 1",
     )
 
 
@@ -305,8 +307,8 @@ def test_only_a_stage_awaiting_its_response_is_extended(store: Store) -> None:
             today=date(2026, 2, 3),
         ),
         RuleBroken,
-        "Cannot extend: case CW-2026-000001 is Logged; only a stage awaiting its response can "
-        "be extended",
+        "Cannot extend: case CW-2026-000001 is a complaint (Logged); only a "
+        "complaint awaiting its Stage 1 or Stage 2 response can be extended",
     )
 
 
@@ -457,7 +459,8 @@ def test_response_before_acknowledgement_is_refused(store: Store) -> None:
             s, OFFICER, ref, response=RESPONSE, expected_version=None, today=TODAY
         ),
         RuleBroken,
-        "Cannot record a Stage 1 response: case CW-2026-000001 is Logged; it must be Stage 1",
+        "Cannot record a Stage 1 response: case CW-2026-000001 is a complaint (Logged); a Stage 1"
+        " response is recorded for a complaint acknowledged at Stage 1",
     )
 
 
@@ -496,23 +499,31 @@ def test_escalate_needs_no_reason(store: Store) -> None:
     [
         (
             "logged",
-            "Cannot escalate: case CW-2026-000001 is Logged; Stage 2 can only be requested after "
-            "the Stage 1 response has been sent",
+            "Cannot escalate: case CW-2026-000001 is a complaint (Logged); Stage "
+            "2 can only be requested once, after the Stage 1 response has been "
+            "sent (there is no third stage: after the final response the resident"
+            " can go to the Ombudsman)",
         ),
         (
             "stage-1",
-            "Cannot escalate: case CW-2026-000001 is Stage 1; Stage 2 can only be requested "
-            "after the Stage 1 response has been sent",
+            "Cannot escalate: case CW-2026-000001 is a complaint (Stage 1); Stage"
+            " 2 can only be requested once, after the Stage 1 response has been "
+            "sent (there is no third stage: after the final response the resident"
+            " can go to the Ombudsman)",
         ),
         (
             "stage-2-requested",
-            "There is no third stage: case CW-2026-000001 has already been escalated to Stage 2. "
-            "After the final response the resident can go to the Ombudsman",
+            "Cannot escalate: case CW-2026-000001 is a complaint (Stage 2 "
+            "requested); Stage 2 can only be requested once, after the Stage 1 "
+            "response has been sent (there is no third stage: after the final "
+            "response the resident can go to the Ombudsman)",
         ),
         (
             "stage-2",
-            "There is no third stage: case CW-2026-000001 has already been escalated to Stage 2. "
-            "After the final response the resident can go to the Ombudsman",
+            "Cannot escalate: case CW-2026-000001 is a complaint (Stage 2); "
+            "Stage 2 can only be requested once, after the Stage 1 "
+            "response has been sent (there is no third stage: after the final "
+            "response the resident can go to the Ombudsman)",
         ),
     ],
 )
@@ -539,8 +550,10 @@ def test_third_stage_after_the_final_response_is_refused(store: Store) -> None:
             s, OFFICER, ref, requested_on=TODAY, expected_version=None, today=TODAY
         ),
         RuleBroken,
-        "There is no third stage: case CW-2026-000001 has already been escalated to Stage 2. "
-        "After the final response the resident can go to the Ombudsman",
+        "Cannot escalate: case CW-2026-000001 is a complaint (Stage 2 responded);"
+        " Stage 2 can only be requested once, after the Stage 1 response has been"
+        " sent (there is no third stage: after the final response the resident "
+        "can go to the Ombudsman)",
     )
 
 
@@ -674,8 +687,9 @@ def test_stage_2_same_area_allowed_without_the_setting(store: Store) -> None:
             "stage-1-responded",
             STAGE2_ACKNOWLEDGED,
             RuleBroken,
-            "Cannot acknowledge Stage 2: case CW-2026-000001 is Stage 1 responded; it must be "
-            "Stage 2 requested",
+            "Cannot acknowledge Stage 2: case CW-2026-000001 is a complaint "
+            "(Stage 1 responded); Stage 2 is acknowledged once it has been "
+            "requested",
         ),
         (
             "stage-2-requested",
@@ -744,8 +758,9 @@ def test_stage_2_response_refusals(store: Store) -> None:
             s, OFFICER, ref, response=STAGE2_RESPONSE, expected_version=None, today=TODAY
         ),
         RuleBroken,
-        "Cannot record a Stage 2 response: case CW-2026-000001 is Stage 2 requested; it must "
-        "be Stage 2",
+        "Cannot record a Stage 2 response: case CW-2026-000001 is a complaint "
+        "(Stage 2 requested); a Stage 2 response is recorded for a complaint "
+        "acknowledged at Stage 2",
     )
     other = complaint_at(store, "stage-2")
     early = stages.Response(date(2026, 3, 5), "upheld", "Because")
@@ -799,8 +814,9 @@ def test_refuse_escalation_closes_the_case(store: Store) -> None:
             date(2026, 3, 4),
             "x",
             RuleBroken,
-            "Cannot refuse the escalation: case CW-2026-000001 is Stage 1 responded; it must be "
-            "Stage 2 requested",
+            "Cannot refuse the escalation: case CW-2026-000001 is a complaint "
+            "(Stage 1 responded); only a Stage 2 request not yet acknowledged can"
+            " be refused",
         ),
         (
             "stage-2-requested",

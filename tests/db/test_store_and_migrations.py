@@ -12,6 +12,7 @@ from casework import TODAY, act, events, load, log
 from sqlalchemy import text
 
 from caseworker.services import records
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.audit import verify_chain
 from caseworker.services.case_view import load_case_detail
 from db.engine import StoreError, make_engine
@@ -234,7 +235,7 @@ def test_store_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
         assert [p.text for p in case.points] == ["Mould came back"]
         assert [p.person.email for p in case.parties] == ["olga@example.org"]
         with store.read() as s:
-            detail = load_case_detail(s, "CW-2025-000007", TODAY)
+            detail = load_case_detail(s, "CW-2025-000007", TODAY, actor=LOCAL_ADMIN)
             assert (detail.stage1_handler, detail.complainants[0].salutation) == (
                 "",
                 "Ms Kowalska",

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from caseworker.domain.letter_choice import letter_kinds, next_letter
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
-from caseworker.services.actor import Actor, Role
+from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.case_view import load_case_detail
 from caseworker.services.intake import NewRecord, RepresentativeInput, log_record
 from caseworker.services.letters import make_letters
@@ -140,7 +140,7 @@ def made_preview(store: Store, qtbot: QtBot, reference: str, kind: LetterKind) -
     with store.write() as s:
         made = make_letters(s, OFFICER, reference, kind, today=DAY)
     with store.read() as s:
-        views = load_case_detail(s, reference, DAY).correspondence
+        views = load_case_detail(s, reference, DAY, actor=LOCAL_ADMIN).correspondence
     preview = LetterPreview(
         store, OFFICER, today, [LetterRef.from_view(reference, v) for v in views]
     )
@@ -166,9 +166,10 @@ def test_letters_offered_follow_the_case(org: Store) -> None:
     decide(org, decided)
     with org.read() as s:
         offered = {
-            ref: letter_kinds(load_case_detail(s, ref, DAY)) for ref in (logged, acked, decided)
+            ref: letter_kinds(load_case_detail(s, ref, DAY, actor=LOCAL_ADMIN))
+            for ref in (logged, acked, decided)
         }
-        detail = load_case_detail(s, decided, DAY)
+        detail = load_case_detail(s, decided, DAY, actor=LOCAL_ADMIN)
     assert offered == {
         logged: [LetterKind.AUTHORISATION_FORM],
         acked: [LetterKind.STAGE1_ACKNOWLEDGEMENT, LetterKind.AUTHORISATION_FORM],

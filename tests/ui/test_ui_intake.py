@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QBoxLayout, QGroupBox, QLabel, QWidget
 from ui_helpers import log
 
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.case_view import load_case_detail
 from caseworker.services.drafts import load_draft
 from db.store import Store
@@ -87,9 +88,13 @@ def test_repeat_contact_is_found_and_linked(qtbot, context: AppContext, store: S
     qtbot.keyClicks(form.description, "Damp in the back bedroom")
     reference = form.log_contact()
     assert reference is not None
-    detail = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2)))
+    detail = context.read(
+        lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
     assert detail.linked == (earlier,)
-    first = context.read(lambda s: load_case_detail(s, earlier, date(2026, 2, 2)))
+    first = context.read(
+        lambda s: load_case_detail(s, earlier, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
     assert detail.complainants[0].person_id == first.complainants[0].person_id
 
 
@@ -106,8 +111,12 @@ def test_not_this_person_makes_a_new_caller(qtbot, context: AppContext, store: S
     qtbot.keyClicks(form.description, "Damp")
     reference = form.log_contact()
     assert reference is not None
-    detail = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2)))
-    first = context.read(lambda s: load_case_detail(s, earlier, date(2026, 2, 2)))
+    detail = context.read(
+        lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
+    first = context.read(
+        lambda s: load_case_detail(s, earlier, date(2026, 2, 2), actor=LOCAL_ADMIN)
+    )
     assert detail.complainants[0].name == "Janet Doe"
     assert detail.complainants[0].person_id != first.complainants[0].person_id
 
@@ -198,7 +207,7 @@ def test_representative_and_adjustments_are_recorded(qtbot, context: AppContext)
     select_value(form.channel, "bsl-video-call")
     reference = form.log_contact()
     assert reference is not None
-    d = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2)))
+    d = context.read(lambda s: load_case_detail(s, reference, date(2026, 2, 2), actor=LOCAL_ADMIN))
     assert (d.channel, d.restricted) == ("bsl-video-call", True)
     rep = d.representatives[0]
     assert (rep.name, rep.auth_state, rep.auth_sent_on) == (

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from ui_helpers import RECEIVED, log
 
+from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.case_view import load_case_detail
 from caseworker.services.people import PersonInput
 from db.store import Store
@@ -105,7 +106,9 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
     assert intake.draft_label.text() == "Logged as CW-2026-000002."
     assert window.current_page() == "case"
     assert kb.moves == 7 and kb.moves <= 12
-    detail = context.read(lambda s: load_case_detail(s, "CW-2026-000002", RECEIVED))
+    detail = context.read(
+        lambda s: load_case_detail(s, "CW-2026-000002", RECEIVED, actor=LOCAL_ADMIN)
+    )
     assert (detail.kind, detail.channel, detail.site, detail.issue_date) == (
         "complaint",
         "telephone",
@@ -116,7 +119,7 @@ def test_a_phone_complaint_by_keyboard_for_a_caller_found_by_postcode(
     assert detail.desired_outcome == "Collect them and say sorry"
     # The same person, not a duplicate: both cases are hers.
     assert detail.complainants[0].name == "Jane Doe"
-    first = context.read(lambda s: load_case_detail(s, earlier, RECEIVED))
+    first = context.read(lambda s: load_case_detail(s, earlier, RECEIVED, actor=LOCAL_ADMIN))
     assert detail.complainants[0].person_id == first.complainants[0].person_id
 
     # The new complaint heads the work queue's "awaiting acknowledgement", with its countdown.

@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from caseworker.domain.vocab import Channel, ExclusionReason, Status
+from caseworker.domain.vocab import Channel, ExclusionReason
 from caseworker.services import ending, permissions, records, stages
 from caseworker.services.actor import Actor
 from caseworker.services.case_view import CaseDetail
 from caseworker.services.quick_reads import staff_names
-from caseworker.services.ui_reads import ACTIONS, available_actions
+from caseworker.services.ui_reads import ACTIONS, TABLE_NAMES, available_actions
 from ui.context import AppContext
 from ui.dialogs import follow_ups, representatives
 from ui.dialogs.base import ActionDialog, Field, FieldsDialog, case_call
@@ -94,8 +94,6 @@ SPECS: dict[str, ActionSpec] = {
         "Agree how often to update…", "Ctrl+Alt+U", "How often the resident hears from us"
     ),
 }
-# Each action's name in caseworker.services.permissions where it differs.
-_PERMISSION = {"respond": "respond-stage-1"}
 # The steps of the process, offered as buttons under "Next steps" when allowed.
 STEP_ACTIONS: tuple[str, ...] = (*ACTIONS, "record-determination")
 
@@ -105,15 +103,8 @@ def allowed_actions(detail: CaseDetail, actor: Actor) -> frozenset[str]:
 
     The services refuse the rest too; this only decides what is enabled.
     """
-    referred = detail.ombudsman_referred_on is not None
-    is_open = Status(detail.status).is_open
-    process = (
-        set(available_actions(detail.kind, detail.status, referred))
-        | {"make-letter"}
-        | representatives.available(detail, is_open)
-        | follow_ups.available(detail, is_open)
-    )
-    return frozenset(a for a in process if permissions.allowed(actor, _PERMISSION.get(a, a)))
+    process = available_actions(detail) - representatives.unavailable(detail)
+    return frozenset(a for a in process if permissions.allowed(actor, TABLE_NAMES.get(a, a)))
 
 
 _CORRECTABLE_LABELS: tuple[tuple[str, object], ...] = tuple(

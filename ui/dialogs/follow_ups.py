@@ -34,22 +34,6 @@ def open_actions(detail: CaseDetail) -> tuple[ActionView, ...]:
     return tuple(a for a in detail.actions if a.done is None)
 
 
-def available(detail: CaseDetail, is_open: bool) -> set[str]:
-    """Which follow-ups make sense: adding needs a response, completing something open."""
-    allowed: set[str] = set()
-    if detail.stage1_decision is not None:
-        allowed |= {"add-remedy", "add-action"}
-    if open_remedies(detail):
-        allowed.add("complete-remedy")
-    if open_actions(detail):
-        allowed.add("complete-action")
-    if is_open and (detail.status in _WAITING or open_actions(detail)):
-        allowed.add("agree-update-interval")
-    if detail.ombudsman_referred_on is not None:
-        allowed.add("record-determination")
-    return allowed
-
-
 def fields_for(
     action: str, context: AppContext, detail: CaseDetail
 ) -> tuple[list[Field], Submit, str]:

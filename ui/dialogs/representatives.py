@@ -43,14 +43,15 @@ def revocable(detail: CaseDetail) -> tuple[PartyView, ...]:
     return tuple(r for r in detail.representatives if r.auth_state in _REVOCABLE)
 
 
-def available(detail: CaseDetail, is_open: bool) -> set[str]:
-    """Which of these actions make sense for the case as it stands."""
-    allowed = {"add-representative"} if is_open else set()
-    if detail.representatives:
-        allowed.add("record-authorisation")
-    if revocable(detail):
-        allowed.add("revoke-authorisation")
-    return allowed
+def unavailable(detail: CaseDetail) -> frozenset[str]:
+    """The actions about a representative that the case has none for (the lifecycle table
+    decides the rest)."""
+    missing = set()
+    if not detail.representatives:
+        missing.add("record-authorisation")
+    if not revocable(detail):
+        missing.add("revoke-authorisation")
+    return frozenset(missing)
 
 
 def fields_for(

@@ -69,8 +69,7 @@ def make_acknowledgements(
             stopped_at.append(done)
         return going
 
-    with store.write() as session:
-        made, problems = batch_acknowledgements(session, actor, today=today, progress=track)
+    made, problems = batch_acknowledgements(store, actor, today=today, progress=track)
     cancelled = bool(stopped_at) and stopped_at[0] < due[0]
     return BatchSummary(
         letters=len(made),

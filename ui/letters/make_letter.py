@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.errors import CaseworkerError
-from caseworker.domain.letter_choice import letter_kinds, next_letter
+from caseworker.domain.letter_choice import next_letter, offered_letters
 from caseworker.domain.vocab import LetterKind
 from caseworker.services.actor import Actor
 from caseworker.services.case_view import load_case_detail
@@ -62,7 +62,8 @@ class MakeLetterDialog(QDialog):
         self.today = today
         with store.read() as session:
             self.detail = load_case_detail(session, reference, today(), actor=actor)
-        self.kinds = letter_kinds(self.detail)
+        # Only letters that fit the case and promise nothing already past (the default too).
+        self.kinds = offered_letters(self.detail, self.detail.clocks, today())
         self.made: list[MadeLetter] = []
         self.preview: LetterPreview | None = None
         self._build()

@@ -327,7 +327,7 @@ class LetterPreview(QDialog):
 
     def _read(self, letter: LetterRef) -> bytes:
         with self.store.read() as session:
-            return letter_pdf(session, letter.correspondence_id)
+            return letter_pdf(session, self.actor, letter.correspondence_id)
 
     def _show_sent(self, letter: LetterRef) -> None:
         self.sent_state.setText(letter.sent_text)

@@ -17,9 +17,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from caseworker.domain.calendar import WorkingCalendar, format_day
-from caseworker.services.permissions import visible_filter
+from caseworker.domain.clocks import ClockName
+from caseworker.services import case_list
+from caseworker.services.case_list import CaseFilter, CaseRow, sort_key
 from caseworker.services.quick_reads import countdown_text, store_calendar
-from db.queries import CaseFilter, CaseRow, count_cases, page_cases, page_cases_at, sort_key
 from ui.context import AppContext
 from ui.labels import flags_text, kind_label, status_label
 
@@ -63,7 +64,7 @@ COUNTDOWN = 4
 FLAGS = 10
 NEXT_DUE = 3
 
-# Sorts db.queries.sort_key can continue from (keyset paging); others page by offset.
+# Sorts case_list.sort_key can continue from (keyset paging); others page by offset.
 _KEYSET_SORTS = {
     "next_due",
     "reference",
@@ -76,12 +77,12 @@ _KEYSET_SORTS = {
 
 
 class CaseTableModel(QAbstractTableModel):
-    """Rows of ``page_cases`` under a ``CaseFilter``; a small LRU cache of pages."""
+    """Rows of ``case_list.page`` under a ``CaseFilter``; a small LRU cache of pages."""
 
     def __init__(self, context: AppContext, case_filter: CaseFilter | None = None) -> None:
         super().__init__()
         self._context = context
-        self._filter = visible_filter(context.actor, case_filter or CaseFilter())
+        self._filter = case_filter or CaseFilter()
         self._sort = "next_due"
         self._descending = False
         self._count = 0
@@ -124,7 +125,7 @@ class CaseTableModel(QAbstractTableModel):
             return self._icon(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == COUNTDOWN and row.next_clock:
             return (
-                f"{row.next_clock.replace('-', ' ').capitalize()} due {format_day(row.next_due)}"
+                f"{ClockName(row.next_clock).label} due {format_day(row.next_due)}"
                 if row.next_due
                 else None
             )
@@ -157,7 +158,7 @@ class CaseTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, case_filter: CaseFilter) -> None:
-        self._filter = visible_filter(self._context.actor, case_filter)
+        self._filter = case_filter
         self.refresh()
 
     def refresh(self) -> None:
@@ -168,7 +169,7 @@ class CaseTableModel(QAbstractTableModel):
 
         def read(session: Any) -> int:
             self._calendar = store_calendar(session)
-            return count_cases(session, self._filter)
+            return case_list.count(session, self._context.actor, self._filter)
 
         self._count = self._context.read_quick(read)
         self.endResetModel()
@@ -201,15 +202,22 @@ class CaseTableModel(QAbstractTableModel):
     def _fetch(self, number: int) -> list[CaseRow]:
         before = self._pages.get(number - 1)
         f, sort, desc = self._filter, self._sort, self._descending
+        actor = self._context.actor
 
         def read(session: Any) -> list[CaseRow]:
             if before and len(before) == PAGE_SIZE and sort in _KEYSET_SORTS:
                 after = sort_key(before[-1], sort)
-                return page_cases(
-                    session, f, sort=sort, descending=desc, after=after, limit=PAGE_SIZE
+                return case_list.page(
+                    session, actor, f, sort=sort, descending=desc, after=after, limit=PAGE_SIZE
                 )
-            return page_cases_at(
-                session, f, sort=sort, descending=desc, offset=number * PAGE_SIZE, limit=PAGE_SIZE
+            return case_list.page_at(
+                session,
+                actor,
+                f,
+                sort=sort,
+                descending=desc,
+                offset=number * PAGE_SIZE,
+                limit=PAGE_SIZE,
             )
 
         page = self._context.read_quick(read)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.vocab import RecordKind, Status
+from caseworker.services.case_list import CaseFilter, service_areas, sites
 from caseworker.services.quick_reads import handler_names, store_calendar
-from db.queries import CaseFilter, service_areas, sites
 from ui.context import AppContext
 from ui.models.case_table import COLUMNS, COUNTDOWN, FLAGS, NEXT_DUE, CaseTableModel
 from ui.widgets import choice_combo, date_edit, heading, optional_date, vocab_combo

@@ -52,6 +52,7 @@ from caseworker.services.intake import (
     time_limit_start,
 )
 from caseworker.services.people import PersonInput
+from caseworker.services.settings import guess_is_housing
 from caseworker.services.ui_reads import load_settings
 from ui.context import AppContext
 from ui.date_box import DateBox
@@ -617,7 +618,7 @@ class IntakeView(QWidget):
         area = self.primary_area.currentText().strip()
         housing = self._housing.get(area) if area else None
         if area and housing is None:
-            housing = "housing" in area.lower() or "repair" in area.lower()
+            housing = guess_is_housing(area)
         policy = self.context.read(lambda s: choose_policy(s, housing, ""))
         received = from_qdate(self.received.date())
         try:

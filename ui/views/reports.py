@@ -40,11 +40,11 @@ from caseworker.reports.periods import (
     period_for,
     year_start,
 )
+from caseworker.services.case_list import service_areas, sites
 from caseworker.services.permissions import check
 from caseworker.services.reports import make_report
 from caseworker.services.reports_data import ReportScope
 from db.output_files import check_output, write_output
-from db.queries import service_areas, sites
 from ui.context import AppContext
 from ui.date_box import DateBox
 from ui.models.report_table import ReportTableModel
