@@ -182,3 +182,55 @@ def test_restore_command_still_restores(
     assert main(["--db", str(store.path), "restore", str(copy)]) == 0
     assert main(["--db", str(store.path), "cases", "--json"]) == 0
     assert capsys.readouterr().out.count('"reference"') == 1
+
+
+_OTHER_COPY = """
+import sys
+from caseworker.services.actor import LOCAL_ADMIN
+from caseworker.services.records import add_note
+from db.store import open_store
+store = open_store(sys.argv[1])
+with store.read() as s:
+    s.connection()
+print("open", flush=True)
+for n, line in enumerate(sys.stdin):
+    with store.write() as s:
+        add_note(s, LOCAL_ADMIN, sys.argv[2], text=f"Saved by the other copy {n}",
+                 expected_version=None)
+    print("saved", flush=True)
+store.close()
+"""
+
+
+def test_saves_of_another_running_copy_are_not_lost_to_a_restore(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's case, with a real second process: 3 of 3 saves were lost; now none."""
+    ref = log(store)
+    copy = _backup(store, tmp_path)
+    store.close()
+    other = subprocess.Popen(
+        [sys.executable, "-c", _OTHER_COPY, str(store.path), ref],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdin is not None and other.stdout is not None
+    try:
+        assert other.stdout.readline().strip() == "open"
+        assert main(["--db", str(store.path), "restore", str(copy)]) == 2
+        assert "is open in another copy of Caseworker" in capsys.readouterr().err
+        for _ in range(3):
+            other.stdin.write("save\n")
+            other.stdin.flush()
+            assert other.stdout.readline().strip() == "saved"
+    finally:
+        other.stdin.close()
+        other.wait(timeout=30)
+    with sqlite3.connect(store.path) as conn:
+        saved = conn.execute(
+            "SELECT count(*) FROM notes WHERE text LIKE 'Saved by the other copy %'"
+        ).fetchone()
+    conn.close()
+    assert saved == (3,)
