@@ -6,9 +6,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from caseworker import __version__
 from caseworker.commands import COMMANDS, MODULES
+from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -22,7 +24,45 @@ class _Parser(argparse.ArgumentParser):
 
 
 # Global options that take a value (so the scan below can skip the value).
-_VALUED = {"--db", "--user", "--screenshot", "--view"}
+_VALUED = {"--db", "--user", "--screenshot", "--view", "--text-scale", "--size", "--today"}
+MIN_SCALE, MAX_SCALE = 0.5, 4.0
+
+
+def text_scale(text: str) -> float:
+    """``2``, ``2.0`` or ``200%``: how much bigger the desktop app's text is drawn."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a scale; write it like 2 or 200%"
+        ) from None
+    if not MIN_SCALE <= value <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside {MIN_SCALE:g} to {MAX_SCALE:g} (50% to 400%)"
+        )
+    return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``1366x768``: the desktop app's window size in pixels."""
+    try:
+        width, height = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size; write it like 1366x768"
+        ) from None
+    if not (320 <= width <= 16384 and 240 <= height <= 16384):
+        raise argparse.ArgumentTypeError(f"{text} is too small or too large (320x240 at least)")
+    return width, height
+
+
+def app_date(text: str) -> date:
+    """The date the desktop app works as at (for training and reproducible screenshots)."""
+    try:
+        return parse_date(text)
+    except CaseworkerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def requested_commands(argv: Sequence[str]) -> list[str]:
@@ -61,6 +101,26 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
         "--view",
         default="queue",
         help="with --screenshot: queue, cases, intake, case:REF, settings, reports",
+    )
+    parser.add_argument(
+        "--text-scale",
+        metavar="SCALE",
+        type=text_scale,
+        dest="text_scale",
+        help="desktop app: draw text bigger or smaller, e.g. 2 or 200%% (also Settings)",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=window_size,
+        help="desktop app: the window's size in pixels, e.g. 1366x768",
+    )
+    parser.add_argument(
+        "--today",
+        metavar="DATE",
+        type=app_date,
+        dest="app_today",
+        help="desktop app: work as at this date (training, screenshots); default the real date",
     )
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in commands:

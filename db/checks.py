@@ -59,8 +59,8 @@ def _check_location(path: Path) -> None:
         raise StoreError(
             f"{path} is on a network drive ({kind}). A Caseworker store must be on this PC's "
             "own disk: SQLite cannot keep records safe on a network drive. Move the store to "
-            "a local folder; for several PCs sharing one store, use the shared-server mode "
-            "(coming soon)"
+            "a local folder; for several PCs sharing one store, use a PostgreSQL server "
+            "(--db postgresql+psycopg://USER@HOST/DATABASE; README 'Running on a server')"
         )
 
 
@@ -70,8 +70,9 @@ def check_file(path: Path) -> None:
         raise StoreError(f"{path} is a folder, not a Caseworker store; {WAY_OUT}")
     if not path.exists():
         parent = path.parent
-        if not parent.exists():
-            parent.mkdir(parents=True, exist_ok=True)
+        if not parent.is_dir():
+            # A mistyped --db must not leave folders and an empty store behind.
+            raise StoreError(f"No folder {parent}; check the path, or create the folder first")
         if not os.access(parent, os.W_OK):
             raise StoreError(f"Cannot create a store in {parent}: the folder is read-only")
         return

@@ -24,6 +24,7 @@ from db.checks import open_quick
 from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
+from ui.text_size import apply_text_scale, saved_text_scale
 
 if TYPE_CHECKING:
     from caseworker.services.work_queue import QueueItem
@@ -46,17 +47,34 @@ def _application() -> QApplication:
     return QApplication(sys.argv[:1])
 
 
-def _scale_text(app: QApplication) -> None:
-    scale = float(os.environ.get(TEXT_SCALE_VAR, "1") or 1)
-    if scale != 1:
-        font = app.font()
-        font.setPointSizeF(font.pointSizeF() * scale)
-        app.setFont(font)
+def _scale_text(app: QApplication, args: argparse.Namespace | None = None) -> None:
+    """--text-scale, else CASEWORKER_TEXT_SCALE, else the text size chosen in Settings."""
+    scale = getattr(args, "text_scale", None)
+    if scale is None:
+        scale = float(os.environ.get(TEXT_SCALE_VAR, "") or 0) or saved_text_scale()
+    apply_text_scale(app, scale)
 
 
-def _clock() -> Today:
-    fixed = os.environ.get(TODAY_VAR, "")
-    return FixedClock(parse_date(fixed)) if fixed else SystemClock()
+def _clock(args: argparse.Namespace | None = None) -> Today:
+    """--today, else CASEWORKER_TODAY, else the real date."""
+    fixed = getattr(args, "app_today", None)
+    if fixed is not None:
+        return FixedClock(fixed)
+    text = os.environ.get(TODAY_VAR, "")
+    return FixedClock(parse_date(text)) if text else SystemClock()
+
+
+def _size(args: argparse.Namespace | None) -> tuple[int, int] | str:
+    """--size, else CASEWORKER_WINDOW_SIZE, else 1280x800 (a message if the variable is bad)."""
+    given = getattr(args, "size", None)
+    if given is not None:
+        return (int(given[0]), int(given[1]))
+    size = os.environ.get(SIZE_VAR, "1280x800")
+    try:
+        width, height = (int(x) for x in size.lower().split("x"))
+    except ValueError:
+        return f"{SIZE_VAR} must look like 1366x768, not {size!r}"
+    return width, height
 
 
 def _fail(message: str, screenshot: bool) -> int:
@@ -163,7 +181,7 @@ def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppCo
         if actor is None:  # the sign-in was cancelled
             store.close()
             return 0
-        return AppContext(store, actor, _clock())
+        return AppContext(store, actor, _clock(args))
     except CaseworkerError as exc:
         store.close()
         return _fail(str(exc), screenshot)
@@ -217,11 +235,14 @@ def run(args: argparse.Namespace) -> int:
     """
     screenshot: str | None = getattr(args, "screenshot", None)
     app = _application()
-    _scale_text(app)
+    _scale_text(app, args)
+    size = _size(args)
+    if isinstance(size, str):
+        return _fail(size, bool(screenshot))
     path = resolve_store_path(getattr(args, "db", None))
     quick = _quick_reader(args, path)
     if quick is not None:
-        clock = _clock()
+        clock = _clock(args)
         early = _EarlyCount(path, LOCAL_ADMIN, clock.today())
         early.start()
         from ui.main_window import MainWindow
@@ -239,8 +260,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if screenshot:
             return save_screenshot(
-                window, getattr(args, "view", "queue") or "queue", Path(screenshot)
+                window, getattr(args, "view", "queue") or "queue", Path(screenshot), size
             )
+        window.resize(*size)
         window.show()
         QTimer.singleShot(0, lambda: _finish_start(window, context))
         return app.exec()
@@ -275,13 +297,11 @@ def show_view(window: MainWindow, view: str) -> None:
         )
 
 
-def save_screenshot(window: MainWindow, view: str, path: Path) -> int:
+def save_screenshot(
+    window: MainWindow, view: str, path: Path, size: tuple[int, int] = (1280, 800)
+) -> int:
     """Render ``view`` to ``path`` as a PNG; 0 on success, 2 with a message otherwise."""
-    size = os.environ.get(SIZE_VAR, "1280x800")
-    try:
-        width, height = (int(x) for x in size.lower().split("x"))
-    except ValueError:
-        return _fail(f"{SIZE_VAR} must look like 1366x768, not {size!r}", True)
+    width, height = size
     try:
         show_view(window, view)
     except CaseworkerError as exc:

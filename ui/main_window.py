@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.permissions import allowed
-from caseworker.services.quick_reads import store_is_new
+from caseworker.services.quick_reads import needs_organisation
 from db.queries import CaseFilter
 from ui.context import AppContext
 from ui.views.case_list import CaseListView
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.complete = False
         self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
-        self.setWindowTitle(f"Caseworker: {context.path.name}")
+        self.setWindowTitle(f"Caseworker: {context.short_name}")
         self.pages: dict[str, QWidget] = {}
         self.nav_items: dict[str, QListWidgetItem] = {}
         self.nav = QListWidget()
@@ -108,12 +108,9 @@ class MainWindow(QMainWindow):
         self.queue.list_requested.connect(self.open_list)
         self.queue.case_requested.connect(self.open_case)
         self.cases.case_requested.connect(self.open_case)
-        self.statusBar().showMessage(
-            f"Store: {context.path} · Working as {context.actor.display_name}"
-        )
-        if context.read_quick(store_is_new):
-            self.stack.setCurrentWidget(self.welcome)
-            self.nav.clearSelection()
+        self.statusBar().showMessage(f"{context.where} · Working as {context.actor.display_name}")
+        if context.read_quick(needs_organisation):
+            self.show_page("welcome")
         else:
             self.show_page("queue")
         self.resize(1280, 800)
@@ -152,10 +149,18 @@ class MainWindow(QMainWindow):
 
     @property
     def welcome(self) -> WelcomeView:
-        """The page of a new store (entering the organisation's details, or demo data)."""
+        """The page of a new store (entering the organisation's details, or demo data).
+
+        It has its own entry at the top of the page list, current while it shows, so moving
+        the focus to the list does not swap it for another page.
+        """
         if self._welcome is None:
             self._welcome = WelcomeView(self.demo_available)
-            self.stack.addWidget(self._welcome)
+            self._add_widget("welcome", self._welcome)
+            item = QListWidgetItem("Welcome")
+            item.setData(Qt.ItemDataRole.UserRole, "welcome")
+            self.nav.insertItem(0, item)
+            self.nav_items["welcome"] = item
             self._welcome.demo_button.setEnabled(allowed(self.context.actor, "demo-data"))
             self._welcome.settings_requested.connect(lambda: self.show_page("settings"))
             self._welcome.intake_requested.connect(lambda: self.show_page("intake"))
@@ -181,7 +186,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(widget)
 
     def show_page(self, key: str) -> None:
-        if key not in self.pages:
+        if key == "welcome":
+            _ = self.welcome  # made on first use
+        elif key not in self.pages:
             self.finish()
         widget = self.pages[key]
         self.nav_items[key].setHidden(False)
@@ -202,7 +209,15 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()
-        return next((k for k, w in self.pages.items() if w is widget), "welcome")
+        return next((k for k, w in self.pages.items() if w is widget), "")
+
+    def _settings_saved(self) -> None:
+        """Once the organisation's details are saved, the welcome page has done its work."""
+        if self._welcome is None or self.context.read_quick(needs_organisation):
+            return
+        self.nav_items["welcome"].setHidden(True)
+        if self.current_page() == "welcome":
+            self.show_page("queue")
 
     def open_case(self, reference: str) -> None:
         """Show the case with ``reference`` (a message if there is none)."""
@@ -290,6 +305,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.intake.case_logged.connect(self.open_case)
+        self.context.settings_changed.connect(self._settings_saved)
         self.batch.completed.connect(lambda _summary: self.refresh())
 
     def _nav_changed(self, item: QListWidgetItem | None, _previous: object) -> None:

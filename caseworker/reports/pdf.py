@@ -98,8 +98,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "cover": ParagraphStyle("cover", parent=base, fontSize=12, leading=17),
         # Compact enough for the contents of every table to stay on one page.
-        "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=8, leading=9.5, leftIndent=14),
+        "toc1": ParagraphStyle(
+            "toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=3
+        ),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=8.5, leading=11, leftIndent=14),
     }
 
 
@@ -195,7 +197,7 @@ def _contents(st: dict[str, ParagraphStyle]) -> list[Flowable]:
     toc.levelStyles = [st["toc1"], st["toc2"]]
     toc.dotsMinLevel = 0
     toc.tableStyle = TableStyle(
-        [("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+        [("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     )
     title = Paragraph("Contents", st["section"])
     return [title, toc, PageBreak()]
@@ -310,15 +312,15 @@ def _story(report: Report, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [NextPageTemplate("Body"), *_cover(report, st), *_contents(st)]
     section = ""
     for t in report.tables:
+        block: list[Flowable] = []
         if t.section != section:
             if section:
                 story.append(CondPageBreak(80 * mm))
             section = t.section
-            story.append(_heading(section, st["section"], 0))
-        block: list[Flowable] = [
-            _heading(f"Table {t.number}: {t.title}", st["table"], 1),
-            _grid(t, st),
-        ]
+            # In the block of the section's first table: a heading never ends a page
+            # (keepWithNext cannot join a heading to a KeepTogether that follows it).
+            block.append(_heading(section, st["section"], 0))
+        block += [_heading(f"Table {t.number}: {t.title}", st["table"], 1), _grid(t, st)]
         if t.note:
             block += [Spacer(1, 2 * mm), Paragraph(escape(t.note), st["note"])]
         if t.chart is not None and t.rows:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
+from db.dialect import Lock, serialise
 from db.models import AuditEvent, Case
 
 GENESIS = "0" * 64
@@ -73,6 +74,7 @@ def record_event(
         case = session.get(Case, case_id)
         if case is not None and case.restricted:
             permissions.check_restricted(actor, case.reference)
+    serialise(session, Lock.RECORD)  # one chain: no two writers read the same head
     prev = session.scalar(select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1))
     safe = json_safe(changes)
     at = datetime.now().replace(microsecond=0)

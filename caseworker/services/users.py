@@ -17,6 +17,7 @@ from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.audit import record_event
 from caseworker.services.errors import NotFound
 from caseworker.services.permissions import ROLE_NAMES
+from db.dialect import Lock, serialise
 from db.models import User
 from db.store import Store
 
@@ -325,8 +326,15 @@ def _changes(user: User, outcome: _Outcome) -> bool:
     )
 
 
+NO_ACCOUNTS_ON_SERVER = (
+    "This store is on a server and has no user accounts yet: make the first administrator "
+    'with caseworker users add NAME --name "Full Name" --role administrator'
+)
+
+
 def sign_in(store: Store, username: str, password: str, *, now: datetime) -> Actor:
-    """Sign in to the store (its local administrator while it has no accounts).
+    """Sign in to the store (a store file's local administrator while it has no accounts;
+    a store on a server has no built-in administrator).
 
     The account is read in a read transaction and the password checked with no
     transaction open, so sign-in works while another copy is saving (a long import);
@@ -339,6 +347,8 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime) -> Act
     name = username.strip().lower()
     with store.read() as session:
         if not any_users(session):
+            if store.on_server:
+                raise SignInRefused(NO_ACCOUNTS_ON_SERVER)
             return LOCAL_ADMIN
         user = session.scalar(select(User).where(User.username == name))
         if user is not None:
@@ -361,5 +371,42 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime) -> Act
 
 
 def needs_sign_in(store: Store) -> bool:
+    """True once the store has accounts, and always on a server (accounts are required)."""
+    if store.on_server:
+        return True
     with store.read() as session:
         return any_users(session)
+
+
+def may_found(store: Store) -> bool:
+    """True for a store on a server with no accounts yet: its first administrator is made
+    without signing in (whoever can log in to the database is trusted by IT to do so)."""
+    if not store.on_server:
+        return False
+    with store.read() as session:
+        return not any_users(session)
+
+
+def create_first_administrator(
+    session: Session, *, username: str, display_name: str, password: str
+) -> UserView:
+    """The first account of a store on a server: an administrator, recorded as making
+    themselves (there is no built-in administrator to act for them).
+
+    Raises:
+        RuleBroken: the store has accounts already (an administrator adds the rest).
+    """
+    serialise(session, Lock.RECORD)  # two people founding at once: one wins
+    if any_users(session):
+        raise RuleBroken(
+            "This store has user accounts already: sign in as an administrator to add more"
+        )
+    founder = Actor(username.strip().lower(), display_name.strip(), Role.ADMINISTRATOR)
+    return create_user(
+        session,
+        founder,
+        username=username,
+        display_name=display_name,
+        role=Role.ADMINISTRATOR,
+        password=password,
+    )

@@ -27,6 +27,12 @@ ALICE = Actor("alice", "Alice Wong", Role.OFFICER)
 BOB = Actor("bob", "Bob Hale", Role.OFFICER)
 
 
+@pytest.fixture
+def engine_name() -> str:
+    """SQLite's writers on one file; tests/trust/test_server_writers.py is the server's."""
+    return "sqlite"
+
+
 def notes_on(store: Store, reference: str) -> list[str]:
     with store.read() as s:
         case_id = s.scalar(select(Case.id).where(Case.reference == reference))

@@ -27,3 +27,9 @@ def context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppContext]:
     ctx = AppContext(store, OFFICER, clock)
     yield ctx
     ctx.ticker.deleteLater()
+
+
+@pytest.fixture
+def engine_name() -> str:
+    """The desktop app's tests run on a store file (the services' tests cover both engines)."""
+    return "sqlite"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui_helpers import RECEIVED, log
+from ui_helpers import RECEIVED, log, name_organisation
 
 from caseworker.services.actor import LOCAL_ADMIN, Role
 from caseworker.services.users import create_user
@@ -41,6 +41,7 @@ print("sqlalchemy" in sys.modules, sorted(window.pages))
 
 
 def test_first_paint_reads_without_sqlalchemy(store: Store, store_path: Path) -> None:
+    name_organisation(store)
     log(store)
     log(store, name="Bob Green")
     store.close()

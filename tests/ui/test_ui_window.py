@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
-from ui_helpers import log
+from ui_helpers import log, name_organisation
 
-from caseworker.cli import main
+from caseworker.cli import build_parser, main
 from caseworker.services import drafts
 from db.store import Store
 from ui.context import AppContext
@@ -28,9 +29,37 @@ def test_empty_store_opens_on_the_welcome_page(qtbot, context: AppContext) -> No
     assert window.current_page() == "settings"
 
 
+def test_a_new_store_stays_on_welcome_until_the_organisation_is_saved(
+    qtbot, clock, store: Store
+) -> None:
+    from caseworker.services.actor import LOCAL_ADMIN
+
+    context = AppContext(store, LOCAL_ADMIN, clock)  # settings need a manager or above
+    log(store)  # a first contact logged before the details: still the welcome page
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    assert window.current_page() == "welcome"
+    assert window.nav.currentItem().text() == "Welcome"
+    window.nav.setFocus()  # the page list taking the focus keeps the page
+    qtbot.keyClick(window.nav, Qt.Key.Key_Space)
+    assert window.current_page() == "welcome"
+    window.welcome.settings_button.click()
+    window.settings.org["name"].setText("Bolsover District Council")
+    assert window.settings.save_organisation()
+    assert window.nav_items["welcome"].isHidden()
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    assert again.current_page() == "queue"
+    assert "welcome" not in again.nav_items
+
+
 def test_queue_count_opens_the_filtered_list_and_a_case(
     qtbot, context: AppContext, store: Store
 ) -> None:
+    name_organisation(store)
     first = log(store)
     log(store, name="Bob Green", kind="compliment")
     window = MainWindow(context)
@@ -121,6 +150,47 @@ def test_screenshot_at_small_screen_size(qapp, store_path: Path, tmp_path: Path,
     out = tmp_path / "small.png"
     assert main(["--db", str(store_path), "--screenshot", str(out), "--view", "intake"]) == 0
     assert QImage(str(out)).size().toTuple() == (1366, 768)
+
+
+def test_size_and_today_are_options(qapp, store_path: Path, tmp_path: Path) -> None:
+    from db.store import open_store
+
+    opened = open_store(store_path)
+    log(opened)  # acknowledgement due Mon 9 Feb 2026
+    opened.close()
+    out = tmp_path / "queue.png"
+    argv = ["--db", str(store_path), "--size", "1366x768", "--today", "10/02/2026"]
+    assert main([*argv, "--screenshot", str(out), "--view", "queue"]) == 0
+    assert QImage(str(out)).size().toTuple() == (1366, 768)
+    from ui.app import _clock
+
+    assert _clock(build_parser([]).parse_args(argv)).today() == date(2026, 2, 10)
+
+
+def test_text_size_is_chosen_in_settings_and_kept(
+    qtbot, qapp: QApplication, clock, store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from caseworker.services.actor import LOCAL_ADMIN
+    from ui import text_size
+    from ui.views.settings import SettingsView
+
+    kept = QSettings(str(tmp_path / "caseworker.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(text_size, "_settings", lambda: kept)
+    points = qapp.font().pointSizeF()
+    view = SettingsView(AppContext(store, LOCAL_ADMIN, clock))
+    qtbot.addWidget(view)
+    try:
+        assert view.text_size.currentText() == "100% (normal)"
+        view.text_size.setCurrentIndex(view.text_size.findData(2.0))
+        view.set_text_size()
+        assert qapp.font().pointSizeF() == points * 2
+        assert text_size.saved_text_scale() == 2.0
+        assert text_size.current_text_scale(qapp) == 2.0
+    finally:
+        text_size.apply_text_scale(qapp, 1.0)
+    assert qapp.font().pointSizeF() == points
 
 
 def test_screenshot_of_unknown_case_or_view_fails_clearly(

@@ -27,3 +27,14 @@ def log(store: Store, name: str = "Jane Doe", **fields: Any) -> str:
     values.update(fields)
     with store.write() as s:
         return log_record(s, OFFICER, NewRecord(**values), today=RECEIVED).reference
+
+
+def name_organisation(store: Store, name: str = "Bolsover District Council") -> None:
+    """Save the organisation's name (the app then opens on the work queue, not Welcome)."""
+    from caseworker.services.actor import LOCAL_ADMIN
+    from caseworker.services.settings import get_setting, set_setting
+
+    with store.write() as s:
+        merged = dict(get_setting(s, "organisation") or {})
+        merged["name"] = name
+        set_setting(s, LOCAL_ADMIN, "organisation", merged)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -27,6 +28,7 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.services import settings as svc
 from caseworker.services.ui_reads import SettingsSnapshot, load_settings
 from ui.context import AppContext
+from ui.text_size import SCALES, apply_text_scale, current_text_scale, save_text_scale
 from ui.widgets import (
     date_edit,
     error_label,
@@ -60,6 +62,7 @@ class SettingsView(QWidget):
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.layout_.addWidget(heading("Settings"))
+        self._build_text_size()
         self._build_organisation()
         self._build_references()
         self._build_lists()
@@ -91,6 +94,30 @@ class SettingsView(QWidget):
         row.addWidget(self.errors[key], 1)
         form.addRow(row)
         return button
+
+    def _build_text_size(self) -> None:
+        """This PC's text size: applied at once, kept for the next start (not audited: it is
+        a preference of the person at the screen, not the organisation's setting)."""
+        box = QGroupBox("Text size on this computer")
+        form = QFormLayout(box)
+        self.text_size = QComboBox()
+        self.text_size.setAccessibleName("Text size")
+        for scale, label in SCALES:
+            self.text_size.addItem(label, scale)
+        app = QApplication.instance()
+        now = current_text_scale(app) if isinstance(app, QApplication) else 1.0
+        i = self.text_size.findData(now)
+        self.text_size.setCurrentIndex(max(i, 0))
+        form.addRow(_buddy_label("Te&xt size", self.text_size), self.text_size)
+        self.text_size.activated.connect(lambda _i: self.set_text_size())
+        self.layout_.addWidget(box)
+
+    def set_text_size(self) -> None:
+        scale = float(self.text_size.currentData())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_text_scale(app, scale)
+        save_text_scale(scale)
 
     def _build_organisation(self) -> None:
         form = self._section("organisation", "Organisation details (they head every letter)")
@@ -346,3 +373,9 @@ class SettingsView(QWidget):
             self.homes_count.value(),
         )
         return self._save("homes", lambda s: svc.set_homes(s, actor, day, n))
+
+
+def _buddy_label(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
