@@ -8,6 +8,7 @@ for the test).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -131,8 +132,13 @@ def run_trial(
     shutil.copyfile(template, store_path)
     pid = server.start(store_path, rng.randrange(1 << 30), out)
     _wait_for(lambda: out.exists() and out.read_text().startswith("ready\n"), "the saver")
-    time.sleep(rng.uniform(0.0, 0.6))
-    os.kill(pid, signal.SIGKILL)
+    # Kill after a random number of reported saves (0 to 8) and then a random moment, so
+    # kills fall among every kind of save however fast or loaded the machine is.
+    wanted = rng.randint(0, 8)
+    _wait_for(lambda: out.read_text().count("\n") > wanted or not _alive(pid), "the saves", 60.0)
+    time.sleep(rng.uniform(0.0, 0.05))
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
     _wait_for(lambda: not _alive(pid), "the saver to die")
     output = out.read_text()
     # A line cut off by the kill has no newline yet; only whole lines were reported.
