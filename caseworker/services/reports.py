@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -493,7 +494,9 @@ def _restricted_only(session: Session, model: Any) -> set[int]:
     sub = pairs.subquery()
     key, restricted = sub.c[0], sub.c[1]
     stmt = (
-        select(key).group_by(key).having(func.min(func.coalesce(restricted, False)) == True)  # noqa: E712
+        select(key)
+        .group_by(key)
+        .having(func.min(when((restricted, 1), else_=0)) == 1)  # every case carrying it
     )
     return {int(i) for i in session.scalars(stmt)}
 

@@ -95,6 +95,7 @@ def test_attach_three_files_and_get_them_back_with_the_same_sha256(
     assert sha(tmp_path / "out" / "complaint.eml") == sha(files[2])
     # Writing out again never overwrites: new names beside the old ones.
     before = sha(tmp_path / "out" / "survey.pdf")
+    (tmp_path / "out").mkdir()  # an output folder must exist (test_output_paths)
     assert cli(path, "documents", ref, "--out", str(tmp_path / "out")) == 0
     assert sha(tmp_path / "out" / "survey (2).pdf") == before
 
@@ -144,6 +145,7 @@ def test_a_backup_restored_elsewhere_still_has_the_documents(
     assert cli(elsewhere, "demo", "--cases", "1", "--seed", "9") == 0  # a store already there
     assert cli(elsewhere, "restore", str(tmp_path / "backup.sqlite")) == 0
     capsys.readouterr()
+    (tmp_path / "restored").mkdir()
     assert cli(elsewhere, "documents", ref, "--out", str(tmp_path / "restored")) == 0
     got = sorted(sha(p) for p in (tmp_path / "restored").iterdir())
     assert got == sorted(
