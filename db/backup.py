@@ -112,18 +112,57 @@ def keep_copy_of(store: Path, label: str) -> Path | None:
         return dest
 
 
-def restore_file(source: Path, store: Path) -> None:
-    """Replace the store with a copy of ``source`` (the caller has checked and closed both).
-
-    The copy is made beside the store and moved into place in one step, so a crash
-    leaves either the old store or the new one, never half of each.
-    """
+def restoring_copy(source: Path, store: Path) -> Path:
+    """A copy of ``source`` beside the store (``<store>.restoring``), to check and move in."""
     temp = store.with_name(store.name + ".restoring")
-    temp.unlink(missing_ok=True)
-    _remove_sidecars(temp)
+    discard(temp)
     backup_to(source, temp)
+    return temp
+
+
+def discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _remove_sidecars(path)
+
+
+def put_in_place(temp: Path, store: Path) -> None:
+    """Move the checked copy onto the store in one step: a crash leaves one or the other."""
+    _remove_sidecars(temp)
     _remove_sidecars(store)
     os.replace(temp, store)
+
+
+def in_use(store: Path) -> bool:
+    """Whether another connection (another copy of Caseworker, the app or a command) has the
+    store open, even idle: an exclusive lock in WAL mode cannot be had while it does."""
+    if not store.exists():
+        return False
+    conn = sqlite3.connect(str(store), timeout=0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    finally:
+        conn.close()
+
+
+def schema_of(path: Path) -> dict[str, set[str]]:
+    """Each table of the database at ``path`` with its columns (read-only)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+    finally:
+        conn.close()
 
 
 def daily_path(store: Path, day: date) -> Path:

@@ -173,11 +173,8 @@ def _unexplained_redaction(
     """The first redacted event whose case no later retention run anonymised, if any."""
     if not redacted:
         return None
-    references = dict(
-        session.execute(select(Case.id, Case.reference).where(Case.id.in_(list(redacted))))
-        .tuples()
-        .all()
-    )
+    stmt = select(Case.id, Case.reference).where(Case.id.in_(list(redacted)))
+    references: dict[str, str] = {i: ref for i, ref in session.execute(stmt)}
     for case_id, seq in sorted(redacted.items(), key=lambda item: item[1]):
         reference = references.get(case_id)
         if reference is None or retained.get(reference, -1) < seq:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,16 +15,21 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
-from caseworker.services.audit import chain_head
+from caseworker.services.audit import chain_head, verify_chain
 from db.backup import (
     BackupError,
     backup_to,
     check_store_file,
     daily_copy,
+    discard,
+    in_use,
     keep_copy_of,
-    restore_file,
+    put_in_place,
+    restoring_copy,
+    schema_of,
 )
-from db.migrate import alembic_config
+from db.engine import make_engine
+from db.migrate import alembic_config, upgrade_store
 from db.output_files import atomic_target, check_output
 from db.store import Store
 
@@ -130,18 +137,89 @@ def check_restorable(source: Path) -> None:
         raise BackupRefused(f"Cannot restore: {exc}. The current store was not changed") from None
 
 
+@functools.cache
+def expected_schema(revision: str) -> dict[str, set[str]]:
+    """The tables and columns a store at ``revision`` has: an empty store made to it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reference.sqlite"
+        engine = make_engine(path)
+        try:
+            upgrade_store(engine, revision)
+        finally:
+            engine.dispose()
+        return schema_of(path)
+
+
+def _check_schema(source: Path) -> None:
+    """Refuse a file missing any table or column its revision has (e.g. a hand-made fake)."""
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    conn.close()
+    want, have = expected_schema(str(row[0])), schema_of(source)
+    missing = [t for t in sorted(want) if t not in have]
+    if missing:
+        raise BackupRefused(
+            f"Cannot restore: {source} lacks the tables {', '.join(missing[:5])}"
+            f"{' and more' if len(missing) > 5 else ''} a store of its version has. "
+            "The current store was not changed"
+        )
+    for table in sorted(want):
+        lacking = sorted(want[table] - have[table])
+        if lacking:
+            raise BackupRefused(
+                f"Cannot restore: {source} lacks the columns {', '.join(lacking[:5])} of the "
+                f"table {table}. The current store was not changed"
+            )
+
+
+def _check_chain(copy: Path, source: Path) -> None:
+    """Bring the copy to this version's schema and verify its audit chain."""
+    engine = make_engine(copy)
+    try:
+        upgrade_store(engine)
+        with Session(engine) as session:
+            problem = verify_chain(session)
+    finally:
+        engine.dispose()
+    if problem is not None:
+        raise BackupRefused(
+            f"Cannot restore: the audit trail in {source} was tampered with "
+            f"({problem.problem}). The current store was not changed"
+        )
+
+
 def restore_backup(store_path: Path, source: Path) -> Path | None:
     """Replace the store at ``store_path`` with the backup ``source``.
 
     The caller has checked the actor may restore (when the current store can be opened)
-    and has closed the store. The current store is copied to the backups folder first.
+    and has closed the store. The backup is checked whole first: integrity, every table
+    and column of its schema revision, and its audit chain (on a copy brought up to this
+    version). A store another copy of Caseworker has open is not replaced: saves that
+    copy made afterwards would go to the replaced file and be lost. The current store is
+    copied to the backups folder first.
 
     Returns:
         The copy of the store as it was, or None if there was no store.
+
+    Raises:
+        BackupRefused: the backup is not sound, or the store is in use; nothing changed.
     """
     check_restorable(source)
     if source.resolve() == store_path.resolve():
         raise BackupRefused("That file is the store itself; choose a backup")
-    kept = keep_copy_of(store_path, "before-restore")
-    restore_file(source, store_path)
+    _check_schema(source)
+    copy = restoring_copy(source, store_path)
+    try:
+        _check_chain(copy, source)
+        if in_use(store_path):
+            raise BackupRefused(
+                f"Cannot restore: {store_path} is open in another copy of Caseworker (the app "
+                "or a command, on this PC or another). Close Caseworker everywhere, then "
+                "restore again. The current store was not changed"
+            )
+        kept = keep_copy_of(store_path, "before-restore")
+        put_in_place(copy, store_path)
+    except BaseException:
+        discard(copy)
+        raise
     return kept

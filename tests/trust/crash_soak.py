@@ -8,6 +8,7 @@ for the test).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -24,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from caseworker.services.audit import verify_chain
-from db.models import AuditEvent, Case, CaseParty, Note
+from db.models import AuditEvent, Case, CaseParty, ExtensionRecord, Note
 from db.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,8 @@ class Totals:
     trials: int = 0
     saves: int = 0
     notes: int = 0
+    acknowledgements: int = 0
+    extensions: int = 0
     lost: int = 0
     half_written: int = 0
     integrity_failures: int = 0
@@ -51,18 +54,31 @@ class Totals:
         )
 
 
-def _reported(output: str) -> tuple[list[str], dict[str, int]]:
-    saved: list[str] = []
-    notes: dict[str, int] = {}
+@dataclass
+class Reported:
+    """What a saver reported saved (each line printed only after its commit)."""
+
+    saved: list[str] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)
+    acknowledged: list[str] = field(default_factory=list)
+    extensions: dict[str, int] = field(default_factory=dict)
+
+
+def _reported(output: str) -> Reported:
+    out = Reported()
     for line in output.splitlines():
         parts = line.split()
         if len(parts) < 2:
             continue
         if parts[0] == "saved":
-            saved.append(parts[1])
+            out.saved.append(parts[1])
         elif parts[0] == "note" and len(parts) == 3:
-            notes[parts[1]] = int(parts[2])
-    return saved, notes
+            out.notes[parts[1]] = int(parts[2])
+        elif parts[0] == "ack":
+            out.acknowledged.append(parts[1])
+        elif parts[0] == "ext" and len(parts) == 3:
+            out.extensions[parts[1]] = int(parts[2])
+    return out
 
 
 class ForkServer:
@@ -116,26 +132,48 @@ def run_trial(
     shutil.copyfile(template, store_path)
     pid = server.start(store_path, rng.randrange(1 << 30), out)
     _wait_for(lambda: out.exists() and out.read_text().startswith("ready\n"), "the saver")
-    time.sleep(rng.uniform(0.0, 0.6))
-    os.kill(pid, signal.SIGKILL)
+    # Kill after a random number of reported saves (0 to 8) and then a random moment, so
+    # kills fall among every kind of save however fast or loaded the machine is.
+    wanted = rng.randint(0, 8)
+    _wait_for(lambda: out.read_text().count("\n") > wanted or not _alive(pid), "the saves", 60.0)
+    time.sleep(rng.uniform(0.0, 0.05))
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
     _wait_for(lambda: not _alive(pid), "the saver to die")
     output = out.read_text()
     # A line cut off by the kill has no newline yet; only whole lines were reported.
-    saved, notes = _reported(output[: output.rfind("\n") + 1])
+    reported = _reported(output[: output.rfind("\n") + 1])
     totals.trials += 1
-    totals.saves += len(saved)
-    totals.notes += sum(notes.values())
-    check_store(store_path, saved, notes, totals)
+    totals.saves += len(reported.saved)
+    totals.notes += sum(reported.notes.values())
+    totals.acknowledgements += len(reported.acknowledged)
+    totals.extensions += sum(reported.extensions.values())
+    check_store(store_path, reported, totals)
     for suffix in ("", "-wal", "-shm"):
         store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
     out.unlink()
 
 
-def check_store(path: Path, saved: list[str], notes: dict[str, int], totals: Totals) -> None:
+def check_store(path: Path, reported: Reported, totals: Totals) -> None:
     """Every reported save present; no case half-written; integrity and chain hold."""
+    saved, notes = reported.saved, reported.notes
     store = open_store(path)  # recovers the WAL as any later start would
     try:
         with store.read() as s:
+            for ref in reported.acknowledged:
+                if s.scalar(select(Case.acknowledged).where(Case.reference == ref)) is None:
+                    totals.lost += 1
+                    totals.problems.append(f"{path.name}: {ref} acknowledged but not saved")
+            for ref, wanted in reported.extensions.items():
+                case_id = s.scalar(select(Case.id).where(Case.reference == ref))
+                have = s.scalar(
+                    select(func.count())
+                    .select_from(ExtensionRecord)
+                    .where(ExtensionRecord.case_id == case_id)
+                )
+                if (have or 0) < wanted:
+                    totals.lost += 1
+                    totals.problems.append(f"{path.name}: {ref} has {have} extensions of {wanted}")
             refs = set(s.scalars(select(Case.reference)))
             for ref in saved:
                 if ref not in refs:
@@ -202,8 +240,9 @@ def run_trials(trials: int, seed: int, progress: bool = False) -> Totals:
 
 def summary(totals: Totals, seconds: float) -> str:
     return (
-        f"{totals.trials} kill trials in {seconds:.0f} s: {totals.saves} cases and "
-        f"{totals.notes} notes reported saved; lost {totals.lost}, half-written "
+        f"{totals.trials} kill trials in {seconds:.0f} s: {totals.saves} cases, "
+        f"{totals.notes} notes, {totals.acknowledgements} acknowledgements and "
+        f"{totals.extensions} extensions reported saved; lost {totals.lost}, half-written "
         f"{totals.half_written}, integrity failures {totals.integrity_failures}, "
         f"audit chain failures {totals.chain_failures}"
     )

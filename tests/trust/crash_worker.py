@@ -1,5 +1,8 @@
 """Saves a stream of cases through the services, reporting each only after it commits.
 
+Four kinds of save, mixed: logging a record (case, people, search entry, audit event),
+adding a note, acknowledging a complaint (its clocks) and agreeing an extension.
+
 ``python crash_worker.py STORE SEED`` saves until killed. ``python crash_worker.py --serve``
 is a fork server: it imports everything once, then for each line ``STORE SEED OUT`` read
 from stdin forks a saver writing its reports to OUT and prints the saver's process id,
@@ -14,9 +17,11 @@ import random
 import signal
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from caseworker.services import stages
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.intake import NewRecord, RepresentativeInput, log_record
 from caseworker.services.people import PersonInput
@@ -24,6 +29,11 @@ from caseworker.services.records import add_note
 from db.store import open_store
 
 TODAY = date(2026, 6, 1)
+DEFINITION = stages.Definition(
+    points=("The repair was late",),
+    outcomes_sought="The repair done",
+    responsible_for="How the repairs team handled it",
+)
 
 
 def new_record(rng: random.Random, n: int) -> NewRecord:
@@ -53,17 +63,60 @@ def save_until_killed(store_path: str, seed: int) -> None:
     print("ready", flush=True)
     saved: list[str] = []
     notes: dict[str, int] = {}
+    complaints: list[str] = []  # logged, not yet acknowledged
+    acknowledged: list[str] = []
+    extensions: dict[str, int] = {}
     for n in range(1, 100_000):
-        if saved and rng.random() < 0.3:
+        # Each kind of save early on (a kill often comes within the first few), then a mix.
+        roll = (1.0, 0.0, 0.2, 0.4)[n - 1] if n <= 4 else rng.random()
+        if complaints and roll < 0.15:
+            ref = complaints.pop(rng.randrange(len(complaints)))
+            with store.write() as s:
+                stages.acknowledge(
+                    s,
+                    LOCAL_ADMIN,
+                    ref,
+                    acknowledged=date(2026, 2, 2),
+                    definition=DEFINITION,
+                    handler="A. Smith",
+                    expected_version=None,
+                    today=TODAY,
+                )
+            acknowledged.append(ref)
+            print(f"ack {ref}", flush=True)
+            continue
+        if acknowledged and roll < 0.25:
+            ref = rng.choice(acknowledged)
+            if extensions.get(ref, 0) < 2:
+                with store.write() as s:
+                    stages.extend(
+                        s,
+                        LOCAL_ADMIN,
+                        ref,
+                        days=5,
+                        reason="Waiting for a surveyor",
+                        told_on=date(2026, 2, 10),
+                        expected_version=None,
+                        today=date(2026, 2, 10),  # agreed before the response was due
+                    )
+                extensions[ref] = extensions.get(ref, 0) + 1
+                print(f"ext {ref} {extensions[ref]}", flush=True)
+                continue
+        if saved and roll < 0.5:
             ref = rng.choice(saved)
             with store.write() as s:
                 add_note(s, LOCAL_ADMIN, ref, text=f"Note {n}", expected_version=None)
             notes[ref] = notes.get(ref, 0) + 1
             print(f"note {ref} {notes[ref]}", flush=True)
             continue
+        record = new_record(rng, n)
+        if n == 1:
+            record = replace(record, kind="complaint")
         with store.write() as s:
-            ref = log_record(s, LOCAL_ADMIN, new_record(rng, n), today=TODAY).reference
+            ref = log_record(s, LOCAL_ADMIN, record, today=TODAY).reference
         saved.append(ref)
+        if record.kind == "complaint":
+            complaints.append(ref)
         print(f"saved {ref}", flush=True)
 
 

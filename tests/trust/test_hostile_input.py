@@ -31,7 +31,10 @@ from db.store import Store, open_store
 
 EXAMPLES = max(20, settings().max_examples // 5)  # 40 in CI, 400 with the dev profile
 TRIED: Counter[str] = Counter()
+SUCCEEDED: Counter[str] = Counter()
 FAILED_CLEANLY: Counter[str] = Counter()
+CRASHED: Counter[str] = Counter()  # an exception other than a CaseworkerError
+PARTIAL: Counter[str] = Counter()  # failed, yet changed the store
 
 HOSTILE_WORDS = [
     "",
@@ -85,17 +88,29 @@ def shared_store(template_store: Path) -> Iterator[Store]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def attempt(store: Store, name: str, action: Callable[[Session], Any]) -> None:
-    """Run one action; a failure must be a CaseworkerError and change nothing."""
+def attempt(store: Store, name: str, action: Callable[[Session], Any]) -> bool:
+    """Run one action, counting how it ended; True if it saved.
+
+    A failure must be a CaseworkerError with a message and change nothing; anything else
+    is counted (and fails the test, so hypothesis shows the smallest input that does it).
+    """
     TRIED[name] += 1
     before = counts(store)
     try:
         with store.write() as s:
             action(s)
     except CaseworkerError as exc:
+        if counts(store) != before:
+            PARTIAL[name] += 1
+            raise AssertionError(f"{name} failed but changed the store") from exc
         assert str(exc).strip(), "an error must say what is wrong"
         FAILED_CLEANLY[name] += 1
-        assert counts(store) == before, f"{name} failed but changed the store"
+        return False
+    except Exception:
+        CRASHED[name] += 1
+        raise
+    SUCCEEDED[name] += 1
+    return True
 
 
 def fresh_case(store: Store, kind: str = "complaint") -> str:
@@ -332,26 +347,90 @@ def test_people_and_settings(shared_store: Store, **f: Any) -> None:
     attempt(shared_store, "set_setting", lambda s: set_setting(s, ADMIN, f["key"], f["value"]))
 
 
-CSV_COLUMNS = "reference,kind,received,resident_name,description,service_areas\n"
+IMPORT_COLUMNS = ["reference", "kind", "received", "resident_name", "description", "site"]
+LONG_FIELDS = ["N" * 201, "d" * 20_001, "x" * 131_073]
+_REFERENCES = iter(range(1, 10**9))
+
+
+# A valid value half the time so that whole files get past the checks and are written.
+# Rows of two sorts: clean rows, with long fields just inside intake's limits, so that
+# whole files get past every check and are written; and hostile rows (refused, cleanly).
+LONGEST = ["N" * 200, "d" * 20_000]
+clean_row = st.tuples(
+    st.just(True),
+    st.sampled_from(["complaint", "compliment", "service-request"]),
+    st.sampled_from(["2026-01-05", "05/01/2026", "2025-11-30"]),
+    st.sampled_from([*PLAIN_WORDS, LONGEST[0]]),
+    st.sampled_from([*PLAIN_WORDS, LONGEST[1]]),
+    st.sampled_from(PLAIN_WORDS),
+)
+hostile_row = st.tuples(
+    st.booleans(),
+    st.one_of(st.sampled_from(["complaint", "compliment"]), text),
+    st.one_of(st.just("2026-01-05"), text, st.just("2026-02-30")),
+    st.one_of(text, st.sampled_from(LONG_FIELDS)),
+    st.one_of(text, st.sampled_from(LONG_FIELDS)),
+    text,
+)
+import_rows = st.one_of(
+    st.lists(clean_row, min_size=1, max_size=4),
+    st.lists(st.one_of(clean_row, hostile_row), min_size=1, max_size=4),
+)
+
+
+def _cells(rows: list[tuple[bool, str, str, str, str, str]]) -> list[list[str]]:
+    """The rows as cells: a fresh reference unless the row is to be given a hostile one."""
+    out = []
+    for fresh, kind, received, name, description, site in rows:
+        reference = f"H-{next(_REFERENCES)}" if fresh else name[:50]
+        out.append([reference, kind, received, name, description, site])
+    return out
+
+
+def _import(store: Store, path: Path, kind: str) -> None:
+    importer = pytest.importorskip("caseworker.services.importer")
+    attempt(store, f"import_{kind}", lambda s: importer.import_records(s, ADMIN, path, today=TODAY))
 
 
 @SETTINGS
-@given(rows=st.lists(st.tuples(text, text, text, text), min_size=1, max_size=5))
-def test_importer(shared_store: Store, rows: list[tuple[str, str, str, str]]) -> None:
-    importer = pytest.importorskip("caseworker.services.importer")
+@given(rows=import_rows)
+def test_importer_csv(
+    shared_store: Store, rows: list[tuple[bool, str, str, str, str, str]]
+) -> None:
     folder = Path(tempfile.mkdtemp(prefix="caseworker-import-"))
     path = folder / "rows.csv"
     with path.open("w", newline="", encoding="utf-8", errors="surrogatepass") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS.strip().split(","))
-        for kind, received, name, description in rows:
-            writer.writerow(["", kind, received, name, description, "Housing"])
+        writer.writerow(IMPORT_COLUMNS)
+        writer.writerows(_cells(rows))
     try:
-        attempt(
-            shared_store,
-            "import_records",
-            lambda s: importer.import_records(s, ADMIN, path, today=TODAY),
+        _import(shared_store, path, "csv")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@SETTINGS
+@given(rows=import_rows)
+def test_importer_xlsx(
+    shared_store: Store, rows: list[tuple[bool, str, str, str, str, str]]
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(IMPORT_COLUMNS)
+    for row in _cells(rows):
+        # An XLSX file cannot hold control characters or lone surrogates; the rest goes in.
+        sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", c).encode("utf-8", "replace").decode() for c in row]
         )
+    folder = Path(tempfile.mkdtemp(prefix="caseworker-import-"))
+    path = folder / "rows.xlsx"
+    book.save(path)
+    try:
+        _import(shared_store, path, "xlsx")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -360,8 +439,14 @@ def test_zz_the_chain_holds_after_all_of_it(shared_store: Store) -> None:
     with shared_store.read() as s:
         assert verify_chain(s) is None
     total = sum(TRIED.values())
+    crashes, partial = sum(CRASHED.values()), sum(PARTIAL.values())
     print(
-        f"hostile inputs tried: {total} ({dict(TRIED)}); failed cleanly: "
-        f"{sum(FAILED_CLEANLY.values())}; crashes or partial writes: 0"
+        f"hostile inputs tried: {total}; saved: {sum(SUCCEEDED.values())}; failed cleanly: "
+        f"{sum(FAILED_CLEANLY.values())}; crashes: {crashes}; partial writes: {partial}; "
+        f"imports written: CSV {SUCCEEDED['import_csv']} of {TRIED['import_csv']}, "
+        f"XLSX {SUCCEEDED['import_xlsx']} of {TRIED['import_xlsx']}"
     )
-    assert total > 0
+    assert total > 0 and crashes == 0 and partial == 0
+    assert total == sum(SUCCEEDED.values()) + sum(FAILED_CLEANLY.values())
+    # The importer's write path was reached with both kinds of file.
+    assert SUCCEEDED["import_csv"] > 0 and SUCCEEDED["import_xlsx"] > 0
