@@ -27,3 +27,13 @@ def context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppContext]:
     ctx = AppContext(store, OFFICER, clock)
     yield ctx
     ctx.ticker.deleteLater()
+
+
+@pytest.fixture
+def admin_context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppContext]:
+    """The store's built-in local administrator (settings, demo data, every page)."""
+    from caseworker.services.actor import LOCAL_ADMIN
+
+    ctx = AppContext(store, LOCAL_ADMIN, clock)
+    yield ctx
+    ctx.ticker.deleteLater()

@@ -120,12 +120,19 @@ class WorkQueueView(QWidget):
         self.refresh(counted() if counted else None)
 
     def _connect_signals(self) -> None:
-        self.context.case_changed.connect(lambda _ref: self.refresh())
-        self.context.ticker.ticked.connect(lambda: self.refresh())
+        # Bound methods, not lambdas: Qt lets go of them when this view is deleted.
+        self.context.case_changed.connect(self._case_changed)
+        self.context.ticker.ticked.connect(self._ticked)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.installEventFilter(self)
         self.table.viewport().installEventFilter(self)
         self.in_list_button.clicked.connect(lambda: self.open_item(self.selected))
+
+    def _case_changed(self, _reference: str) -> None:
+        self.refresh()
+
+    def _ticked(self) -> None:
+        self.refresh()
 
     # Counts -----------------------------------------------------------------------------------
 
