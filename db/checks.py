@@ -59,8 +59,8 @@ def _check_location(path: Path) -> None:
         raise StoreError(
             f"{path} is on a network drive ({kind}). A Caseworker store must be on this PC's "
             "own disk: SQLite cannot keep records safe on a network drive. Move the store to "
-            "a local folder; for several PCs sharing one store, use the shared-server mode "
-            "(coming soon)"
+            "a local folder; for several PCs sharing one store, use a PostgreSQL server "
+            "(--db postgresql+psycopg://USER@HOST/DATABASE; README 'Running on a server')"
         )
 
 
@@ -70,8 +70,9 @@ def check_file(path: Path) -> None:
         raise StoreError(f"{path} is a folder, not a Caseworker store; {WAY_OUT}")
     if not path.exists():
         parent = path.parent
-        if not parent.exists():
-            parent.mkdir(parents=True, exist_ok=True)
+        if not parent.is_dir():
+            # A mistyped --db must not leave folders and an empty store behind.
+            raise StoreError(f"No folder {parent}; check the path, or create the folder first")
         if not os.access(parent, os.W_OK):
             raise StoreError(f"Cannot create a store in {parent}: the folder is read-only")
         return
@@ -91,9 +92,53 @@ FULL_CHECK_BYTES = 256 * 1024 * 1024
 _LIGHT_CHECK = "SELECT 'ok' FROM (SELECT count(*) FROM sqlite_master)"
 
 
+def check_present(path: Path, *, create: bool) -> None:
+    """Refuse a missing or empty (0-byte) store unless the caller creates one on purpose.
+
+    Only commands that make a store (``demo``, ``import``, ``users add``) and the app's
+    first run, once the person has said yes, pass ``create``: anything else on a mistyped
+    ``--db`` or an emptied file would quietly start a new, empty store.
+
+    Raises:
+        StoreError: the file is missing or empty, with the way out.
+    """
+    if create:
+        return
+    _check_location(path)  # a store on a network drive is refused first, present or not
+    if not path.exists():
+        raise StoreError(
+            f"There is no store at {path}; check the path (--db PATH or CASEWORKER_DB), "
+            "or restore a backup there (caseworker restore BACKUP)"
+        )
+    if path.is_file() and path.stat().st_size == 0:
+        raise StoreError(
+            f"{path} is empty (0 bytes), not a Caseworker store; nothing was changed. "
+            f"{WAY_OUT[0].upper()}{WAY_OUT[1:]}"
+        )
+
+
+_SIDECARS = ("-wal", "-shm")
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + s) for s in _SIDECARS]
+
+
 def check_database(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
+    # Opening a store (even read-only) makes its -wal and -shm; a store refused here must
+    # be left as it was found, without new empty files beside it.
+    made = [p for p in _sidecars(path) if not p.exists()]
+    try:
+        _check_database(path)
+    except StoreError:
+        for sidecar in made:
+            sidecar.unlink(missing_ok=True)
+        raise
+
+
+def _check_database(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:

@@ -7,12 +7,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.raw import BUSY_TIMEOUT_MS, StoreError, apply_pragmas
 
-__all__ = ["MMAP_BYTES", "StoreError", "make_engine", "read_session", "session_factory"]
+__all__ = [
+    "MMAP_BYTES",
+    "StoreError",
+    "is_server",
+    "make_engine",
+    "make_server_engine",
+    "read_session",
+    "session_factory",
+]
 
 # Reads through memory-mapped I/O (up to SQLite's own limit, 2 GB by default) rather than a
 # read() call per page: scans such as the reports' about a fifth faster at a million cases.
@@ -50,6 +59,23 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True) -> Engine:
     return engine
 
 
+def make_server_engine(url: URL, password: str | None = None) -> Engine:
+    """An engine on a PostgreSQL store (``db.server.parse_server_url`` made ``url``).
+
+    libpq finds the password itself in PGPASSWORD or ~/.pgpass; ``password`` is one given
+    at a prompt. Connections are checked before use, so a server restart costs nothing.
+    """
+    args: dict[str, Any] = {"connect_timeout": 10}
+    if password is not None:
+        args["password"] = password
+    return create_engine(url, connect_args=args, pool_pre_ping=True)
+
+
+def is_server(engine: Engine | Connection) -> bool:
+    """True for a store on a PostgreSQL server, False for a store file (SQLite)."""
+    return engine.dialect.name == "postgresql"
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for user actions: the caller does ``with factory.begin() as s:``."""
     return sessionmaker(engine, expire_on_commit=False)
@@ -57,4 +83,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def read_session(engine: Engine) -> Session:
     """A session for reading only (deferred BEGIN, never blocks a writer)."""
-    return Session(engine.execution_options(cw_read_only=True), expire_on_commit=False)
+    if is_server(engine):
+        reading = engine.execution_options(postgresql_readonly=True)
+    else:
+        reading = engine.execution_options(cw_read_only=True)
+    return Session(reading, expire_on_commit=False)

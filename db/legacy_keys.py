@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    AuditEvent,
     CaseParty,
     ComplaintPoint,
     EqualityAnswers,
@@ -49,17 +50,6 @@ EVENT_KEYS: dict[
     "party": CaseParty,
 }
 
-Keyed = (
-    type[ComplaintPoint]
-    | type[CaseParty]
-    | type[ExtensionRecord]
-    | type[Remedy]
-    | type[OutstandingAction]
-    | type[Learning]
-    | type[Note]
-    | type[EqualityAnswers]
-)
-
 
 def mapping_digest(session: Session) -> str:
     """SHA-256 over "table old-id new-id" lines, tables in migration order, by old id."""
@@ -89,3 +79,19 @@ def current_id(session: Session, key: str, case_id: str, value: object) -> str |
         select(model.id).where(model.case_id == case_id, column == value)
     )
     return found
+
+
+def mapping_problem(session: Session) -> str | None:
+    """What is wrong with the old-id mapping the upgrade recorded on the chain, or None.
+
+    None too for a store that never had integer keys (no ``convert-keys`` event).
+    """
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == CONVERT_ACTION).order_by(AuditEvent.seq)
+    )
+    if event is None or mapping_digest(session) == event.changes.get("mapping_sha256"):
+        return None
+    return (
+        f"the old ids kept since the upgrade to UUID keys (event {event.seq}) were altered; "
+        "old events no longer find their rows for certain"
+    )

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from db.checks import newest_revision_file
-from db.engine import StoreError, make_engine
+from db.engine import StoreError, is_server, make_engine
 from db.raw import stored_revision as raw_revision
+from db.server import ServerConnection, stored_server_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -19,15 +20,28 @@ if TYPE_CHECKING:
 _MIGRATIONS = Path(__file__).parent / "migrations"
 __all__ = ["newest_revision_file", "upgrade_store"]
 
+# The advisory lock key that serialises migrations on a server (any fixed number; "CWMG").
+MIGRATION_LOCK = 0x43574D47
+
 
 def stored_revision(engine: Engine) -> str | None:
     """The store's revision (``db.raw.stored_revision`` on one of the engine's connections)."""
     with engine.connect() as conn:
         driver = conn.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        rev = raw_revision(driver)
+        if isinstance(driver, sqlite3.Connection):
+            rev = raw_revision(driver)
+        else:
+            assert driver is not None
+            rev = stored_server_revision(ServerConnection(driver))
         conn.rollback()
         return rev
+
+
+def known_revisions() -> set[str]:
+    """Every revision this program's migrations know."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def alembic_config() -> Config:
@@ -46,11 +60,16 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision_on(conn: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
+    rev: str | None = MigrationContext.configure(conn).get_current_revision()
+    return rev
+
+
+def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        rev: str | None = MigrationContext.configure(conn).get_current_revision()
+        rev = current_revision_on(conn)
         conn.rollback()
         return rev
 
@@ -90,6 +109,17 @@ def upgrade_store(
     if current is not None and before_migrating is not None:
         before_migrating(current)
     cfg = alembic_config()
+    if is_server(engine):
+        # PostgreSQL alters tables in place and runs the whole upgrade in one transaction;
+        # the advisory lock makes a second PC starting at the same moment wait, then find
+        # nothing to do.
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            if current_revision_on(conn) == target:
+                return False
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return True
     # A separate engine with foreign keys off (batch rebuilds would cascade deletes).
     migrating = make_engine(str(engine.url.database), foreign_keys=False)
     try:

@@ -1,11 +1,15 @@
-"""Read queries for lists and counts, as plain SQL on the store's SQLite connection.
+"""Read queries for lists and counts, as plain SQL on the store's DB-API connection.
 
 The case list is the hottest read in the app and the first thing painted at start-up, so
 these queries are written as SQL text and run on the DB-API connection: no SQLAlchemy on
 this path (it need not even be imported), one prepared statement per filter shape, and rows
 returned as named tuples and frozen dataclasses. Each function takes a ``Reader``: the raw
-``sqlite3.Connection`` (at start-up) or a SQLAlchemy ``Session`` (everywhere else; its
-connection and transaction are used).
+``sqlite3.Connection`` or ``db.server.ServerConnection`` (at start-up) or a SQLAlchemy
+``Session`` (everywhere else; its connection and transaction are used).
+
+The SQL is written once with ``?`` placeholders; the few places SQLite and PostgreSQL differ
+(search, SQLite's ``+column`` that keeps a column's index out of a plan) go through
+``_Sql``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from db.search import MATCH_KEYS_SQL, MATCH_SQL, fts_query
+from db.search import search_match
+from db.server import ServerConnection
 
 OPEN_STATUSES = (
     "logged",
@@ -26,16 +31,38 @@ OPEN_STATUSES = (
     "stage-2-responded",
 )
 
-Reader = Any  # sqlite3.Connection, or a SQLAlchemy Session on the store
+Reader = Any  # sqlite3.Connection, ServerConnection, or a SQLAlchemy Session on the store
+RawConnection = sqlite3.Connection | ServerConnection
 
 
-def connection_of(reader: Reader) -> sqlite3.Connection:
+def connection_of(reader: Reader) -> RawConnection:
     """The DB-API connection behind ``reader`` (a session's, inside its transaction)."""
-    if isinstance(reader, sqlite3.Connection):
+    if isinstance(reader, sqlite3.Connection | ServerConnection):
         return reader
     reader.flush()  # pending ORM changes in a write session must be seen
-    conn: sqlite3.Connection = reader.connection().connection.driver_connection
-    return conn
+    conn = reader.connection().connection.driver_connection
+    if isinstance(conn, sqlite3.Connection):
+        return conn
+    return ServerConnection(conn)
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """What differs between the engines in these queries."""
+
+    server: bool
+
+    def unindexed(self, col: str) -> str:
+        """``col``, written so SQLite does not plan on its index (``+col``); PostgreSQL
+        plans by its statistics and has no unary plus on text."""
+        return col if self.server else f"+{col}"
+
+    def is_false(self, col: str) -> str:
+        return f"NOT {col}" if self.server else f"{col} = 0"
+
+
+def _sql_of(conn: RawConnection) -> _Sql:
+    return _Sql(server=isinstance(conn, ServerConnection))
 
 
 class CaseRow(NamedTuple):
@@ -141,7 +168,7 @@ def _marks(values: tuple[Any, ...] | list[Any]) -> str:
 _REPRESENTED = ("pending", "expired", "revoked", "authorised")
 
 
-def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
+def _conditions(sql: _Sql, f: CaseFilter, *, by_deadline: bool = False) -> _Where:
     """The filter as SQL conditions.
 
     ``by_deadline``: the rows are read in deadline order from the ``next_due`` index. Every
@@ -154,7 +181,7 @@ def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
     if f.statuses:
         w.add(f"c.status IN ({_marks(f.statuses)})", *f.statuses)
     if f.open_only:
-        status = "+c.status" if by_deadline else "c.status"
+        status = sql.unindexed("c.status") if by_deadline else "c.status"
         w.add(f"{status} IN ({_marks(OPEN_STATUSES)})", *OPEN_STATUSES)
     if f.service_area_id is not None:
         # EXISTS (a key lookup per candidate) rather than IN (a list of every case the
@@ -181,7 +208,7 @@ def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
     if f.auth_states:
         w.add(f"c.auth_state IN ({_marks(f.auth_states)})", *f.auth_states)
     if not f.include_restricted:
-        w.add("c.restricted = 0")
+        w.add(sql.is_false("c.restricted"))
     if f.case_ids is not None:
         w.add(f"c.id IN ({_marks(f.case_ids)})", *f.case_ids)
     if f.followups_before is not None:
@@ -196,17 +223,18 @@ def _conditions(f: CaseFilter, *, by_deadline: bool = False) -> _Where:
         # summary is the least settled state): SQLite checks only the represented cases.
         w.add(
             f"c.auth_state IN ({_marks(_REPRESENTED)}) AND EXISTS (SELECT 1 FROM case_parties p "
-            "WHERE p.case_id = c.id AND +p.auth_state = 'authorised' AND +p.auth_expires <= ?)",
+            f"WHERE p.case_id = c.id AND {sql.unindexed('p.auth_state')} = 'authorised' "
+            f"AND {sql.unindexed('p.auth_expires')} <= ?)",
             *_REPRESENTED,
             f.authorisation_expires_by,
         )
-    q = fts_query(f.search)
-    if q is not None:
+    match = search_match(f.search, server=sql.server)
+    if match is not None:
         # By search key: the matches' rowids come from the search index alone, and the
         # deadline index holds each case's key (a page needs no case row but its own).
-        w.add(f"c.search_key IN ({MATCH_KEYS_SQL})", q)
+        w.add(f"c.search_key IN ({match.keys_sql})", match.arg)
     elif f.search.strip():
-        w.add("0")  # punctuation only: nothing matches
+        w.add("1 = 0")  # punctuation only: nothing matches
     return w
 
 
@@ -235,11 +263,11 @@ def _after_value(w: _Where, col: str, key: SortKey, descending: bool) -> None:
 SMALL_MATCH = 2000
 
 
-def _resolve_search(conn: sqlite3.Connection, f: CaseFilter) -> CaseFilter:
-    q = fts_query(f.search)
-    if q is None:
+def _resolve_search(conn: RawConnection, f: CaseFilter) -> CaseFilter:
+    match = search_match(f.search, server=isinstance(conn, ServerConnection))
+    if match is None:
         return f
-    ids = [r[0] for r in conn.execute(f"{MATCH_SQL} LIMIT ?", (q, SMALL_MATCH + 1))]
+    ids = [r[0] for r in conn.execute(f"{match.ids_sql} LIMIT ?", (match.arg, SMALL_MATCH + 1))]
     if len(ids) > SMALL_MATCH:
         return f
     if f.case_ids is not None:
@@ -248,16 +276,18 @@ def _resolve_search(conn: sqlite3.Connection, f: CaseFilter) -> CaseFilter:
     return replace(f, search="", case_ids=tuple(ids))
 
 
-def _without_value(col: str, f: CaseFilter) -> str:
+def _without_value(sql: _Sql, col: str, f: CaseFilter) -> str:
     """``col IS NULL``; for a short list of cases, written so SQLite looks the cases up by
     key rather than walking the (mostly NULL) sort index checking each against the list."""
-    return f"{col} IS NULL" if f.case_ids is None else f"+{col} IS NULL"
+    return f"{col} IS NULL" if f.case_ids is None else f"{sql.unindexed(col)} IS NULL"
 
 
-_day = date.fromisoformat
+def _day(value: str | date) -> date:
+    """A date column: ISO text from SQLite, a date from PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _rows(conn: sqlite3.Connection, w: _Where, tail: str, *args: Any) -> list[CaseRow]:
+def _rows(conn: RawConnection, w: _Where, tail: str, *args: Any) -> list[CaseRow]:
     """The list's rows: dates from ISO text, flags from 0/1 (columns in ``ROW_SQL`` order)."""
     cur = conn.execute(ROW_SQL + w.sql() + tail, (*w.args, *args))
     return [
@@ -292,21 +322,22 @@ def page_cases(
     so each can walk its index instead of sorting the whole table.
     """
     conn = connection_of(reader)
+    sql = _sql_of(conn)
     col, nullable = SORTS[sort]
     f = _resolve_search(conn, f)
     if not nullable:
-        w = _conditions(f)
+        w = _conditions(sql, f)
         if after is not None:
             _after_value(w, col, after, descending)
         return _rows(conn, w, _order(col, descending) + " LIMIT ?", limit)
     rows: list[CaseRow] = []
     if after is None or after.value is not None:
-        w = _conditions(f, by_deadline=sort == "next_due").add(f"{col} IS NOT NULL")
+        w = _conditions(sql, f, by_deadline=sort == "next_due").add(f"{col} IS NOT NULL")
         if after is not None:
             _after_value(w, col, after, descending)
         rows = _rows(conn, w, _order(col, descending) + " LIMIT ?", limit)
     if len(rows) < limit:
-        w = _conditions(f).add(_without_value(col, f))
+        w = _conditions(sql, f).add(_without_value(sql, col, f))
         if after is not None and after.value is None:
             _ref_after(w, after, descending)
         rows += _rows(conn, w, _reference_order(descending) + " LIMIT ?", limit - len(rows))
@@ -324,19 +355,20 @@ def page_cases_at(
 ) -> list[CaseRow]:
     """A page far from any cached one (a scroll-bar jump); sequential scrolling uses keysets."""
     conn = connection_of(reader)
+    sql = _sql_of(conn)
     col, nullable = SORTS[sort]
     f = _resolve_search(conn, f)
     if not nullable:
         return _rows(
-            conn, _conditions(f), _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset
+            conn, _conditions(sql, f), _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset
         )
-    valued = _conditions(f).add(f"{col} IS NOT NULL")
+    valued = _conditions(sql, f).add(f"{col} IS NOT NULL")
     with_value = _count(conn, valued)
     rows: list[CaseRow] = []
     if offset < with_value:
         rows = _rows(conn, valued, _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset)
     if len(rows) < limit:
-        w = _conditions(f).add(_without_value(col, f))
+        w = _conditions(sql, f).add(_without_value(sql, col, f))
         skip = max(0, offset - with_value)
         tail = _reference_order(descending) + " LIMIT ? OFFSET ?"
         rows += _rows(conn, w, tail, limit - len(rows), skip)
@@ -358,14 +390,17 @@ def sort_key(row: CaseRow, sort: str) -> SortKey:
     raise KeyError(f"sort_key needs the id column for {sort}; use page_cases_at")
 
 
-def _count(conn: sqlite3.Connection, w: _Where) -> int:
-    return int(conn.execute("SELECT count(*) FROM cases c" + w.sql(), w.args).fetchone()[0])
+def _count(conn: RawConnection, w: _Where) -> int:
+    row = conn.execute("SELECT count(*) FROM cases c" + w.sql(), w.args).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def count_cases(reader: Reader, f: CaseFilter) -> int:
     """How many cases the filter shows."""
     conn = connection_of(reader)
-    return _count(conn, _conditions(_resolve_search(conn, f)))
+    sql = _sql_of(conn)
+    return _count(conn, _conditions(sql, _resolve_search(conn, f)))
 
 
 @dataclass(frozen=True)
@@ -417,9 +452,12 @@ def queue_filters(
 def count_each(reader: Reader, filters: dict[str, CaseFilter | None]) -> dict[str, int]:
     """How many cases each filter shows, all in one statement (a None filter counts 0)."""
     conn = connection_of(reader)
-    wheres = [_conditions(_resolve_search(conn, f)) for f in filters.values() if f is not None]
-    sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM cases c{w.sql()})" for w in wheres)
-    counts = iter(conn.execute(sql, [a for w in wheres for a in w.args]).fetchone())
+    sql = _sql_of(conn)
+    wheres = [_conditions(sql, _resolve_search(conn, f)) for f in filters.values() if f is not None]
+    text = "SELECT " + ", ".join(f"(SELECT count(*) FROM cases c{w.sql()})" for w in wheres)
+    row = conn.execute(text, [a for w in wheres for a in w.args]).fetchone()
+    assert row is not None
+    counts = iter(row)
     return {key: 0 if f is None else int(next(counts)) for key, f in filters.items()}
 
 

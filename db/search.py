@@ -1,8 +1,17 @@
-"""Full-text search of cases: the one place that knows it is SQLite FTS5."""
+"""Full-text search of cases: the one place that knows it is SQLite FTS5 or PostgreSQL's
+``tsvector``.
+
+Both index the same ``case_search`` rows (rowid, case id, reference, names, contacts,
+description) and match alike: accents and case ignored, anything but letters and digits a
+word break, every word a prefix and all required, a whole postcode exactly in the contacts.
+On PostgreSQL the folding is the migration's ``cw_fold`` (``unaccent``), the index a GIN on
+the generated ``doc`` column, the contacts weighted B.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +35,47 @@ def fts_query(words: str) -> str | None:
     if not terms:
         return None
     return " ".join(f'"{t}"*' for t in terms)
+
+
+@dataclass(frozen=True)
+class SearchMatch:
+    """What a person typed as a condition on ``case_search`` (one ``?``) and its argument."""
+
+    where: str
+    arg: str
+
+    @property
+    def ids_sql(self) -> str:
+        """The matching cases' ids."""
+        return f"SELECT case_id FROM case_search WHERE {self.where}"
+
+    @property
+    def keys_sql(self) -> str:
+        """The matching search keys (rowids), read from the index alone."""
+        return f"SELECT rowid FROM case_search WHERE {self.where}"
+
+
+# Every word a prefix, all required; the words folded on the server as the index is.
+_PG_WORDS = (
+    "doc @@ to_tsquery('simple', regexp_replace(btrim(cw_fold(?)), ' +', ':* & ', 'g') || ':*')"
+)
+_PG_POSTCODE = "doc @@ to_tsquery('simple', cw_fold(?) || ':B')"
+_ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def search_match(words: str, *, server: bool) -> SearchMatch | None:
+    """The search for ``words`` on a store file (FTS5) or a server (tsvector), or None if
+    there is nothing to search for (blank or punctuation only)."""
+    if not server:
+        q = fts_query(words)
+        return None if q is None else SearchMatch("case_search MATCH ?", q)
+    pc = _POSTCODE.match(words)
+    if pc:
+        return SearchMatch(_PG_POSTCODE, (pc.group(1) + pc.group(2)).upper())
+    terms = _ALNUM.findall(words)
+    if not terms:
+        return None
+    return SearchMatch(_PG_WORDS, " ".join(terms))
 
 
 def search_rowid(case_id: str) -> int:

@@ -8,15 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from db.backup import backup_before_migration
-from db.checks import WAY_OUT, check_database, check_file
-from db.engine import StoreError, make_engine, read_session, session_factory
-from db.migrate import upgrade_store
+from db.checks import WAY_OUT, check_database, check_file, check_present, newest_revision_file
+from db.dialect import Lock, serialise
+from db.engine import StoreError, make_engine, make_server_engine, read_session, session_factory
+from db.migrate import known_revisions, stored_revision, upgrade_store
 from db.raw import QuickReader
+from db.server import (
+    ServerReader,
+    connection_error,
+    is_server_url,
+    parse_server_url,
+    server_label,
+)
 
 
 class StoreBusy(StoreError, CaseworkerError):
@@ -32,15 +41,56 @@ def busy_message(path: Path) -> str:
 
 @dataclass
 class Store:
-    """An open store: the engine and a factory for one session per user action."""
+    """An open store: the engine and a factory for one session per user action.
 
-    path: Path
+    ``path`` is the store file; None for a store on a PostgreSQL server (``url``).
+    """
+
+    path: Path | None
     engine: Engine
     sessions: sessionmaker[Session] = field(repr=False)
-    quick: QuickReader = field(init=False, repr=False)
+    url: URL | None = None
+    password: str | None = field(default=None, repr=False)
+    quick: QuickReader | ServerReader = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.quick = QuickReader(self.path)
+        if self.url is not None:
+            self.quick = ServerReader(self.url, self.password)
+        else:
+            assert self.path is not None
+            self.quick = QuickReader(self.path)
+
+    @property
+    def on_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def label(self) -> str:
+        """Where the store is, for people (a file path, or a database on a server)."""
+        if self.url is not None:
+            return server_label(self.url)
+        return str(self.path)
+
+    @property
+    def location(self) -> str:
+        """What ``--db`` takes to open this store again: the file's path, or the URL."""
+        if self.url is not None:
+            return self.url.render_as_string(hide_password=True)
+        return str(self.path)
+
+    @property
+    def file(self) -> Path:
+        """The store file (for what only a file has: copies, backups).
+
+        Raises:
+            StoreError: the store is on a server.
+        """
+        if self.path is None:
+            raise StoreError(
+                f"{self.label} is on a PostgreSQL server: its backups are the server's "
+                "(pg_dump; README 'Running on a server')"
+            )
+        return self.path
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -54,10 +104,17 @@ class Store:
         """
         try:
             with self.sessions.begin() as session:
+                if self.url is not None:
+                    # Writers on a server take turns, as on a file (BEGIN IMMEDIATE): the
+                    # audit chain, reference numbers and shared lists stay whole, and no
+                    # two actions can deadlock. Readers never wait.
+                    serialise(session, Lock.RECORD)
                 yield session
         except OperationalError as exc:
+            if self.url is not None:
+                raise connection_error(self.url, exc) from None
             if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise StoreBusy(busy_message(self.path)) from None
+                raise StoreBusy(busy_message(self.file)) from None
             raise
         except UnicodeEncodeError:
             raise InvalidInput(
@@ -86,13 +143,21 @@ def _backup(path: Path) -> None:
     backup_before_migration(path)
 
 
-def open_store(path: Path | str, *, must_exist: bool = False, checked: bool = False) -> Store:
+def open_store(
+    path: Path | str,
+    *,
+    must_exist: bool = False,
+    checked: bool = False,
+    password: str | None = None,
+    upgrade: bool = False,
+    old: bool = False,
+) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
     Args:
-        path: the store file.
-        must_exist: refuse a missing file instead of creating an empty store (for
-            commands that only make sense on an existing store).
+        path: the store file, or a PostgreSQL URL (``postgresql+psycopg://USER@HOST/DB``).
+        must_exist: refuse a missing or empty (0-byte) file instead of making it a new
+            store (every command but those that create a store on purpose).
         checked: the file and database checks were passed just now (``db.checks.open_quick``
             at the app's start), so they are not made again.
 
@@ -101,12 +166,12 @@ def open_store(path: Path | str, *, must_exist: bool = False, checked: bool = Fa
             damaged, read-only, on a network drive, locked for too long, or was made
             by a newer Caseworker. The file is left untouched.
     """
-    path = Path(path)
-    if must_exist and not path.exists():
-        raise StoreError(
-            f"There is no store at {path}; check the path (--db PATH or CASEWORKER_DB), "
-            "or restore a backup there (caseworker restore BACKUP)"
+    if isinstance(path, str) and is_server_url(path):
+        return open_server_store(
+            parse_server_url(path), password=password, upgrade=upgrade, old=old
         )
+    path = Path(path)
+    check_present(path, create=not must_exist)
     if not checked:
         check_file(path)
         check_database(path)
@@ -122,3 +187,48 @@ def open_store(path: Path | str, *, must_exist: bool = False, checked: bool = Fa
         engine.dispose()
         raise
     return Store(path=path, engine=engine, sessions=session_factory(engine))
+
+
+OLDER_ON_SERVER = (
+    "The store on the server was made by an older Caseworker: an administrator brings it up "
+    "to date with caseworker upgrade (everyone else: ask one). Nothing was changed"
+)
+
+
+def open_server_store(
+    url: URL, *, password: str | None = None, upgrade: bool = False, old: bool = False
+) -> Store:
+    """Open the store in the PostgreSQL database at ``url``.
+
+    An empty database gets the schema (a new store). A store made by an older Caseworker
+    is not migrated when opened, since every PC shares it: ``upgrade`` does that
+    (``caseworker upgrade``, administrators), and ``old`` opens it as it is, to sign in
+    for the upgrade.
+
+    Raises:
+        StoreError: the server cannot be reached, refused the login, has no such
+            database, or the store was made by an older or a newer Caseworker (one line
+            each; nothing is written).
+    """
+    engine = make_server_engine(url, password)
+    try:
+        rev = stored_revision(engine)
+        if rev is not None and rev != newest_revision_file():
+            if rev not in known_revisions():
+                raise StoreError(
+                    "The store on the server was made by a newer version of Caseworker; "
+                    "install that version on this PC"
+                )
+            if not (upgrade or old):
+                raise StoreError(OLDER_ON_SERVER)
+        if rev is None or upgrade:
+            upgrade_store(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise connection_error(url, exc) from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return Store(
+        path=None, engine=engine, sessions=session_factory(engine), url=url, password=password
+    )

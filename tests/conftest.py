@@ -1,4 +1,10 @@
-"""Shared test set-up: hypothesis profiles (bounded in CI) and a fresh store per test."""
+"""Shared test set-up: hypothesis profiles (bounded in CI) and a fresh store per test.
+
+The ``store`` fixture (and ``store_target``) runs each test on both engines: a SQLite file
+and a database on a real PostgreSQL server (``tests/pg_server.py``), each a fresh copy of a
+migrated, empty template. Tests about the store *file* use ``store_path`` (SQLite only);
+a conftest can pin a folder's tests to SQLite by overriding ``engine_name``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,31 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from pg_server import PgServer, start_server
 
 from db.store import Store, open_store
 
 settings.register_profile("ci", max_examples=200, deadline=None)
 settings.register_profile("dev", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The PostgreSQL server for the tests (skips, with the reason, if there is none)."""
+    server = start_server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Which engine the store is on: each store test runs once on each."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -27,15 +52,27 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def store_path(template_store: Path, tmp_path: Path) -> Path:
-    """A fresh, empty store's file in ``tmp_path``."""
+    """A fresh, empty store's file in ``tmp_path`` (SQLite: for tests of the file itself)."""
     path = tmp_path / "store.sqlite"
     shutil.copyfile(template_store, path)
     return path
 
 
 @pytest.fixture
-def store(store_path: Path) -> Iterator[Store]:
-    """A fresh, empty store in ``tmp_path``."""
-    opened = open_store(store_path)
+def store_target(engine_name: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty store on the engine under test: a file path or a server URL."""
+    if engine_name == "sqlite":
+        yield str(request.getfixturevalue("store_path"))
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.fresh_store_url()
+    yield url
+    server.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def store(store_target: str) -> Iterator[Store]:
+    """A fresh, empty store on the engine under test."""
+    opened = open_store(store_target)
     yield opened
     opened.close()

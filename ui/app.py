@@ -148,10 +148,30 @@ class _EarlyCount(threading.Thread):
         return self.items
 
 
+def ask_to_create(path: Path) -> bool:
+    """The first run on a missing or empty store file: make a new store there?"""
+    answer = QMessageBox.question(
+        None,
+        "Start a new store?",
+        f"There is no Caseworker store at {path}.\n\nStart a new, empty store there? "
+        "If you expected your records, choose No and check the path, or restore a backup.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppContext | int:
-    """Open the store in full and sign in before the window: a context, or an exit code."""
+    """Open the store in full and sign in before the window: a context, or an exit code.
+
+    A missing or empty store file is made a new store only once the person says so (a
+    screenshot, with no one to ask, makes it).
+    """
     from db.store import open_store
 
+    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    if new and not screenshot and not ask_to_create(path):
+        return 0
     try:
         store = open_store(path)
     except StoreError as exc:

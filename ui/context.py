@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from caseworker.services.actor import Actor
 from db.raw import QuickReader
+from db.server import ServerReader
 from ui.clock import Ticker, Today
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class AppContext(QObject):
         actor: Actor,
         clock: Today,
         *,
-        quick: QuickReader | None = None,
+        quick: QuickReader | ServerReader | None = None,
         opener: Callable[[], Store] | None = None,
     ) -> None:
         super().__init__()
@@ -47,14 +47,26 @@ class AppContext(QObject):
             raise ValueError("AppContext needs a store, or a quick reader and an opener")
         self._store = store
         self._opener = opener
-        self.quick: QuickReader = quick if quick is not None else store.quick  # type: ignore[union-attr]
+        self.quick: QuickReader | ServerReader = (
+            quick if quick is not None else store.quick  # type: ignore[union-attr]
+        )
         self.actor = actor
         self.clock = clock
         self.ticker = Ticker(clock, self)
 
     @property
-    def path(self) -> Path:
-        return self.quick.path
+    def short_name(self) -> str:
+        """The store for the window title: the file's name, or the server's database."""
+        if isinstance(self.quick, ServerReader):
+            return self.quick.label
+        return self.quick.path.name
+
+    @property
+    def where(self) -> str:
+        """Where the record is, for the status bar: ``Store: PATH`` or ``Server: DB on HOST``."""
+        if isinstance(self.quick, ServerReader):
+            return f"Server: {self.quick.label}"
+        return f"Store: {self.quick.path}"
 
     @property
     def store(self) -> Store:

@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.complete = False
         self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
-        self.setWindowTitle(f"Caseworker: {context.path.name}")
+        self.setWindowTitle(f"Caseworker: {context.short_name}")
         self.pages: dict[str, QWidget] = {}
         self.nav_items: dict[str, QListWidgetItem] = {}
         self.nav = QListWidget()
@@ -108,9 +108,7 @@ class MainWindow(QMainWindow):
         self.queue.list_requested.connect(self.open_list)
         self.queue.case_requested.connect(self.open_case)
         self.cases.case_requested.connect(self.open_case)
-        self.statusBar().showMessage(
-            f"Store: {context.path} · Working as {context.actor.display_name}"
-        )
+        self.statusBar().showMessage(f"{context.where} · Working as {context.actor.display_name}")
         if context.read_quick(needs_organisation):
             self.show_page("welcome")
         else:

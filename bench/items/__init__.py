@@ -36,6 +36,7 @@ def _items() -> list[Item]:
         case_list,
         cold_start,
         countdowns,
+        documents,
         filter_search,
         import_rows,
         letters,
@@ -51,6 +52,7 @@ def _items() -> list[Item]:
         Item("letters", "<= 1.5x", letters.run),
         Item("import", "<= 3x", import_rows.run),
         Item("memory", "under 400 MB", memory.run),
+        Item("documents", "<= 1.5x; first paint <= 1.1x", documents.run),
     ]
 
 

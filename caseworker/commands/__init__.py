@@ -14,9 +14,11 @@ COMMANDS: list[str] = [
     "audit",
     "backup",
     "restore",
+    "upgrade",
+    "copy-store",
     "export-person",
     "retention",
 ]
 
 # Commands whose name is a Python keyword live in a module of another name.
-MODULES: dict[str, str] = {"import": "import_records"}
+MODULES: dict[str, str] = {"import": "import_records", "copy-store": "copy_store"}

@@ -9,7 +9,8 @@ from typing import Any
 from caseworker.commands.common import actor_from_args, store_from_args, today_from_args
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import InvalidInput
-from caseworker.services.documents import attach_document, max_document_bytes, too_large
+from caseworker.services.document_io import read_received
+from caseworker.services.documents import attach_document, max_document_bytes
 
 
 def register(subparsers: Any) -> None:
@@ -21,24 +22,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--from", dest="sender", default="", metavar="NAME", help="who sent it")
     p.add_argument("--today", metavar="D")
     p.set_defaults(handler=run)
-
-
-def _read(path: Path, limit: int) -> bytes:
-    """The file's bytes, refusing a folder, a missing file or one above the limit unread."""
-    try:
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder, not a file. Nothing was attached")
-        size = path.stat().st_size
-        if size > limit:
-            raise InvalidInput(too_large(str(path), size, limit))
-        with path.open("rb") as f:
-            return f.read(limit + 1)
-    except FileNotFoundError:
-        raise InvalidInput(f"{path} does not exist. Nothing was attached") from None
-    except OSError as exc:
-        raise InvalidInput(
-            f"{path} cannot be read ({exc.strerror or exc}). Nothing was attached"
-        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         # file (a program, too large) leaves the case as it was.
         with store.write() as session:
             limit = max_document_bytes(session)
-            files = [(p, _read(p, limit)) for p in paths]
+            files = [(p, read_received(p, limit)) for p in paths]
             done = [
                 attach_document(
                     session,

@@ -11,6 +11,7 @@ from caseworker.commands.common import actor_from_args, store_from_args
 from caseworker.domain.errors import InvalidInput
 from caseworker.services.audit import chain_head, verify_chain
 from caseworker.services.backups import short_head
+from db.legacy_keys import mapping_problem
 from db.models import AuditEvent
 
 
@@ -43,6 +44,7 @@ def run_verify(args: argparse.Namespace) -> int:
         actor_from_args(args, store)
         with store.read() as session:
             problem = verify_chain(session)
+            keys = mapping_problem(session) if problem is None else None
             count = int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
             head = chain_head(session)
             found = (
@@ -57,6 +59,9 @@ def run_verify(args: argparse.Namespace) -> int:
         store.close()
     if problem is not None:
         print(f"Audit trail TAMPERED WITH: {problem.problem}")
+        return 1
+    if keys is not None:
+        print(f"Audit trail TAMPERED WITH: {keys}")
         return 1
     if not found:
         print(

@@ -14,10 +14,11 @@ from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.services.actor import Actor
 from caseworker.services.backups import daily_backup
 from caseworker.services.errors import NotAllowed
-from caseworker.services.users import needs_sign_in, sign_in
-from caseworker.store_location import resolve_store_path
+from caseworker.services.users import NO_ACCOUNTS_ON_SERVER, may_found, needs_sign_in, sign_in
+from caseworker.store_location import resolve_store
 from db.engine import StoreError
 from db.output_files import OutputRefused
+from db.server import wants_password
 from db.store import Store, open_store
 
 
@@ -29,15 +30,32 @@ USER_VAR = "CASEWORKER_USER"
 PASSWORD_VAR = "CASEWORKER_PASSWORD"
 
 
-def store_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
-    """Open the chosen store; ``must_exist`` refuses a missing file instead of creating one.
+def store_from_args(
+    args: argparse.Namespace, *, must_exist: bool = True, old: bool = False
+) -> Store:
+    """Open the chosen store; a missing or empty file is refused in one line.
 
-    The first command of each day also backs the store up (see ``daily_backup``).
+    Only the commands that make a store on purpose (``demo``, ``import``, ``users add``)
+    pass ``must_exist=False``; on any other command a mistyped ``--db`` must not start a
+    new, empty store.
+
+    A store on a server: libpq finds the password in PGPASSWORD or ~/.pgpass; failing
+    those, it is asked for at the prompt (never taken from the command line).
+    The first command of each day also backs a store file up (see ``daily_backup``).
     """
     try:
-        store = open_store(resolve_store_path(getattr(args, "db", None)), must_exist=must_exist)
+        target = resolve_store(getattr(args, "db", None))
+        try:
+            store = open_store(target, must_exist=must_exist, old=old)
+        except StoreError as exc:
+            if not (isinstance(target, str) and wants_password(exc) and sys.stdin.isatty()):
+                raise
+            password = getpass.getpass("Password for the server: ")
+            store = open_store(target, must_exist=must_exist, password=password, old=old)
     except StoreError as exc:
         raise StoreUnavailable(str(exc)) from None
+    if store.on_server:
+        return store  # the server's backups are IT's (pg_dump)
     try:
         daily_backup(store, date.today())
     except (OSError, sqlite3.Error, OutputRefused) as exc:
@@ -58,6 +76,8 @@ def actor_from_args(args: argparse.Namespace, store: Store) -> Actor:
     """
     if not needs_sign_in(store):
         return sign_in(store, "", "", now=datetime.now())
+    if may_found(store):
+        raise NotAllowed(NO_ACCOUNTS_ON_SERVER)
     username = getattr(args, "user", None) or os.environ.get(USER_VAR, "")
     if not username:
         raise NotAllowed(

@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     today = today_from_args(args)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=False)  # makes a new store on purpose
     started = time.monotonic()
 
     def progress(done: int, total: int) -> bool:

@@ -11,8 +11,9 @@ from caseworker.commands.common import actor_from_args, store_from_args
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.domain.file_types import safe_name
-from caseworker.services.document_out import write_new
+from caseworker.services.document_io import write_new
 from caseworker.services.documents import DocumentView, document_bytes, list_documents
+from db.output_files import OutputRefused, check_output
 
 
 def register(subparsers: Any) -> None:
@@ -34,22 +35,24 @@ def describe(doc: DocumentView) -> str:
     return f"{line}  sha256 {doc.sha256}"
 
 
-def _folder(text: str) -> Path:
+def _folder(text: str, store: Path | None) -> Path:
+    """The folder to write into: it must exist, be writable and not be the store's backups."""
     folder = Path(text).expanduser()
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"--out {folder} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidInput(f"--out {folder} cannot be made ({exc.strerror or exc})") from None
+    if not folder.is_dir():
+        raise OutputRefused(
+            f"The folder {folder} does not exist: create it first or choose another"
+        )
+    check_output(folder / "document", store=store)
     return folder
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = _folder(args.out) if args.out else None
     store = store_from_args(args, must_exist=True)
     problems: list[str] = []
     try:
+        folder = _folder(args.out, store.path) if args.out else None
         actor = actor_from_args(args, store)
         with store.read() as session:
             docs = list_documents(session, actor, args.reference)

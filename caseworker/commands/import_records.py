@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.file:
         raise InvalidInput("Give the file to import (or --template FILE.xlsx for a blank one)")
     today = today_from_args(args)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=False)  # makes a new store on purpose
     try:
         actor = actor_from_args(args, store)
         if args.dry_run:

@@ -10,6 +10,7 @@ from caseworker.commands.common import StoreUnavailable, actor_from_args, store_
 from caseworker.services import permissions
 from caseworker.services.backups import check_restorable, restore_backup
 from caseworker.store_location import resolve_store_path
+from db.raw import StoreError
 
 
 def register(subparsers: Any) -> None:
@@ -22,7 +23,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.path).expanduser()
-    target = resolve_store_path(getattr(args, "db", None))
+    try:
+        target = resolve_store_path(getattr(args, "db", None))
+    except StoreError as exc:
+        raise StoreUnavailable(str(exc)) from None
     check_restorable(source)
     if target.exists():
         # A store that opens is guarded by its accounts; a damaged one cannot be signed

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     store = store_from_args(args, must_exist=True)
     try:
         actor = actor_from_args(args, store)
-        with store.write() as session:
+        # The list is a read (works while another copy saves); --apply is one write.
+        with store.write() if args.apply else store.read() as session:
             report = run_retention(session, actor, today=today, dry_run=not args.apply)
     finally:
         store.close()

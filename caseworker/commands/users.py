@@ -9,13 +9,17 @@ import sys
 from typing import Any
 
 from caseworker.commands.common import actor_from_args, store_from_args
-from caseworker.domain.errors import InvalidInput
+from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.services import permissions
+from caseworker.services.actor import Role
 from caseworker.services.permissions import ROLE_NAMES
 from caseworker.services.users import (
+    NO_ACCOUNTS_ON_SERVER,
     change_user,
+    create_first_administrator,
     create_user,
     list_users,
+    may_found,
     parse_role,
     reset_password,
 )
@@ -85,8 +89,18 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     role = parse_role(args.role)
-    store = store_from_args(args)
+    store = store_from_args(args, must_exist=False)  # the first account may make the store
     try:
+        if may_found(store):  # an empty store on a server: its first administrator
+            if role is not Role.ADMINISTRATOR:
+                raise RuleBroken(NO_ACCOUNTS_ON_SERVER)
+            password = new_password(args.username)
+            with store.write() as session:
+                made = create_first_administrator(
+                    session, username=args.username, display_name=args.name, password=password
+                )
+            print(f"Added {made.username} ({ROLE_NAMES[made.role]}); from now on everyone signs in")
+            return 0
         actor = actor_from_args(args, store)
         password = new_password(args.username)
         with store.write() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -69,6 +70,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=ACCENT,
             spaceBefore=4,
             spaceAfter=6,
+            keepWithNext=1,  # never alone at the foot of a page
         ),
         "table": ParagraphStyle(
             "table",
@@ -79,6 +81,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=colors.black,
             spaceBefore=8,
             spaceAfter=4,
+            keepWithNext=1,
         ),
         "cover_org": ParagraphStyle(
             "cover_org", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, textColor=ACCENT
@@ -94,8 +97,11 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=12,
         ),
         "cover": ParagraphStyle("cover", parent=base, fontSize=12, leading=17),
-        "toc1": ParagraphStyle("toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=8.5, leading=10.5, leftIndent=14),
+        # Compact enough for the contents of every table to stay on one page.
+        "toc1": ParagraphStyle(
+            "toc1", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=3
+        ),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=8.5, leading=11, leftIndent=14),
     }
 
 
@@ -190,7 +196,22 @@ def _contents(st: dict[str, ParagraphStyle]) -> list[Flowable]:
     toc = TableOfContents()
     toc.levelStyles = [st["toc1"], st["toc2"]]
     toc.dotsMinLevel = 0
-    return [Paragraph("Contents", st["section"]), toc, PageBreak()]
+    toc.tableStyle = TableStyle(
+        [("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    )
+    title = Paragraph("Contents", st["section"])
+    return [title, toc, PageBreak()]
+
+
+def axis_top(highest: float) -> tuple[float, float]:
+    """A value axis's top and step that cover the highest bar: the step 1, 2 or 5 times a
+    power of ten giving at most 6 steps, the top the first step at or above ``highest``."""
+    if highest <= 0:
+        return 1.0, 1.0
+    power = 10.0 ** math.floor(math.log10(highest))
+    step = next(m * power for m in (0.2, 0.5, 1, 2, 5, 10) if highest / (m * power) <= 6)
+    step = max(step, 1.0)  # counts: whole numbers on the axis
+    return math.ceil(highest / step) * step, step
 
 
 def _grid(t: Table, st: dict[str, ParagraphStyle]) -> RLTable:
@@ -264,6 +285,10 @@ def chart_drawing(t: Table, chart: Chart) -> Drawing:
     bars.valueAxis.labels.fontName = FONT
     bars.valueAxis.labels.fontSize = 7
     bars.valueAxis.valueMin = 0
+    # ReportLab's own choice of scale can stop short of the tallest bar.
+    top, step = axis_top(max((v for series in data for v in series), default=0.0))
+    bars.valueAxis.valueMax = top
+    bars.valueAxis.valueStep = step
     if not chart.horizontal:
         bars.categoryAxis.labels.angle = 30 if len(categories) > 6 else 0
         bars.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 6 else "n"
@@ -287,15 +312,15 @@ def _story(report: Report, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [NextPageTemplate("Body"), *_cover(report, st), *_contents(st)]
     section = ""
     for t in report.tables:
+        block: list[Flowable] = []
         if t.section != section:
             if section:
                 story.append(CondPageBreak(80 * mm))
             section = t.section
-            story.append(_heading(section, st["section"], 0))
-        block: list[Flowable] = [
-            _heading(f"Table {t.number}: {t.title}", st["table"], 1),
-            _grid(t, st),
-        ]
+            # In the block of the section's first table: a heading never ends a page
+            # (keepWithNext cannot join a heading to a KeepTogether that follows it).
+            block.append(_heading(section, st["section"], 0))
+        block += [_heading(f"Table {t.number}: {t.title}", st["table"], 1), _grid(t, st)]
         if t.note:
             block += [Spacer(1, 2 * mm), Paragraph(escape(t.note), st["note"])]
         if t.chart is not None and t.rows:

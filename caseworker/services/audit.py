@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
+from db.dialect import Lock, serialise
 from db.models import AuditEvent, Case
 
 GENESIS = "0" * 64
@@ -73,6 +74,7 @@ def record_event(
         case = session.get(Case, case_id)
         if case is not None and case.restricted:
             permissions.check_restricted(actor, case.reference)
+    serialise(session, Lock.RECORD)  # one chain: no two writers read the same head
     prev = session.scalar(select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1))
     safe = json_safe(changes)
     at = datetime.now().replace(microsecond=0)
@@ -95,6 +97,35 @@ def record_event(
     return event
 
 
+# Retention blanks an event's changes whole, replacing them with exactly this shape (an
+# event about a person keeps the person's id, which says nothing about them). Verify accepts
+# a redacted event only in this shape, only for an action retention redacts, and only for a
+# case a later retention run names: any other change to an event's changes is caught.
+REDACTED = "_redacted"
+PERSON_ACTIONS = ("add-person", "update-person")
+RETENTION_RUN = "retention-run"
+
+
+def redacted_changes(action: str, case_id: str | None, changes: dict[str, Any]) -> dict[str, Any]:
+    """What retention leaves of an event's changes."""
+    if case_id is None and action in PERSON_ACTIONS and isinstance(changes.get("person"), str):
+        return {REDACTED: True, "person": changes["person"]}
+    return {REDACTED: True}
+
+
+def _redaction_problem(ev: AuditEvent) -> str | None:
+    """Why a redacted event is not in the shape retention leaves, or None."""
+    changes = ev.changes
+    if ev.case_id is None and ev.action not in PERSON_ACTIONS:
+        return "retention never blanks this kind of event"
+    allowed = [{REDACTED: True}]
+    if ev.case_id is None and isinstance(changes.get("person"), str):
+        allowed.append({REDACTED: True, "person": changes["person"]})
+    if changes.get(REDACTED) is not True or changes not in allowed:  # 1 == True in Python
+        return "its changes were rewritten behind a retention mark"
+    return None
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
@@ -105,6 +136,8 @@ def verify_chain(session: Session) -> ChainProblem | None:
     """The first event that was altered, inserted or removed, or None if the chain holds."""
     prev = GENESIS
     expected_seq: int | None = None
+    redacted_cases: dict[str, int] = {}  # case id -> its last redacted event
+    retained: dict[str, int] = {}  # case reference -> the last retention run naming it
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         if expected_seq is not None and ev.seq != expected_seq:
             return ChainProblem(expected_seq, f"event {expected_seq} is missing (removed)")
@@ -112,9 +145,18 @@ def verify_chain(session: Session) -> ChainProblem | None:
             return ChainProblem(
                 ev.seq, f"event {ev.seq} does not follow the one before it (inserted or removed)"
             )
-        redacted = ev.changes.get("_redacted") is True
-        if not redacted and changes_digest(ev.changes) != ev.changes_digest:
+        changes = ev.changes if isinstance(ev.changes, dict) else {}
+        if REDACTED in changes:
+            why = _redaction_problem(ev)
+            if why is not None:
+                return ChainProblem(ev.seq, f"event {ev.seq} was altered ({why})")
+            if ev.case_id is not None:
+                redacted_cases[ev.case_id] = ev.seq
+        elif changes_digest(ev.changes) != ev.changes_digest:
             return ChainProblem(ev.seq, f"event {ev.seq} was altered (its changes do not match)")
+        if ev.action == RETENTION_RUN and ev.case_id is None:
+            for reference in changes.get("cases") or ():
+                retained[str(reference)] = ev.seq
         want = event_digest(
             prev, ev.at, ev.actor, ev.role, ev.case_id, ev.action, ev.changes_digest
         )
@@ -122,6 +164,26 @@ def verify_chain(session: Session) -> ChainProblem | None:
             return ChainProblem(ev.seq, f"event {ev.seq} was altered")
         prev = ev.digest
         expected_seq = ev.seq + 1
+    return _unexplained_redaction(session, redacted_cases, retained)
+
+
+def _unexplained_redaction(
+    session: Session, redacted: dict[str, int], retained: dict[str, int]
+) -> ChainProblem | None:
+    """The first redacted event whose case no later retention run anonymised, if any."""
+    if not redacted:
+        return None
+    references = dict(
+        session.execute(select(Case.id, Case.reference).where(Case.id.in_(list(redacted))))
+        .tuples()
+        .all()
+    )
+    for case_id, seq in sorted(redacted.items(), key=lambda item: item[1]):
+        reference = references.get(case_id)
+        if reference is None or retained.get(reference, -1) < seq:
+            return ChainProblem(
+                seq, f"event {seq} was altered (blanked, but no retention run anonymised its case)"
+            )
     return None
 
 

@@ -81,6 +81,11 @@ def _write_head(path: Path, at: datetime, *, copy: Path | None = None) -> Backup
 def backup_store(store: Store, actor: Actor, dest: Path, *, now: datetime) -> BackupMade:
     """Copy the store to ``dest`` (administrators only) and write its head beside it."""
     permissions.check(actor, "backup")
+    if store.path is None:
+        raise BackupRefused(
+            f"{store.label} is on a server: back it up with the server's tools (pg_dump; "
+            "README 'Running on a server')"
+        )
     target = check_output(dest, store=store.path, new=True)
     check_output(head_file(target), store=store.path, new=True)
     try:
@@ -97,6 +102,8 @@ def daily_backup(store: Store, today: date, *, keep: int = DAILY_KEEP) -> Backup
     The app and the command line call it when they open a store; returns None when the
     day's copy exists already.
     """
+    if store.path is None:
+        return None  # a server's backups are IT's (pg_dump)
     at = datetime.now().replace(microsecond=0)
     heads: list[BackupMade] = []
     made = daily_copy(

@@ -21,13 +21,19 @@ from db.models import Case, CaseParty, Person
 from db.search import contacts_text, index_case
 
 
-def get_case(session: Session, reference: str, *, with_children: bool = False) -> Case:
+def get_case(
+    session: Session, reference: str, *, with_children: bool = False, for_update: bool = False
+) -> Case:
     """The case with that reference (or id).
 
     ``with_children`` loads its parties, points, extensions, remedies, actions, areas and
     themes in a few queries up front (for the case view and letters) instead of one each.
+    ``for_update`` reads the row afresh and, on a server, locks it (``FOR UPDATE``) until
+    the transaction ends, so its version is checked against what another writer committed.
     """
     stmt = select(Case).where(Case.reference == reference.strip())
+    if for_update:
+        stmt = stmt.with_for_update(of=Case).execution_options(populate_existing=True)
     if with_children:
         stmt = stmt.options(
             selectinload(Case.parties).joinedload(CaseParty.person),
@@ -40,7 +46,7 @@ def get_case(session: Session, reference: str, *, with_children: bool = False) -
         )
     case = session.scalar(stmt)
     if case is None:
-        case = session.get(Case, reference)
+        case = session.get(Case, reference, with_for_update=for_update or None)
     if case is None:
         raise NotFound(f"There is no case with reference {reference}")
     return case
@@ -83,7 +89,7 @@ def check_amount(amount: Decimal | None, financial: bool) -> None:
 
 
 def begin_change(session: Session, reference: str, expected_version: int | None) -> Case:
-    case = get_case(session, reference)
+    case = get_case(session, reference, for_update=True)
     check_version(case, expected_version)
     return case
 

@@ -10,19 +10,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Table, delete, func, insert, select, text
+from sqlalchemy import Index, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import RecordKind
 from caseworker.services import demo_data as words
+from caseworker.services import permissions
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.audit import record_event
+from caseworker.services.audit import chain_head, record_event
+from caseworker.services.demo_audit import DemoAudit
+from caseworker.services.demo_letters import CaseHistory, choose_letters, make_letters
 from caseworker.services.demo_rows import Area, Lookups, RowMaker
 from caseworker.services.demo_timeline import Timeline, TimelineMaker
+from caseworker.services.letters import LetterBatch
 from caseworker.services.settings import get_setting, store_calendar
 from db.bulk import insert_many
+from db.dialect import set_cache_kib
 from db.models import (
     Base,
     Case,
@@ -87,7 +92,10 @@ def generate(
         InvalidInput: ``n`` is not positive, or the store already holds cases.
         DemoCancelled: cancelled; nothing is saved (with a Session, the caller's
             transaction must be rolled back, which ``Store.write`` does).
+        NotAllowed: the actor is not an administrator (refused before anything is built
+            or the store is locked).
     """
+    permissions.check(actor, "demo-data")
     if isinstance(target, Store):
         with target.write() as session:
             return generate(session, n, seed, today, progress, actor=actor)
@@ -129,28 +137,33 @@ class _Generator:
             load_policy(str(get_setting(self.session, "policy_other"))),
         )
         maker = RowMaker(self.rng, self.cal, policies, lookups, self.today)
+        letters = choose_letters(timelines, self.today)
+        audit = DemoAudit(chain_head(self.session))
+        deferred: list[CaseHistory] = []  # cases with letters, finished once indexed
         counters: Counter[int] = Counter()
         kinds: Counter[str] = Counter()
         open_cases = 0
-        self.session.execute(text("PRAGMA cache_size = -262144"))
+        set_cache_kib(self.session, 262144)
         indexes = self._drop_indexes()
         # A million long-lived timelines would make every garbage collection walk them all.
         gc.freeze()
         try:
             for done, t in enumerate(timelines, start=1):
+                steps = letters.get(done - 1, ())
                 year = t.received.year
                 counters[year] += 1
                 kinds[t.kind.value] += 1
                 open_cases += t.status.is_open
-                maker.case(t, f"{prefix}-{year}-{counters[year]:06d}")
+                maker.case(t, f"{prefix}-{year}-{counters[year]:06d}", steps)
                 if done % BATCH == 0 or done == self.n:
-                    self._flush(maker)
+                    self._flush(maker, audit, deferred)
                     self._tick(done)
             for index in indexes:
                 index.create(self.session.connection())
+            self._letters(audit, deferred)
         finally:
             gc.unfreeze()
-            self.session.execute(text("PRAGMA cache_size = -2000"))
+            set_cache_kib(self.session, 2000)
         self._insert(
             ReferenceCounter.__table__,
             [{"prefix": prefix, "year": y, "last": last} for y, last in sorted(counters.items())],
@@ -173,6 +186,7 @@ class _Generator:
                 "today": self.today,
                 "by_kind": summary.by_kind,
                 "open": open_cases,
+                "letters": audit.letters,
             },
         )
         return summary
@@ -270,7 +284,9 @@ class _Generator:
                 dropped.append(index)
         return dropped
 
-    def _flush(self, maker: RowMaker) -> None:
+    def _flush(self, maker: RowMaker, audit: DemoAudit, deferred: list[CaseHistory]) -> None:
+        """Insert the batch's rows and chain each case's events; a case with letters waits
+        for them (``_letters``)."""
         rows = maker.tables.rows
         for name in RowMaker.TABLES:
             if name == "case_search":
@@ -278,3 +294,28 @@ class _Generator:
             insert_many(self.session, Base.metadata.tables[name], rows[name])
         add_search_entries(self.session, rows["case_search"])
         maker.tables.clear()
+        events: list[dict[str, Any]] = []
+        for h in maker.histories:
+            if h.letters:
+                deferred.append(h)
+            else:
+                events += audit.rows(h.case_id, h.events, h.minute)
+        maker.histories.clear()
+        insert_many(self.session, Base.metadata.tables["audit_events"], events)
+
+    def _letters(self, audit: DemoAudit, deferred: list[CaseHistory]) -> None:
+        """Make the letters of the cases that had them, reading each case back from the
+        store (indexed again by now) as the app does, and chain those cases' events with
+        their letters', in the order things happened."""
+        if not deferred:
+            return
+        batch = LetterBatch.start(self.session)
+        letters: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for h in deferred:
+            rows, made = make_letters(self.session, batch, h)
+            letters += rows
+            events += audit.rows(h.case_id, h.events + made, h.minute)
+        audit.letters = len(letters)
+        insert_many(self.session, Base.metadata.tables["correspondence"], letters)
+        insert_many(self.session, Base.metadata.tables["audit_events"], events)

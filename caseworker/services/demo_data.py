@@ -74,56 +74,66 @@ STAFF: tuple[tuple[str, str], ...] = (
     ("Neil Outram", "Leisure"),
 )
 
-FIRST_NAMES: tuple[str, ...] = (
-    "Margaret",
-    "John",
-    "Susan",
-    "David",
-    "Karen",
-    "Paul",
-    "Julie",
-    "Mark",
-    "Tracey",
-    "Gary",
-    "Emma",
-    "Daniel",
-    "Sophie",
-    "James",
-    "Chloe",
-    "Ryan",
-    "Jessica",
-    "Liam",
-    "Amy",
-    "Jack",
-    "Siân",
-    "Łukasz",
-    "Agnieszka",
-    "Niamh",
-    "Seán",
-    "Zoë",
-    "José",
-    "Renée",
-    "Aoife",
-    "Piotr",
-    "Mohammed",
-    "Fatima",
-    "Priya",
-    "Ravi",
-    "Chidi",
-    "Grace",
-    "Dorothy",
-    "Alan",
-    "Brenda",
-    "Kevin",
-    "Lisa",
-    "Stephen",
-    "Michelle",
-    "Wayne",
-    "Donna",
-    "Craig",
-    "Kelly",
-    "Dean",
-    "Gemma",
+# Contact centre advisors, who log what comes in (the audit trail names them).
+ADVISORS: tuple[str, ...] = ("Janet Hill", "Kerry Hughes", "Tom Booth", "Asha Patel")
+
+_WOMAN = ("Mrs", "Ms", "Ms", "Miss", "Dr")
+_MAN = ("Mr", "Mr", "Mr", "Mr", "Dr")
+_ANY = ("Mx", "Dr")
+
+# First names, each with the titles a person of that name is commonly addressed by (a
+# salutation must fit the name: never "Dear Mr Wright" to Tracey Wright). Chidi is given to
+# men and women; the others are usually one or the other.
+FIRST_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Margaret", _WOMAN),
+    ("John", _MAN),
+    ("Susan", _WOMAN),
+    ("David", _MAN),
+    ("Karen", _WOMAN),
+    ("Paul", _MAN),
+    ("Julie", _WOMAN),
+    ("Mark", _MAN),
+    ("Tracey", _WOMAN),
+    ("Gary", _MAN),
+    ("Emma", _WOMAN),
+    ("Daniel", _MAN),
+    ("Sophie", _WOMAN),
+    ("James", _MAN),
+    ("Chloe", _WOMAN),
+    ("Ryan", _MAN),
+    ("Jessica", _WOMAN),
+    ("Liam", _MAN),
+    ("Amy", _WOMAN),
+    ("Jack", _MAN),
+    ("Siân", _WOMAN),
+    ("Łukasz", _MAN),
+    ("Agnieszka", _WOMAN),
+    ("Niamh", _WOMAN),
+    ("Seán", _MAN),
+    ("Zoë", _WOMAN),
+    ("José", _MAN),
+    ("Renée", _WOMAN),
+    ("Aoife", _WOMAN),
+    ("Piotr", _MAN),
+    ("Mohammed", _MAN),
+    ("Fatima", _WOMAN),
+    ("Priya", _WOMAN),
+    ("Ravi", _MAN),
+    ("Chidi", _ANY),
+    ("Grace", _WOMAN),
+    ("Dorothy", _WOMAN),
+    ("Alan", _MAN),
+    ("Brenda", _WOMAN),
+    ("Kevin", _MAN),
+    ("Lisa", _WOMAN),
+    ("Stephen", _MAN),
+    ("Michelle", _WOMAN),
+    ("Wayne", _MAN),
+    ("Donna", _WOMAN),
+    ("Craig", _MAN),
+    ("Kelly", _WOMAN),
+    ("Dean", _MAN),
+    ("Gemma", _WOMAN),
 )
 
 SURNAMES: tuple[str, ...] = (
@@ -172,7 +182,6 @@ SURNAMES: tuple[str, ...] = (
     "Beresford",
 )
 
-TITLES: tuple[str, ...] = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
 
 STREETS: tuple[str, ...] = (
     "Welbeck Road",
@@ -379,6 +388,21 @@ EXTENSION_REASONS: tuple[str, ...] = (
 
 GOOD_REASON = "A specialist damp survey is needed before we can respond."
 
+# The second point of a complaint's definition, worded as the council puts it in letters to
+# the resident (or their representative): about what the council did, never "the resident".
+COMMUNICATION_POINT = "How well we kept you informed while we dealt with the matter"
+
+# Reasons to refuse a Stage 2 request that the Code allows: one of the policy's exclusions
+# applying since Stage 1 (never that the resident gave no reason or raised nothing new).
+ESCALATION_REFUSALS: tuple[str, ...] = (
+    "Court proceedings about this matter have started since our Stage 1 response, so the "
+    "court will now decide it (an exclusion in our complaints policy).",
+    "This decision has its own right of appeal to a tribunal, which is the route to challenge "
+    "it (an exclusion in our complaints policy).",
+    "The matter is now handled by the county council, which has its own complaints process "
+    "(an exclusion in our complaints policy).",
+)
+
 EXCLUSIONS: tuple[tuple[str, str], ...] = (
     ("over-time-limit", "The issue happened more than 12 months before you contacted us."),
     ("legal-proceedings", "The matter is now the subject of court proceedings."),
@@ -391,7 +415,7 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
 ACTIONS: tuple[str, ...] = (
     "Complete the outstanding repair",
     "Carry out a follow-up inspection",
-    "Update the resident's account",
+    "Correct the account record",
     "Arrange staff training on record keeping",
 )
 

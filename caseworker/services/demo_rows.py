@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -15,6 +16,8 @@ from caseworker.domain.policy import Policy
 from caseworker.domain.vocab import RecordKind, case_tenure
 from caseworker.services import demo_data as words
 from caseworker.services.clocks import clock_columns, stopped_on
+from caseworker.services.demo_audit import ADVISOR, OFFICER, DemoEvent
+from caseworker.services.demo_letters import CaseHistory, LetterStep
 from caseworker.services.demo_timeline import DemoExtension, Timeline
 from db.search import contacts_text
 
@@ -126,6 +129,8 @@ class RowMaker:
         # The child rows' keys come from their own generator (seeded from this one's state
         # without drawing from it), so the demo's figures do not move with them.
         self.tables = Tables(random.Random(str(rng.getstate()[1][:8])))
+        # Each case's events, chained (``DemoAudit``) once its letters are made.
+        self.histories: list[CaseHistory] = []
         self._clock_cache: dict[tuple[CaseFacts, str, str], dict[str, Any]] = {}
 
     def _clocks(self, facts: CaseFacts, policy: Policy, status: str) -> dict[str, Any]:
@@ -151,7 +156,7 @@ class RowMaker:
     def _person(self, site: int, tenure: str | None, *, name: str = "") -> PersonRef:
         rng = self.rng
         _, districts, town = self.lk.sites[site]
-        first = rng.choice(words.FIRST_NAMES)
+        first, titles = rng.choice(words.FIRST_NAMES)
         surname = rng.choice(words.SURNAMES)
         full = name or f"{first} {surname}"
         postcode = self._postcode(districts)
@@ -178,7 +183,7 @@ class RowMaker:
             {
                 "id": person_id,
                 "name": full,
-                "salutation": full if name else f"{rng.choice(words.TITLES)} {surname}",
+                "salutation": full if name else f"{rng.choice(titles)} {surname}",
                 "address": f"{rng.randint(1, 120)} {rng.choice(words.STREETS)}\n{town}",
                 "postcode": postcode,
                 "phone": phone,
@@ -220,8 +225,8 @@ class RowMaker:
 
     # Cases --------------------------------------------------------------------------
 
-    def case(self, t: Timeline, reference: str) -> None:
-        """Add every row of one case."""
+    def case(self, t: Timeline, reference: str, letters: tuple[LetterStep, ...] = ()) -> None:
+        """Add every row of one case; ``letters``: the letters it had (made later)."""
         rng, lk = self.rng, self.lk
         kind = t.kind
         complaint = kind is RecordKind.COMPLAINT
@@ -306,9 +311,7 @@ class RowMaker:
             "stage2_reasons": words.REASONS[t.decision2] if t.decision2 else "",
             "escalation_refused_on": t.escalation_refused,
             "escalation_refusal_reason": (
-                "The Stage 1 response answered every point and nothing new was raised"
-                if t.escalation_refused
-                else ""
+                rng.choice(words.ESCALATION_REFUSALS) if t.escalation_refused else ""
             ),
             "update_interval_days": 10 if t.ext1 or t.ext2 else None,
             "replied": t.replied,
@@ -337,6 +340,7 @@ class RowMaker:
             "updated_by": DEMO_ACTOR,
         }
         self.tables.add("cases", row)
+        marks = {name: len(self.tables.rows[name]) for name in _FOLLOW_UP_TABLES}
         for p in residents:
             self.tables.add("case_parties", _party(case_id, p.id, "complainant"))
         if rep_party:
@@ -358,6 +362,14 @@ class RowMaker:
                     "created_at": datetime.combine(last, time(11, rng.randint(0, 59))),
                 },
             )
+        advisor = words.ADVISORS[zlib.crc32(reference.encode()) % len(words.ADVISORS)]
+        events = _events(t, row, policy.label, advisor, handler1[1], handler2[1])
+        events += self._follow_up_events(t, marks, handler1[1], handler2[1])
+        self.histories.append(
+            CaseHistory(
+                case_id, reference, events, rng.randint(0, 59), letters, handler1[1], handler2[1]
+            )
+        )
         self.tables.add(
             "case_search",
             {
@@ -372,6 +384,53 @@ class RowMaker:
                 "description": description,
             },
         )
+
+    def _follow_up_events(
+        self, t: Timeline, marks: dict[str, int], handler1: str, handler2: str
+    ) -> list[DemoEvent]:
+        """Events for the case's rows added since ``marks``: extensions, remedies, actions,
+        learning and notes, as the services record them."""
+        rows = self.tables.rows
+
+        def added(name: str) -> list[Row]:
+            return rows[name][marks[name] :]
+
+        def by(stage: int) -> str:
+            return handler1 if stage == 1 else handler2
+
+        out: list[DemoEvent] = []
+        for e in added("extensions"):
+            changes = {k: e[k] for k in ("stage", "days", "reason", "good_reason", "told_on")}
+            out.append(DemoEvent(e["told_on"], by(e["stage"]), OFFICER, "extend", changes))
+        for r in added("remedies"):
+            who = by(r["stage"])
+            offered = {
+                "remedy": r["id"],
+                "kind": r["kind"],
+                "description": r["description"],
+                "amount_offered": r["amount_offered"],
+                "due": r["due"],
+            }
+            out.append(DemoEvent(r["offered_on"], who, OFFICER, "add-remedy", offered))
+            if r["done"] is not None:
+                done = {"remedy": r["id"], "done": r["done"], "amount_paid": r["amount_paid"]}
+                out.append(DemoEvent(r["done"], who, OFFICER, "complete-remedy", done))
+        for a in added("outstanding_actions"):
+            who = by(a["stage"])
+            set_on = t.responded1 if a["stage"] == 1 else t.responded2
+            assert set_on is not None  # actions follow a response
+            changes = {"action": a["id"], "description": a["description"], "due": a["due"]}
+            out.append(DemoEvent(set_on, who, OFFICER, "add-action", changes))
+            if a["done"] is not None:
+                done = {"action": a["id"], "done": a["done"]}
+                out.append(DemoEvent(a["done"], who, OFFICER, "complete-action", done))
+        for le in added("learning"):
+            changes = {"description": le["description"], "improvement": le["improvement"]}
+            out.append(DemoEvent(le["recorded_on"], handler1, OFFICER, "record-learning", changes))
+        for n in added("notes"):
+            changes = {"note": n["id"], "text": n["text"]}
+            out.append(DemoEvent(n["created_at"].date(), n["author"], OFFICER, "add-note", changes))
+        return out
 
     def _description(self, kind: RecordKind, complaint_text: str) -> str:
         rng = self.rng
@@ -445,7 +504,7 @@ class RowMaker:
         rng = self.rng
         texts = [first_point]
         if rng.random() < 0.4:
-            texts.append("How we communicated with the resident")
+            texts.append(words.COMMUNICATION_POINT)
         d1 = _point_decisions(t.decision1, len(texts))
         d2 = _point_decisions(t.decision2, len(texts))
         for i, text in enumerate(texts):
@@ -560,6 +619,115 @@ _REMEDY_TEXT = {
     "explanation": "A full explanation of how the decision was reached",
     "record-corrected": "The resident's account corrected",
 }
+
+
+_FOLLOW_UP_TABLES = ("extensions", "remedies", "outstanding_actions", "learning", "notes")
+
+
+def _step(
+    day: date | None,
+    actor: str,
+    action: str,
+    fields: dict[str, Any],
+    status: tuple[str, str] | None,
+    role: str = OFFICER,
+) -> DemoEvent | None:
+    """One step of a case's timeline as the service records it: each changed field as
+    [before, after] (all were empty before), and the status it moved from and to."""
+    if day is None:
+        return None
+    changes: dict[str, Any] = {k: [None, v] for k, v in fields.items()}
+    if status is not None:
+        changes["status"] = list(status)
+    return DemoEvent(day, actor, role, action, changes)
+
+
+def _events(
+    t: Timeline, row: Row, policy: str, advisor: str, handler1: str, handler2: str
+) -> list[DemoEvent]:
+    """The events of a case's timeline, from logging to closing (see ``DemoAudit``)."""
+    logged = DemoEvent(
+        t.received,
+        advisor,
+        ADVISOR,
+        "log-record",
+        {
+            "reference": row["reference"],
+            "kind": t.kind.value,
+            "received": t.received,
+            "policy": policy,
+        },
+    )
+    steps: list[DemoEvent | None] = [logged]
+    if t.kind is not RecordKind.COMPLAINT:
+        if t.replied is not None:
+            action = "reply-enquiry" if t.kind.is_enquiry else "pass-on"
+            fields = {
+                "replied": t.replied,
+                "reply_text": row["reply_text"],
+                "closed_on": t.closed_on,
+            }
+            steps.append(_step(t.replied, advisor, action, fields, ("logged", "closed"), ADVISOR))
+        elif t.closed_on is not None:
+            fields = {"closed_on": t.closed_on}
+            steps.append(
+                _step(t.closed_on, advisor, "close", fields, ("logged", "closed"), ADVISOR)
+            )
+        return [s for s in steps if s is not None]
+    status = "logged"
+
+    def to(new: str) -> tuple[str, str]:
+        nonlocal status
+        moved, status = (status, new), new
+        return moved
+
+    one, two = handler1, handler2
+    if t.refused_on is not None:
+        fields = {
+            "refused_on": t.refused_on,
+            "refusal_reason": row["refusal_reason"],
+            "refusal_explanation": row["refusal_explanation"],
+        }
+        steps.append(_step(t.refused_on, one, "refuse", fields, to("refused")))
+    if t.acknowledged is not None:
+        fields = {"acknowledged": t.acknowledged, "stage1_handler": one}
+        steps.append(_step(t.acknowledged, one, "acknowledge", fields, to("stage-1")))
+    if t.responded1 is not None:
+        fields = {"stage1_responded": t.responded1, "stage1_decision": t.decision1}
+        steps.append(_step(t.responded1, one, "respond-stage-1", fields, to("stage-1-responded")))
+    if t.escalated is not None:
+        steps.append(
+            _step(t.escalated, two, "escalate", {"escalated": t.escalated}, to("stage-2-requested"))
+        )
+    if t.escalation_refused is not None:
+        fields = {
+            "escalation_refused_on": t.escalation_refused,
+            "escalation_refusal_reason": row["escalation_refusal_reason"],
+            "closed_on": t.escalation_refused,
+        }
+        steps.append(_step(t.escalation_refused, two, "refuse-escalation", fields, to("closed")))
+    if t.acknowledged2 is not None:
+        fields = {"stage2_acknowledged": t.acknowledged2, "stage2_handler": two}
+        steps.append(_step(t.acknowledged2, two, "acknowledge-stage-2", fields, to("stage-2")))
+    if t.responded2 is not None:
+        fields = {"stage2_responded": t.responded2, "stage2_decision": t.decision2}
+        steps.append(_step(t.responded2, two, "respond-stage-2", fields, to("stage-2-responded")))
+    if t.withdrawn_on is not None:
+        fields = {"withdrawn_on": t.withdrawn_on, "withdrawal_reason": row["withdrawal_reason"]}
+        steps.append(_step(t.withdrawn_on, one, "withdraw", fields, to("withdrawn")))
+    if t.closed_on is not None and t.escalation_refused is None:
+        who = two if t.escalated else one
+        steps.append(_step(t.closed_on, who, "close", {"closed_on": t.closed_on}, to("closed")))
+    if t.referred is not None:
+        fields = {"ombudsman_referred_on": t.referred}
+        steps.append(_step(t.referred, two, "refer-to-ombudsman", fields, None))
+    if t.determined is not None:
+        fields = {
+            "ombudsman_determined_on": t.determined,
+            "ombudsman_determination": row["ombudsman_determination"],
+        }
+        steps.append(_step(t.determined, two, "record-determination", fields, None))
+    return [s for s in steps if s is not None]
 
 
 def _exts(exts: list[DemoExtension]) -> tuple[Extension, ...]:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.domain.file_types import FileType, judge_file, received_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
-from caseworker.services.cases import begin_change, finish_change, get_case, not_future
+from caseworker.services.audit import record_event
+from caseworker.services.cases import check_version, get_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
 from caseworker.services.settings import get_setting
@@ -94,27 +96,58 @@ def too_large(name: str, size: int, limit: int) -> str:
     )
 
 
+_LISTED = (
+    Document.id,
+    Document.parent_id,
+    Document.title,
+    Document.file_name,
+    Document.received,
+    Document.sender,
+    Document.file_type,
+    Document.size,
+    Document.sha256,
+    Document.email_from,
+    Document.email_date,
+    Document.email_subject,
+    Document.email_attachments,
+    Document.created_by,
+    Document.created_at,
+    Document.removed_on,
+)
+
+
 def _view(doc: Document) -> DocumentView:
+    return _row_view(tuple(getattr(doc, c.key) for c in _LISTED))
+
+
+def _attachments(listed: Any) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (str(a.get("name", "")), str(a.get("document", "")), str(a.get("note", "")))
+        for a in listed or ()
+    )
+
+
+def _row_view(r: Sequence[Any]) -> DocumentView:
+    """A document from its listed columns (``_LISTED``), in that order."""
+    (did, parent, title, name, received, sender, ftype, size, digest) = r[:9]
+    (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[9:]
     return DocumentView(
-        id=doc.id,
-        parent_id=doc.parent_id,
-        title=doc.title,
-        file_name=doc.file_name,
-        received=doc.received,
-        sender=doc.sender,
-        file_type=FileType(doc.file_type),
-        size=doc.size,
-        sha256=doc.sha256,
-        email_from=doc.email_from,
-        email_date=doc.email_date,
-        email_subject=doc.email_subject,
-        email_attachments=tuple(
-            (str(a.get("name", "")), str(a.get("document", "")), str(a.get("note", "")))
-            for a in doc.email_attachments or ()
-        ),
-        created_by=doc.created_by,
-        created_at=doc.created_at,
-        removed=doc.removed_on is not None,
+        did,
+        parent,
+        title,
+        name,
+        received,
+        sender,
+        FileType(ftype),
+        size,
+        digest,
+        e_from,
+        e_date,
+        e_subject,
+        _attachments(e_attached) if e_attached else (),
+        by,
+        at,
+        removed_on is not None,
     )
 
 
@@ -214,6 +247,19 @@ def _audit_facts(doc: Document) -> dict[str, Any]:
     }
 
 
+def _audit_change(session: Session, actor: Actor, case: Case, changes: dict[str, Any]) -> None:
+    """Move the case's version and audit the attachment.
+
+    Unlike ``finish_change`` the case's clocks, list columns and search entry are not
+    worked out again: a document changes none of them.
+    """
+    case.updated_at = datetime.now().replace(microsecond=0)
+    case.updated_by = actor.display_name
+    flag_modified(case, "updated_at")
+    session.flush()
+    record_event(session, actor, "add-document", case.id, changes)
+
+
 def attach_document(
     session: Session,
     actor: Actor,
@@ -248,7 +294,7 @@ def attach_document(
     existing = _existing(session, case, digest)
     if existing is not None:
         return Attached(_view(existing), True, _already(case, name, existing))
-    case = begin_change(session, case.reference, expected_version)
+    check_version(case, expected_version)
     facts = read_email(data, file_type) if file_type.is_email else None
     when = received or (facts.sent_at.date() if facts and facts.sent_at else today)
     not_future(when, "The date received", today)
@@ -286,7 +332,7 @@ def attach_document(
         }
         changes["attachments"] = listed
         changes["attachment_sha256"] = [c.document.sha256 for c in children if not c.already_kept]
-    finish_change(session, actor, case, "add-document", changes)
+    _audit_change(session, actor, case, changes)
     kept = f"Kept '{doc.title}' ({file_type.label}, {size_text(doc.size)}) with {case.reference}"
     if listed:
         kept += f"; its {len(listed)} attachment{'s' if len(listed) != 1 else ''} listed with it"
@@ -337,10 +383,28 @@ def _attach_part(
     return {"name": name, "document": doc.id, "note": ""}, Attached(_view(doc), False, message)
 
 
-def in_order(rows: Iterable[Document]) -> list[Document]:
+class _Ordered(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def parent_id(self) -> str | None: ...
+    @property
+    def received(self) -> date: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def file_name(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Ordered)
+
+
+def in_order(rows: Iterable[T]) -> list[T]:
     """Documents in the order received, each email's attachments straight after it."""
     docs = list(rows)
-    children: dict[str, list[Document]] = {}
+    children: dict[str, list[T]] = {}
     for d in docs:
         if d.parent_id is not None:
             children.setdefault(d.parent_id, []).append(d)
@@ -349,7 +413,7 @@ def in_order(rows: Iterable[Document]) -> list[Document]:
         (d for d in docs if d.parent_id is None or d.parent_id not in known),
         key=lambda d: (d.received, d.created_at, d.title, d.id),
     )
-    out: list[Document] = []
+    out: list[T] = []
     for d in tops:
         out.append(d)
         out += sorted(children.get(d.id, ()), key=lambda c: (c.created_at, c.file_name, c.id))
@@ -357,10 +421,23 @@ def in_order(rows: Iterable[Document]) -> list[Document]:
 
 
 def list_documents(session: Session, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
-    """The case's documents in the order received (their bytes are not read)."""
-    case = _visible_case(session, actor, reference)
-    rows = session.scalars(select(Document).where(Document.case_id == case.id))
-    return tuple(_view(d) for d in in_order(rows))
+    """The case's documents in the order received (their bytes are never read).
+
+    One query for the case and its documents, read as plain rows (a case may hold hundreds).
+    """
+    stmt = (
+        select(Case.reference, Case.restricted, *_LISTED)
+        .select_from(Case)
+        .outerjoin(Document, Document.case_id == Case.id)
+    )
+    rows = session.execute(stmt.where(Case.reference == reference.strip())).all()
+    if not rows:  # given the case's id, or no such case (NotFound in the usual words)
+        case_id = get_case(session, reference).id
+        rows = session.execute(stmt.where(Case.id == case_id)).all()
+    if rows[0].restricted:
+        permissions.check_restricted(actor, rows[0].reference)
+    docs = [_row_view(r[2:]) for r in rows if r[2] is not None]
+    return tuple(in_order(docs))
 
 
 def document_bytes(session: Session, actor: Actor, document_id: str) -> tuple[DocumentView, bytes]:

@@ -38,7 +38,9 @@ _COLUMN_LIMITS: dict[str, tuple[int, bool]] = {
     "stage1_handler": (limits.LIST_NAME, False),
     "stage2_handler": (limits.LIST_NAME, False),
     "stage1_extension_reason": (limits.ADDRESS, True),
+    "stage2_extension_reason": (limits.ADDRESS, True),
     "refused_reason": (limits.ADDRESS, True),
+    "withdrawal_reason": (limits.ADDRESS, True),
 }
 _LISTS = ("service_areas", "themes")
 

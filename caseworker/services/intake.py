@@ -34,6 +34,7 @@ from caseworker.services.settings import (
     ensure_theme,
     get_setting,
 )
+from db.dialect import Lock, serialise
 from db.models import Case, CaseParty, CaseServiceArea, CaseTheme, Person, ReferenceCounter
 from db.ordering import append_in_order
 
@@ -93,6 +94,7 @@ def over_time_limit(policy: Policy, received: date, issue: date | None, aware: d
 
 
 def next_reference(session: Session, year: int) -> str:
+    serialise(session, Lock.RECORD)  # one counter: no two writers take the same number
     prefix = str(get_setting(session, "reference_prefix"))
     counter = session.get(ReferenceCounter, (prefix, year))
     if counter is None:

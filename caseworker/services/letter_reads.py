@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    cast,
     literal,
     null,
     select,
@@ -166,7 +167,11 @@ _SHAPE: dict[str, Any] = {
 def _list(
     tag: str, order: InstrumentedAttribute[int], where: ColumnElement[bool], **columns: Any
 ) -> Select[Any]:
-    shaped = [type_coerce(columns.get(n, null()), t).label(n) for n, t in _SHAPE.items()]
+    # A typed NULL where a list lacks a column: PostgreSQL will not unite untyped NULLs with dates.
+    shaped = [
+        (type_coerce(columns[n], t) if n in columns else cast(null(), t)).label(n)
+        for n, t in _SHAPE.items()
+    ]
     return select(literal(tag).label("tag"), order.label("ord"), *shaped).where(where)
 
 

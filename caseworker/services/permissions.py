@@ -79,6 +79,8 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     "reset-password": (Role.ADMINISTRATOR, "reset passwords"),
     "backup": (Role.ADMINISTRATOR, "back up the store"),
     "restore": (Role.ADMINISTRATOR, "restore a backup"),
+    "upgrade": (Role.ADMINISTRATOR, "bring the store on the server up to date"),
+    "copy-store": (Role.ADMINISTRATOR, "copy the store to a server"),
     "retention-run": (Role.ADMINISTRATOR, "run retention"),
     "demo-data": (Role.ADMINISTRATOR, "fill a store with demo records"),
 }

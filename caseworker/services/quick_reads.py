@@ -7,6 +7,7 @@ quick reader; the rest of the app passes a session, whose connection is used.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -43,9 +44,12 @@ DEFAULTS: dict[str, Any] = {
 
 def setting(reader: Reader, key: str) -> Any:
     """A setting's stored value, or its default."""
-    row = connection_of(reader).execute("SELECT value FROM settings WHERE key = ?", (key,))
-    found = row.fetchone()
-    return DEFAULTS.get(key) if found is None or found[0] is None else json.loads(found[0])
+    conn = connection_of(reader)
+    found = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    if found is None or found[0] is None:
+        return DEFAULTS.get(key)
+    # JSON text from SQLite; PostgreSQL's driver has parsed it already.
+    return json.loads(found[0]) if isinstance(conn, sqlite3.Connection) else found[0]
 
 
 @lru_cache(maxsize=16)
@@ -56,7 +60,7 @@ def _calendar(nation: str, closures: frozenset[date]) -> WorkingCalendar:
 def store_calendar(reader: Reader) -> WorkingCalendar:
     """The working calendar of this store: its nation and closure days."""
     days = connection_of(reader).execute("SELECT day FROM closure_days")
-    closures = frozenset(date.fromisoformat(d) for (d,) in days)
+    closures = frozenset(d if isinstance(d, date) else date.fromisoformat(d) for (d,) in days)
     return _calendar(str(setting(reader, "nation")), closures)
 
 
@@ -72,7 +76,7 @@ def has_accounts(reader: Reader) -> bool:
 
 def staff_names(reader: Reader) -> list[str]:
     """The active staff, by name."""
-    rows = connection_of(reader).execute("SELECT name FROM staff WHERE active = 1 ORDER BY name")
+    rows = connection_of(reader).execute("SELECT name FROM staff WHERE active ORDER BY name")
     return [n for (n,) in rows]
 
 

@@ -16,7 +16,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
@@ -60,7 +62,7 @@ from caseworker.services.reports_queries import (
 )
 from caseworker.services.reports_window import StagePolicies, Window
 from caseworker.services.settings import get_setting, homes_at, store_calendar
-from db.models import Case, ServiceArea, Site, Theme
+from db.models import Case, CaseServiceArea, CaseTheme, ServiceArea, Site, Theme
 
 __all__ = ["WITHHELD", "ReportScope", "gather_figures", "make_report"]
 
@@ -470,6 +472,43 @@ def _tenure_label(tenure: str | None) -> str:
     return NOT_RECORDED if tenure is None else Tenure(tenure).label + "s"
 
 
+RESTRICTED_NAME = "Withheld (named only on restricted cases)"
+
+
+def _restricted_only(session: Session, model: Any) -> set[int]:
+    """Ids of sites, service areas or themes that only restricted cases carry.
+
+    Their names came from a restricted (safeguarding) case and can say too much about it
+    ("Refuge, Mill Lane"); a reader without restricted access sees them as one row,
+    ``RESTRICTED_NAME``, with the counts still in.
+    """
+    if model is Site:
+        pairs = select(Case.site_id, Case.restricted).where(Case.site_id.is_not(None))
+    elif model is Theme:
+        pairs = select(CaseTheme.theme_id, Case.restricted).join(Case, Case.id == CaseTheme.case_id)
+    else:
+        pairs = select(CaseServiceArea.service_area_id, Case.restricted).join(
+            Case, Case.id == CaseServiceArea.case_id
+        )
+    sub = pairs.subquery()
+    key, restricted = sub.c[0], sub.c[1]
+    stmt = (
+        select(key).group_by(key).having(func.min(func.coalesce(restricted, False)) == True)  # noqa: E712
+    )
+    return {int(i) for i in session.scalars(stmt)}
+
+
+def _names(session: Session, model: Any, restricted_access: bool) -> dict[int, str]:
+    """Id to name of a reference list, as the reader may see it."""
+    found = names(session, model)
+    if restricted_access:
+        return found
+    for hidden in _restricted_only(session, model):
+        if hidden in found:
+            found[hidden] = RESTRICTED_NAME
+    return found
+
+
 def gather_figures(
     session: Session,
     period: Period,
@@ -477,6 +516,7 @@ def gather_figures(
     *,
     made_on: date,
     homes: int | None = None,
+    restricted_access: bool = False,
 ) -> Figures:
     """Count every figure of the report for ``period`` and ``scope``.
 
@@ -496,7 +536,7 @@ def gather_figures(
     ]
     quarters = quarters_to(period.end)
     by_quarter = [_tally(_received(ev, q.start, q.end)) for q in quarters]
-    site_names = names(session, Site)
+    site_names = _names(session, Site, restricted_access)
     sites = _grouped(
         ((c, site_names[s] if s else NOT_RECORDED), n) for (c, s), n in ev.by_site.items()
     )
@@ -509,7 +549,7 @@ def gather_figures(
         if in_period
     )
     ombudsman_rows, determinations = ombudsman(session, w)
-    area_names = names(session, ServiceArea)
+    area_names = _names(session, ServiceArea, restricted_access)
     seen = {area for _, area in (*ev.by_area, *ev.by_any_area) if area is not None}
     areas = _areas(ev, area_names, other_areas(session, w, set(area_names) - seen))
     homes = homes if homes is not None else homes_at(session, period.end)
@@ -531,10 +571,10 @@ def gather_figures(
             for s in stages
         ),
         areas=areas,
-        sites=_breakdown(sites, [*sorted(site_names.values(), key=str.lower), NOT_RECORDED]),
+        sites=_breakdown(sites, [*sorted(set(site_names.values()), key=str.lower), NOT_RECORDED]),
         channels=_breakdown(channels, []),
         tenures=_breakdown(tenures, [_tenure_label(t.value) for t in Tenure] + [NOT_RECORDED]),
-        themes=_themes(ev, names(session, Theme)),
+        themes=_themes(ev, _names(session, Theme, restricted_access)),
         decisions=_decisions(stages),
         remedies=remedies(session, w),
         refusals=refusals(session, w),
@@ -562,4 +602,12 @@ def make_report(
         NotAllowed: the actor's role may not run reports (managers and administrators may).
     """
     check(actor, "run-report")
-    return build_report(gather_figures(session, period, scope, made_on=made_on, homes=homes))
+    figures = gather_figures(
+        session,
+        period,
+        scope,
+        made_on=made_on,
+        homes=homes,
+        restricted_access=actor.restricted_access,
+    )
+    return build_report(figures)

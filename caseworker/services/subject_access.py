@@ -17,7 +17,7 @@ from caseworker.domain.file_types import FileType, safe_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
-from caseworker.services.document_out import write_new
+from caseworker.services.document_io import write_new
 from caseworker.services.documents import document_bytes, in_order
 from caseworker.services.errors import NotFound
 from db.models import (

@@ -17,6 +17,7 @@ from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.audit import record_event
 from caseworker.services.errors import NotFound
 from caseworker.services.permissions import ROLE_NAMES
+from db.dialect import Lock, serialise
 from db.models import User
 from db.store import Store
 
@@ -255,58 +256,157 @@ def _wait_text(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+# One refusal for every wrong sign-in, whether or not the account exists and whether or not
+# it is waiting after wrong tries: the message must not tell a stranger that a name is real.
+REFUSED = (
+    "The user name or password is not right. After 5 wrong tries in a row, sign-in waits "
+    "(30 seconds, then longer) before the next one; an administrator can reset a password"
+)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a sign-in decided, and what must be saved for it (if anything)."""
+
+    result: Actor | SignInRefused
+    failed_attempts: int
+    locked_until: datetime | None
+    new_hash: str | None = None
+
+
+def _judge(user: User | None, password: str, now: datetime) -> _Outcome:
+    """Decide a sign-in from the user's row as read (no transaction is held meanwhile)."""
+    if user is None:
+        _verifies(_dummy_hash(), password)  # the same time as a real check
+        return _Outcome(SignInRefused(REFUSED), 0, None)
+    if user.locked_until is not None and now < user.locked_until:
+        _verifies(_dummy_hash(), password)
+        return _Outcome(SignInRefused(REFUSED), user.failed_attempts, user.locked_until)
+    if not _verifies(user.password_hash, password):
+        failures = user.failed_attempts + 1
+        seconds = lock_seconds(failures)
+        until = now + timedelta(seconds=seconds) if seconds else user.locked_until
+        return _Outcome(SignInRefused(REFUSED), failures, until)
+    if not user.active:
+        refused = SignInRefused(
+            f"The account {user.username} is switched off; ask an administrator"
+        )
+        return _Outcome(refused, user.failed_attempts, user.locked_until)
+    rehash = _HASHER.hash(password) if _HASHER.check_needs_rehash(user.password_hash) else None
+    return _Outcome(actor_of(user), 0, None, rehash)
+
+
 def attempt_sign_in(
     session: Session, username: str, password: str, *, now: datetime
 ) -> Actor | SignInRefused:
-    """Check a sign-in, counting failures; returns the actor or the refusal.
+    """Check a sign-in in the caller's transaction, counting failures.
 
     The refusal is returned, not raised, so the caller commits the failure count
-    (raising would roll it back). ``sign_in`` does that for a store.
+    (raising would roll it back). ``sign_in`` is the way in for a store.
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        _verifies(_dummy_hash(), password)
-        return SignInRefused("The user name or password is not right")
-    if user.locked_until is not None and now < user.locked_until:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        return SignInRefused(
-            f"Too many wrong passwords: try again in {_wait_text(wait)}, "
-            "or ask an administrator to reset your password"
-        )
-    if not _verifies(user.password_hash, password):
-        user.failed_attempts += 1
-        seconds = lock_seconds(user.failed_attempts)
-        if seconds:
-            user.locked_until = now + timedelta(seconds=seconds)
-            return SignInRefused(
-                f"The user name or password is not right. After {user.failed_attempts} wrong "
-                f"tries, sign-in waits {_wait_text(seconds)} before the next one"
-            )
-        return SignInRefused("The user name or password is not right")
-    if not user.active:
-        return SignInRefused(f"The account {user.username} is switched off; ask an administrator")
-    user.failed_attempts = 0
-    user.locked_until = None
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
-    return actor_of(user)
+    outcome = _judge(user, password, now)
+    if user is not None:
+        _save(user, outcome)
+    return outcome.result
+
+
+def _save(user: User, outcome: _Outcome) -> None:
+    user.failed_attempts = outcome.failed_attempts
+    user.locked_until = outcome.locked_until
+    if outcome.new_hash is not None:
+        user.password_hash = outcome.new_hash
+
+
+def _changes(user: User, outcome: _Outcome) -> bool:
+    return (
+        user.failed_attempts != outcome.failed_attempts
+        or user.locked_until != outcome.locked_until
+        or outcome.new_hash is not None
+    )
+
+
+NO_ACCOUNTS_ON_SERVER = (
+    "This store is on a server and has no user accounts yet: make the first administrator "
+    'with caseworker users add NAME --name "Full Name" --role administrator'
+)
 
 
 def sign_in(store: Store, username: str, password: str, *, now: datetime) -> Actor:
-    """Sign in to the store (its local administrator while it has no accounts).
+    """Sign in to the store (a store file's local administrator while it has no accounts;
+    a store on a server has no built-in administrator).
+
+    The account is read in a read transaction and the password checked with no
+    transaction open, so sign-in works while another copy is saving (a long import);
+    only a change to the failure count (or a password rehash) is then written, briefly.
 
     Raises:
         SignInRefused: with the reason, after the failure count is saved.
+        StoreBusy: a failure count could not be saved because the store stayed busy.
     """
-    with store.write() as session:
+    name = username.strip().lower()
+    with store.read() as session:
         if not any_users(session):
+            if store.on_server:
+                raise SignInRefused(NO_ACCOUNTS_ON_SERVER)
             return LOCAL_ADMIN
-        result = attempt_sign_in(session, username, password, now=now)
-    if isinstance(result, SignInRefused):
-        raise result
-    return result
+        user = session.scalar(select(User).where(User.username == name))
+        if user is not None:
+            session.expunge(user)
+    outcome = _judge(user, password, now)
+    if user is not None and _changes(user, outcome):
+        with store.write() as session:
+            row = session.scalar(select(User).where(User.username == name))
+            if row is not None:
+                if outcome.failed_attempts > user.failed_attempts:
+                    # Count from the row as it is now: wrong tries elsewhere meanwhile count too.
+                    failures = row.failed_attempts + 1
+                    seconds = lock_seconds(failures)
+                    until = now + timedelta(seconds=seconds) if seconds else row.locked_until
+                    outcome = _Outcome(outcome.result, failures, until)
+                _save(row, outcome)
+    if isinstance(outcome.result, SignInRefused):
+        raise outcome.result
+    return outcome.result
 
 
 def needs_sign_in(store: Store) -> bool:
+    """True once the store has accounts, and always on a server (accounts are required)."""
+    if store.on_server:
+        return True
     with store.read() as session:
         return any_users(session)
+
+
+def may_found(store: Store) -> bool:
+    """True for a store on a server with no accounts yet: its first administrator is made
+    without signing in (whoever can log in to the database is trusted by IT to do so)."""
+    if not store.on_server:
+        return False
+    with store.read() as session:
+        return not any_users(session)
+
+
+def create_first_administrator(
+    session: Session, *, username: str, display_name: str, password: str
+) -> UserView:
+    """The first account of a store on a server: an administrator, recorded as making
+    themselves (there is no built-in administrator to act for them).
+
+    Raises:
+        RuleBroken: the store has accounts already (an administrator adds the rest).
+    """
+    serialise(session, Lock.RECORD)  # two people founding at once: one wins
+    if any_users(session):
+        raise RuleBroken(
+            "This store has user accounts already: sign in as an administrator to add more"
+        )
+    founder = Actor(username.strip().lower(), display_name.strip(), Role.ADMINISTRATOR)
+    return create_user(
+        session,
+        founder,
+        username=username,
+        display_name=display_name,
+        role=Role.ADMINISTRATOR,
+        password=password,
+    )

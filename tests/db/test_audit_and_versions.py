@@ -65,10 +65,13 @@ def _tamper(store: Store, sql: str) -> ChainProblem | None:
 
 def test_altered_changes_are_named(store: Store) -> None:
     _busy_store(store)
+    altered = (
+        "jsonb_set(changes::jsonb, '{text}', '\"Never called\"')::json"
+        if store.on_server
+        else "json_set(changes, '$.text', 'Never called')"
+    )
     problem = _tamper(
-        store,
-        "UPDATE audit_events SET changes = json_set(changes, '$.text', 'Never called') "
-        "WHERE action = 'add-note'",
+        store, f"UPDATE audit_events SET changes = {altered} WHERE action = 'add-note'"
     )
     seq = events(store)[-1].seq
     assert problem == ChainProblem(seq, f"event {seq} was altered (its changes do not match)")

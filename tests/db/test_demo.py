@@ -20,7 +20,16 @@ from caseworker.services.audit import verify_chain
 from caseworker.services.clocks import store_clocks
 from caseworker.services.demo import DemoCancelled, generate
 from caseworker.services.settings import get_setting, homes_at, store_calendar
-from db.models import AuditEvent, Case, CaseParty, Person, ReferenceCounter, Remedy, Setting
+from db.models import (
+    AuditEvent,
+    Case,
+    CaseParty,
+    OutstandingAction,
+    Person,
+    ReferenceCounter,
+    Remedy,
+    Setting,
+)
 from db.queries import CaseFilter, page_cases
 from db.store import Store, open_store
 
@@ -154,13 +163,137 @@ def test_settings_and_follow_ups_are_complete_enough_for_letters_and_reports(dem
     assert financial and elected and refused and decided
 
 
-def test_one_summarising_audit_event_and_the_chain_holds(demo: Store) -> None:
+def test_an_audit_event_for_each_thing_that_happened_and_the_chain_holds(demo: Store) -> None:
     with demo.read() as s:
-        events = [(e.action, e.changes) for e in s.scalars(select(AuditEvent))]
         assert verify_chain(s) is None
-    assert [action for action, _ in events] == ["demo-data"]
-    assert events[0][1]["cases"] == N
-    assert events[0][1]["seed"] == 3
+        events = list(
+            s.execute(
+                select(AuditEvent.case_id, AuditEvent.action, AuditEvent.at, AuditEvent.changes)
+            ).all()
+        )
+        cases = {c.id: c for c in s.scalars(select(Case))}
+        for c in cases.values():
+            s.expunge(c)
+    last = events[-1]
+    assert (last.action, last.changes["cases"], last.changes["seed"]) == ("demo-data", N, 3)
+    by_case: dict[str, list[tuple[str, object, dict[str, object]]]] = {}
+    for case_id, action, at, changes in events[:-1]:
+        by_case.setdefault(case_id, []).append((action, at, changes))
+    assert set(by_case) == set(cases)  # every case has its history
+    counts = Counter(action for case_id, action, _, _ in events[:-1])
+    with_date = Counter(
+        (name, getattr(c, column) is not None)
+        for c in cases.values()
+        for name, column in (
+            ("acknowledge", "acknowledged"),
+            ("respond-stage-1", "stage1_responded"),
+            ("escalate", "escalated"),
+            ("acknowledge-stage-2", "stage2_acknowledged"),
+            ("respond-stage-2", "stage2_responded"),
+            ("withdraw", "withdrawn_on"),
+            ("refuse", "refused_on"),
+            ("refuse-escalation", "escalation_refused_on"),
+        )
+    )
+    for action in ("acknowledge", "respond-stage-1", "escalate", "acknowledge-stage-2"):
+        assert counts[action] == with_date[action, True], action
+    for action in ("respond-stage-2", "withdraw", "refuse", "refuse-escalation"):
+        assert counts[action] == with_date[action, True], action
+    assert counts["log-record"] == N
+    for case_id, history in by_case.items():
+        case = cases[case_id]
+        actions = [a for a, _, _ in history]
+        assert actions[0] == "log-record"
+        # In the order they happened, each dated the day it happened.
+        days = [at.date() for _, at, _ in history]
+        assert days == sorted(days)
+        assert days[0] == case.received
+        for action, at, changes in history:
+            if action == "acknowledge":
+                assert at.date() == case.acknowledged
+                assert changes["acknowledged"] == [None, case.acknowledged.isoformat()]
+            if action == "respond-stage-1":
+                assert at.date() == case.stage1_responded
+                assert changes["status"] == ["stage-1", "stage-1-responded"]
+
+
+def test_salutations_fit_the_names(demo: Store) -> None:
+    from caseworker.services.demo_data import ELECTED, FIRST_NAMES
+
+    titles = dict(FIRST_NAMES)
+    elected = {name for _, name in ELECTED}
+    with demo.read() as s:
+        people = s.execute(select(Person.name, Person.salutation)).all()
+    checked = 0
+    for name, salutation in people:
+        if name in elected:
+            continue
+        first, surname = name.split(" ", 1)
+        title, greeted = salutation.split(" ", 1)
+        assert greeted == surname
+        assert title in titles[first], f"{salutation} for {name}"
+        checked += 1
+    assert checked > N / 2
+    assert {t for _, ts in FIRST_NAMES if "Tracey" == _ for t in ts} <= {"Mrs", "Ms", "Miss", "Dr"}
+
+
+def test_points_are_worded_from_the_councils_side(demo: Store) -> None:
+    from db.models import ComplaintPoint
+
+    with demo.read() as s:
+        points = set(s.scalars(select(ComplaintPoint.text)))
+        actions = set(s.scalars(select(OutstandingAction.description)))
+    assert points and actions
+    for text in points | actions:
+        assert "the resident" not in text.lower() and "resident's" not in text.lower(), text
+
+
+def test_escalations_refused_only_for_reasons_the_code_allows(demo: Store) -> None:
+    from caseworker.services.demo_data import ESCALATION_REFUSALS
+
+    with demo.read() as s:
+        reasons = list(
+            s.scalars(
+                select(Case.escalation_refusal_reason).where(
+                    Case.escalation_refused_on.is_not(None)
+                )
+            )
+        )
+    assert all(r in ESCALATION_REFUSALS for r in reasons)
+    assert not any("nothing new" in r for r in ESCALATION_REFUSALS)
+
+
+def test_the_latest_quarters_letters_are_made_and_sent(demo: Store) -> None:
+    from datetime import timedelta
+
+    from caseworker.services.demo_letters import LETTER_DAYS
+    from caseworker.services.letters import letter_pdf
+    from db.models import Correspondence
+
+    since = TODAY - timedelta(days=LETTER_DAYS)
+    with demo.read() as s:
+        wanted = set()
+        for c in s.scalars(select(Case).where(Case.kind == "complaint")):
+            for kind, day in (
+                ("refusal", c.refused_on),
+                ("stage1-acknowledgement", c.acknowledged),
+                ("stage1-response", c.stage1_responded),
+                ("escalation-refusal", c.escalation_refused_on),
+                ("stage2-acknowledgement", c.stage2_acknowledged),
+                ("stage2-response", c.stage2_responded),
+            ):
+                if day is not None and day >= since:
+                    wanted.add((c.id, kind, day))
+        letters = s.scalars(select(Correspondence)).all()
+        made = {(x.case_id, x.letter_kind, x.sent_on) for x in letters}
+        assert made == wanted  # fewer than the limit at this size: every one
+        assert all(x.made_at.date() == x.sent_on and x.sent_method == "post" for x in letters)
+        assert letter_pdf(s, letters[0].id).startswith(b"%PDF")
+        sent_events = s.scalar(
+            select(func.count()).where(AuditEvent.action == "record-letter-sent")
+        )
+        assert sent_events == len(letters)
+    assert len(wanted) > 5
 
 
 def test_same_seed_same_records_other_seed_others(

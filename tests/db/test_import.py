@@ -12,6 +12,7 @@ from caseworker.cli import main
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.importer import ImportCancelled, ImportRefused, import_records
 from db.models import AuditEvent, Case, ExtensionRecord, Person
+from db.search import search_match
 from db.store import Store
 
 DATA = Path(__file__).parent.parent / "data"
@@ -85,11 +86,10 @@ def test_what_an_imported_case_holds(store: Store) -> None:
             "over-time-limit",
         )
         # Found by the search box like any other case.
-        hits = (
-            s.execute(text("SELECT reference FROM case_search WHERE case_search MATCH '\"S44\"*'"))
-            .scalars()
-            .all()
-        )
+        match = search_match("S44", server=store.on_server)
+        assert match is not None
+        found = s.execute(text(match.ids_sql.replace("?", ":q")), {"q": match.arg}).scalars()
+        hits = s.scalars(select(Case.reference).where(Case.id.in_(list(found)))).all()
         assert hits == ["C01"]
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "import")).all()
         assert len(events) == 1
@@ -204,7 +204,7 @@ def test_dry_run_writes_nothing_and_cancel_rolls_back(store: Store) -> None:
 
 
 def test_command_line(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(store.path)
+    db = store.location
     store.close()
     args = ["--db", db, "import", str(DATA / "import_q2_2025.csv"), "--today", "2025-12-01"]
     assert main([*args, "--dry-run"]) == 0

@@ -228,7 +228,7 @@ def test_template_spreadsheet_a_council_fills_in(
     from caseworker.cli import main
     from caseworker.services.importer_rows import COLUMNS
 
-    db = str(store.path)
+    db = store.location
     store.close()
     path = tmp_path / "template.xlsx"
     assert main(["--db", db, "import", "--template", str(path)]) == 0

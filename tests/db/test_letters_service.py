@@ -162,7 +162,7 @@ def test_cli_letter_writes_the_pdf_and_refuses_missing_content(
     ref = _setup(store)
     store.close()
     out = tmp_path / "ack.pdf"
-    db = str(store.path)
+    db = store.location
     assert (
         main(
             [

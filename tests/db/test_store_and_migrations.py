@@ -31,7 +31,7 @@ def _refused(path: Path, message: str) -> None:
 
 
 def test_new_store_is_at_head_with_wal(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "new" / "store.sqlite")
+    store = open_store(tmp_path / "store.sqlite")
     try:
         assert current_revision(store.engine) == head_revision()
         with store.engine.connect() as conn:

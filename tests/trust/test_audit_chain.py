@@ -78,6 +78,35 @@ TAMPERINGS: list[tuple[str, Tamper, str]] = [
         "event 7 was altered (its changes do not match)",
     ),
     (
+        "a rewrite hidden behind a retention mark",
+        lambda c: c.execute(
+            "UPDATE audit_events SET changes = json_set(changes, '$.text', 'forged', "
+            "'$._redacted', json('true')) WHERE seq = 7"
+        ),
+        "event 7 was altered (its changes were rewritten behind a retention mark)",
+    ),
+    (
+        "a note blanked by hand with retention's exact mark",
+        lambda c: c.execute(
+            "UPDATE audit_events SET changes = json_object('_redacted', json('true')) WHERE seq = 7"
+        ),
+        "event 7 was altered (blanked, but no retention run anonymised its case)",
+    ),
+    (
+        "a retention mark that is not true",
+        lambda c: c.execute(
+            "UPDATE audit_events SET changes = json_object('_redacted', 1) WHERE seq = 7"
+        ),
+        "event 7 was altered (its changes were rewritten behind a retention mark)",
+    ),
+    (
+        "an event retention never blanks, marked blanked",
+        lambda c: c.execute(
+            "UPDATE audit_events SET changes = json_object('_redacted', json('true')) WHERE seq = 1"
+        ),
+        "event 1 was altered (retention never blanks this kind of event)",
+    ),
+    (
         "a changed actor",
         lambda c: c.execute("UPDATE audit_events SET actor = 'B. Jones' WHERE seq = 4"),
         "event 4 was altered",
@@ -216,3 +245,22 @@ def test_verify_refuses_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFi
         "CASEWORKER_DB), or restore a backup there (caseworker restore BACKUP)\n"
     )
     assert not missing.exists()
+
+
+def test_a_rewrite_behind_a_retention_mark_is_caught_with_the_head_printed_earlier(
+    store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(store_path)
+    printed = head(store_path, capsys)
+    tamper(
+        store_path,
+        lambda c: c.execute(
+            "UPDATE audit_events SET changes = json_set(changes, '$.text', 'forged', "
+            "'$._redacted', json('true')) WHERE seq = 10"
+        ),
+    )
+    assert verify(store_path, capsys, "--expect-head", printed) == (
+        1,
+        "Audit trail TAMPERED WITH: event 10 was altered (its changes were rewritten behind a "
+        "retention mark)",
+    )

@@ -27,6 +27,12 @@ from db.store import Store, open_store
 NOW = datetime(2026, 6, 1, 9, 30, 0)
 
 
+@pytest.fixture
+def engine_name() -> str:
+    """Backups and restores are of a store file (a server's are IT's, with pg_dump)."""
+    return "sqlite"
+
+
 def test_backup_writes_a_sound_copy_and_its_head(store: Store, tmp_path: Path) -> None:
     log(store)
     log(store)

@@ -27,10 +27,18 @@ ALICE = Actor("alice", "Alice Wong", Role.OFFICER)
 BOB = Actor("bob", "Bob Hale", Role.OFFICER)
 
 
+@pytest.fixture
+def engine_name() -> str:
+    """SQLite's writers on one file; tests/trust/test_server_writers.py is the server's."""
+    return "sqlite"
+
+
 def notes_on(store: Store, reference: str) -> list[str]:
     with store.read() as s:
         case_id = s.scalar(select(Case.id).where(Case.reference == reference))
-        return list(s.scalars(select(Note.text).where(Note.case_id == case_id).order_by(Note.id)))
+        return list(
+            s.scalars(select(Note.text).where(Note.case_id == case_id).order_by(Note.position))
+        )
 
 
 def test_the_second_of_two_copies_editing_one_case_is_refused(store_path: Path) -> None:

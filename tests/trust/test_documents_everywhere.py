@@ -117,6 +117,7 @@ def test_export_person_includes_the_documents(
         ).scalar_one()
     store.close()
     capsys.readouterr()
+    (tmp_path / "sar").mkdir()  # an output folder must exist (test_output_paths)
     assert cli(path, "export-person", person, "--out", str(tmp_path / "sar")) == 0
     lines = capsys.readouterr().out.splitlines()
     folder = Path(lines[3].split(" into ")[1])

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from trust_helpers import ADMIN
 
 from caseworker.services.actor import Role
-from caseworker.services.users import create_user, sign_in
+from caseworker.services.users import REFUSED, create_user, sign_in
 from db.store import Store
 from ui.dialogs.sign_in import SignInDialog
 
@@ -37,7 +37,7 @@ def test_sign_in_dialog_shows_refusals_then_signs_in(qtbot: QtBot, store: Store)
     dialog.username.setText("root")
     dialog.password.setText("wrong password")
     dialog.try_sign_in()
-    assert dialog.message.text() == "The user name or password is not right"
+    assert dialog.message.text() == REFUSED
     assert (dialog.username.text(), dialog.password.text(), dialog.actor) == ("root", "", None)
     dialog.password.setText("correct horse battery")
     dialog.try_sign_in()

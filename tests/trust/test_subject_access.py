@@ -42,7 +42,7 @@ def test_export_person_writes_a_pdf_and_a_json_of_everything(
     store.close()
     out = tmp_path / "sar"
     out.mkdir()  # the folder must exist (test_output_paths)
-    assert main(["--db", str(store.path), "export-person", "jane doe", "--out", str(out)]) == 0
+    assert main(["--db", store.location, "export-person", "jane doe", "--out", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2 cases, 1 notes, 0 letters, 4 audit entries"
     pdf_path = Path(lines[1].removeprefix("Wrote "))

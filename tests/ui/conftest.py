@@ -37,3 +37,9 @@ def admin_context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppCon
     ctx = AppContext(store, LOCAL_ADMIN, clock)
     yield ctx
     ctx.ticker.deleteLater()
+
+
+@pytest.fixture
+def engine_name() -> str:
+    """The desktop app's tests run on a store file (the services' tests cover both engines)."""
+    return "sqlite"

@@ -85,7 +85,7 @@ def sign_in_at_start(store: Store, parent: QWidget | None = None) -> Actor | Non
         return LOCAL_ADMIN
     dialog = SignInDialog(
         lambda name, password: sign_in(store, name, password, now=datetime.now()),
-        store.path.name,
+        store.path.name if store.path is not None else store.label,
         parent,
     )
     if dialog.exec() != QDialog.DialogCode.Accepted:

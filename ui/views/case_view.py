@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,6 @@ from caseworker.domain.vocab import (
     Channel,
     Decision,
     ExclusionReason,
-    LetterKind,
     OmbudsmanKind,
     Relationship,
     RemedyKind,
@@ -48,6 +47,7 @@ from ui.dialogs.case_actions import SPECS, STEP_ACTIONS, allowed_actions, make_d
 from ui.labels import kind_label, label_of, status_label
 from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
+from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence
 from ui.widgets import heading, scrolling
 
 _STATE_TEXT = {
@@ -104,7 +104,8 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.case_actions: dict[str, QAction] = {}
         self._buttons: dict[str, QToolButton] = {}
-        self.correspondence_table: QTableWidget | None = None
+        self._correspondence: LazyCorrespondence | None = None
+        self._documents_notice = ""
         self._explain_visible = False
         self._build()
         self._connect_signals()
@@ -366,7 +367,8 @@ class CaseView(QWidget):
             self._with_tools(
                 self._correspondence_tab(d),
                 ("make-letter",),
-                "Press Enter or double-click a letter to see it, print it, save it or mark it sent."
+                "Press Enter or double-click a letter to see it, print it, save it or mark it sent,"
+                " or a document to preview it."
                 if d.correspondence
                 else "",
             ),
@@ -524,22 +526,30 @@ class CaseView(QWidget):
             "Remedies and outstanding actions",
         )
 
-    def _correspondence_tab(self, d: CaseDetail) -> QTableWidget:
-        rows = [
-            [
-                f"{c.made_at:%H:%M} {format_day(c.made_at.date())}",
-                label_of(LetterKind, c.letter_kind) if c.letter_kind else c.kind.capitalize(),
-                f"{c.addressee_name} ({c.addressee_role})",
-                _day(c.sent_on),
-                "large print" if c.large_print else "",
-            ]
-            for c in d.correspondence
-        ]
-        table = _read_only_table(["Made", "Letter", "To", "Sent", "Format"], rows, "Correspondence")
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.activated.connect(self._letter_activated)  # Enter, or a double click
-        self.correspondence_table = table
-        return table
+    def _correspondence_tab(self, d: CaseDetail) -> QWidget:
+        """Letters and documents received, in date order (ui/views/case_documents.py)."""
+        notice, self._documents_notice = self._documents_notice, ""
+        self._correspondence = LazyCorrespondence(
+            self.context, d.reference, d.correspondence, notice=notice, connect=self._wire
+        )
+        return self._correspondence
+
+    def _wire(self, panel: CorrespondencePanel) -> None:
+        panel.letter_chosen.connect(self.open_letter)
+        panel.documents_attached.connect(self._remember_documents_notice)
+
+    @property
+    def correspondence_panel(self) -> CorrespondencePanel | None:
+        return self._correspondence.panel if self._correspondence is not None else None
+
+    @property
+    def correspondence_table(self) -> QTableWidget | None:
+        panel = self.correspondence_panel
+        return panel.table if panel is not None else None
+
+    def _remember_documents_notice(self, text: str) -> None:
+        # Attaching reloads the case (its version moved); the new panel shows what was done.
+        self._documents_notice = text
 
     def _timeline_tab(self, d: CaseDetail) -> QWidget:
         entries = sorted(d.timeline + d.notes, key=lambda e: e.at, reverse=True)
@@ -599,9 +609,6 @@ class CaseView(QWidget):
         self._watch(preview)
         preview.show()
         return preview
-
-    def _letter_activated(self, index: QModelIndex) -> None:
-        self.open_letter(index.row())
 
     def _watch(self, preview: LetterPreview | None) -> None:
         if preview is not None:

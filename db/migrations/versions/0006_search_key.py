@@ -26,10 +26,19 @@ _KEY = " + ".join(
 )
 
 
+# PostgreSQL has only stored generated columns, and parses hex itself.
+_PG_KEY = "('x' || substr(id, 1, 15))::bit(60)::bigint"
+
+
 def upgrade() -> None:
-    op.execute(
-        f"ALTER TABLE cases ADD COLUMN search_key INTEGER GENERATED ALWAYS AS ({_KEY}) VIRTUAL"
-    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"ALTER TABLE cases ADD COLUMN search_key BIGINT GENERATED ALWAYS AS ({_PG_KEY}) STORED"
+        )
+    else:
+        op.execute(
+            f"ALTER TABLE cases ADD COLUMN search_key INTEGER GENERATED ALWAYS AS ({_KEY}) VIRTUAL"
+        )
     op.drop_index("ix_cases_next_due", table_name="cases")
     op.create_index("ix_cases_next_due", "cases", ["next_due", "reference", "search_key"])
 
