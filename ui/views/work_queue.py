@@ -40,6 +40,7 @@ from ui.widgets import heading
 _COLUMNS = ("Reference", "Countdown", "Due", "Resident", "Next step", "Clock", "Whose", "Kind")
 REFERENCE, COUNTDOWN, DUE, RESIDENT, NEXT_STEP, CLOCK, WHOSE, KIND = range(len(_COLUMNS))
 _MIN_CHARS = 12  # a column that gives way keeps room for this many characters
+URGENT_STYLE = "QPushButton#urgent { font-weight: bold; color: #8b0000; }"
 
 
 @cache
@@ -168,9 +169,7 @@ class WorkQueueView(QWidget):
             else QIcon()
         )
         button.setObjectName("urgent" if urgent else "")
-        button.setStyleSheet(
-            "QPushButton#urgent { font-weight: bold; color: #8b0000; }" if urgent else ""
-        )
+        button.setStyleSheet(URGENT_STYLE if urgent else "")
         button.setToolTip(item.explanation)
         button.setAccessibleName(
             f"{'Urgent: ' if urgent else ''}{item.title}: {item.count} {cases}"
