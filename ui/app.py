@@ -25,6 +25,7 @@ from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
 from ui.text_size import apply_text_scale, saved_text_scale
+from ui.theme import apply_readable_palette
 
 if TYPE_CHECKING:
     from caseworker.services.work_queue import QueueItem
@@ -44,7 +45,9 @@ def _application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     QCoreApplication.setApplicationName("Caseworker")
-    return QApplication(sys.argv[:1])
+    app = QApplication(sys.argv[:1])
+    apply_readable_palette(app)
+    return app
 
 
 def _scale_text(app: QApplication, args: argparse.Namespace | None = None) -> None:

@@ -30,6 +30,16 @@ def context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppContext]:
 
 
 @pytest.fixture
+def admin_context(store: Store, clock: FixedClock, qapp: Any) -> Iterator[AppContext]:
+    """The store's built-in local administrator (settings, demo data, every page)."""
+    from caseworker.services.actor import LOCAL_ADMIN
+
+    ctx = AppContext(store, LOCAL_ADMIN, clock)
+    yield ctx
+    ctx.ticker.deleteLater()
+
+
+@pytest.fixture
 def engine_name() -> str:
     """The desktop app's tests run on a store file (the services' tests cover both engines)."""
     return "sqlite"

@@ -84,8 +84,8 @@ def _window(qtbot, context: AppContext, store: Store) -> tuple[MainWindow, str]:
     return window, reference
 
 
-def test_every_page_names_every_control(qtbot, clock, store: Store) -> None:
-    context = AppContext(store, LOCAL_ADMIN, clock)
+def test_every_page_names_every_control(qtbot, clock, store: Store, admin_context) -> None:
+    context = admin_context
     window, _ = _window(qtbot, context, store)
     missing: list[str] = []
     for page in PAGES:
@@ -98,8 +98,8 @@ def test_every_page_names_every_control(qtbot, clock, store: Store) -> None:
     assert sum(len(list(controls(window.pages[p]))) for p in PAGES) > 150
 
 
-def test_every_dialog_names_every_control(qtbot, clock, store: Store) -> None:
-    context = AppContext(store, LOCAL_ADMIN, clock)
+def test_every_dialog_names_every_control(qtbot, clock, store: Store, admin_context) -> None:
+    context = admin_context
     window, reference = _window(qtbot, context, store)
     detail = context.read(lambda s: load_case_detail(s, reference, clock.today()))
     dialogs: list[QDialog] = []

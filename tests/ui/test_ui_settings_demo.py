@@ -93,8 +93,12 @@ def test_demo_data_is_offered_only_to_an_administrator(qtbot, context: AppContex
     assert not window.welcome.demo_button.isEnabled()
 
 
-def test_cancelled_work_reports_and_saves_nothing(qtbot, context: AppContext, store: Store) -> None:
+def test_cancelled_work_reports_and_saves_nothing(
+    qtbot, admin_context: AppContext, store: Store
+) -> None:
     from caseworker.services import demo
+
+    context = admin_context  # demo data is an administrator's action
 
     def job(progress):  # type: ignore[no-untyped-def]
         return demo.generate(

@@ -30,11 +30,9 @@ def test_empty_store_opens_on_the_welcome_page(qtbot, context: AppContext) -> No
 
 
 def test_a_new_store_stays_on_welcome_until_the_organisation_is_saved(
-    qtbot, clock, store: Store
+    qtbot, admin_context: AppContext, store: Store
 ) -> None:
-    from caseworker.services.actor import LOCAL_ADMIN
-
-    context = AppContext(store, LOCAL_ADMIN, clock)  # settings need a manager or above
+    context = admin_context  # settings need a manager or above
     log(store)  # a first contact logged before the details: still the welcome page
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -168,18 +166,17 @@ def test_size_and_today_are_options(qapp, store_path: Path, tmp_path: Path) -> N
 
 
 def test_text_size_is_chosen_in_settings_and_kept(
-    qtbot, qapp: QApplication, clock, store: Store, tmp_path: Path, monkeypatch
+    qtbot, qapp: QApplication, admin_context: AppContext, tmp_path: Path, monkeypatch
 ) -> None:
     from PySide6.QtCore import QSettings
 
-    from caseworker.services.actor import LOCAL_ADMIN
     from ui import text_size
     from ui.views.settings import SettingsView
 
     kept = QSettings(str(tmp_path / "caseworker.ini"), QSettings.Format.IniFormat)
     monkeypatch.setattr(text_size, "_settings", lambda: kept)
     points = qapp.font().pointSizeF()
-    view = SettingsView(AppContext(store, LOCAL_ADMIN, clock))
+    view = SettingsView(admin_context)
     qtbot.addWidget(view)
     try:
         assert view.text_size.currentText() == "100% (normal)"

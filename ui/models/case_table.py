@@ -53,7 +53,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", "status"),
     Column("next_due", "Next deadline", "next_due"),
     Column("countdown", "Countdown", "next_due"),
-    Column("resident", "Resident (representative)", "resident_name"),
+    Column("resident", "Resident", "resident_name"),
     Column("service_area", "Service area", "service_area"),
     Column("site", "Site", "site"),
     Column("received", "Received", "received"),
@@ -132,6 +132,8 @@ class CaseTableModel(QAbstractTableModel):
         texts = self._texts.get(number)
         if texts is None:
             texts = self._texts[number] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return texts[col] or None  # whole, for a narrow column that elides it
         return texts[col]
 
     def multiData(self, index: Index, roleDataSpan: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,25 @@ _COLUMN_SAMPLES = {
     "handler": "Firstname Surname",
     "flags": "Authorisation pending; Adjustments",
 }
+_MIN_CHARS = 9  # a column that gives way keeps room for this many characters
+# Columns that give way when the list is narrow (large text), the least needed first.
+_GIVE_WAY = (
+    "flags",
+    "handler",
+    "received",
+    "site",
+    "service_area",
+    "status",
+    "kind",
+    "resident",
+)
+
+
+def _column(key: str) -> int:
+    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+
+_RESIDENT = _column("resident")
 _DUE_WINDOWS = (
     ("Any time", ""),
     ("Overdue", "overdue"),
@@ -158,18 +177,51 @@ class CaseListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSortIndicator(NEXT_DUE, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        metrics = self.fontMetrics()
-        icon = self.table.iconSize().width() + 8
-        for col, column in enumerate(COLUMNS):
-            sample = _COLUMN_SAMPLES[column.key]
-            extra = icon if col in (COUNTDOWN, FLAGS) else 0
-            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 24 + extra)
+        # What is due and for whom first: they stay whole when the window is narrow.
+        for visual, col in enumerate((_column("reference"), COUNTDOWN, NEXT_DUE, _RESIDENT)):
+            header.moveSection(header.visualIndex(col), visual)
         header.setStretchLastSection(True)
+        self.table.viewport().installEventFilter(self)
+        self.fit_columns()
         layout.addWidget(self.table, 1)
         self.setTabOrder(self.search, self.filters_button)
         self.setTabOrder(self.filters_button, self.clear_button)
         self.setTabOrder(self.clear_button, self.kind)
         self.setTabOrder(self.received_to, self.table)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its widest typical value; when that is wider than the list,
+        the less essential columns give way (their text elides, the tooltip has it whole)."""
+        metrics = self.table.fontMetrics()
+        icon = self.table.iconSize().width() + 8
+        header = self.table.horizontalHeader()
+        widths = [
+            max(
+                metrics.horizontalAdvance(_COLUMN_SAMPLES[c.key])
+                + 24
+                + (icon if col in (COUNTDOWN, FLAGS) else 0),
+                header.sectionSizeHint(col),
+            )
+            for col, c in enumerate(COLUMNS)
+        ]
+        room = self.table.viewport().width()
+        over = sum(widths) - room
+        least = metrics.averageCharWidth() * _MIN_CHARS + 24
+        for key in _GIVE_WAY:
+            if over <= 0 or room <= 0:
+                break
+            col = _column(key)
+            floor = max(least * (3 if key == "resident" else 2) // 2, header.sectionSizeHint(col))
+            give = min(over, max(0, widths[col] - floor))
+            widths[col] -= give
+            over -= give
+        for col, width in enumerate(widths):
+            self.table.setColumnWidth(col, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _t: self._search_timer.start())

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,6 +46,7 @@ from caseworker.services.reports_data import ReportScope
 from db.output_files import check_output, write_output
 from ui.context import AppContext
 from ui.date_box import DateBox
+from ui.flow_layout import FlowLayout
 from ui.models.report_table import ReportTableModel
 from ui.views.report_chart import BarChart, chart_data
 from ui.widgets import date_edit, error_label, from_qdate, heading, scrolling, show_error, to_qdate
@@ -102,6 +102,19 @@ def _refill(combo: QComboBox, everything: str, names: list[str]) -> None:
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
 
 
+def _captioned(text: str, widget: QWidget, *, beside: bool = False) -> QWidget:
+    """``widget`` with its label (whose Alt key moves the focus to it), over it or beside it."""
+    cell = QWidget()
+    box = QHBoxLayout(cell) if beside else QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2 if not beside else 6)
+    caption = QLabel(text)
+    caption.setBuddy(widget)
+    box.addWidget(caption)
+    box.addWidget(widget)
+    return cell
+
+
 class PeriodChooser(QWidget):
     """A financial quarter, a financial year (April to March) or custom dates."""
 
@@ -126,21 +139,16 @@ class PeriodChooser(QWidget):
             self.quarter.addItem(label, q)
         self.start: DateBox = date_edit("From", today)
         self.end: DateBox = date_edit("To", today)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for col, (text, widget) in enumerate(
-            (
-                ("&Period", self.kind),
-                ("Financial &year", self.year),
-                ("&Quarter", self.quarter),
-                ("&From", self.start),
-                ("T&o", self.end),
-            )
+        # A caption over each box, the boxes wrapping onto a second line at large text sizes.
+        flow = FlowLayout(self, spacing=8)
+        for text, widget in (
+            ("&Period", self.kind),
+            ("Financial &year", self.year),
+            ("&Quarter", self.quarter),
+            ("&From", self.start),
+            ("T&o", self.end),
         ):
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            grid.addWidget(caption, 0, col)
-            grid.addWidget(widget, 1, col)
+            flow.addWidget(_captioned(text, widget))
         self._default(today)
         self._connect_signals()
         self._follow()
@@ -238,26 +246,24 @@ class ReportsView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.hide()
 
-        filters = QHBoxLayout()
+        filters = QWidget()
+        filter_flow = FlowLayout(filters, spacing=8)
         for text, combo in (("Service &area", self.area), ("&Site", self.site)):
-            label = QLabel(text)
-            label.setBuddy(combo)
-            filters.addWidget(label)
-            filters.addWidget(combo, 1)
-        filters.addWidget(self.housing)
-        actions = QHBoxLayout()
-        actions.addWidget(self.make_button)
-        actions.addSpacing(self.fontMetrics().averageCharWidth() * 4)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            filter_flow.addWidget(_captioned(text, combo, beside=True))
+        filter_flow.addWidget(self.housing)
+        actions = QWidget()
+        action_flow = FlowLayout(actions, spacing=6)
+        action_flow.addWidget(self.make_button)
         for button in self.save_buttons.values():
-            actions.addWidget(button)
-        actions.addStretch()
+            action_flow.addWidget(button)
 
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(heading("Reports"))
         layout.addWidget(self.chooser)
-        layout.addLayout(filters)
-        layout.addLayout(actions)
+        layout.addWidget(filters)
+        layout.addWidget(actions)
         layout.addWidget(self.not_allowed)
         layout.addWidget(self.error)
         layout.addWidget(self.summary)

@@ -40,6 +40,7 @@ from ui.widgets import heading
 _COLUMNS = ("Reference", "Countdown", "Due", "Resident", "Next step", "Clock", "Whose", "Kind")
 REFERENCE, COUNTDOWN, DUE, RESIDENT, NEXT_STEP, CLOCK, WHOSE, KIND = range(len(_COLUMNS))
 _MIN_CHARS = 12  # a column that gives way keeps room for this many characters
+URGENT_STYLE = "QPushButton#urgent { font-weight: bold; color: #8b0000; }"
 
 
 @cache
@@ -120,12 +121,19 @@ class WorkQueueView(QWidget):
         self.refresh(counted() if counted else None)
 
     def _connect_signals(self) -> None:
-        self.context.case_changed.connect(lambda _ref: self.refresh())
-        self.context.ticker.ticked.connect(lambda: self.refresh())
+        # Bound methods, not lambdas: Qt lets go of them when this view is deleted.
+        self.context.case_changed.connect(self._case_changed)
+        self.context.ticker.ticked.connect(self._ticked)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.installEventFilter(self)
         self.table.viewport().installEventFilter(self)
         self.in_list_button.clicked.connect(lambda: self.open_item(self.selected))
+
+    def _case_changed(self, _reference: str) -> None:
+        self.refresh()
+
+    def _ticked(self) -> None:
+        self.refresh()
 
     # Counts -----------------------------------------------------------------------------------
 
@@ -161,9 +169,7 @@ class WorkQueueView(QWidget):
             else QIcon()
         )
         button.setObjectName("urgent" if urgent else "")
-        button.setStyleSheet(
-            "QPushButton#urgent { font-weight: bold; color: #8b0000; }" if urgent else ""
-        )
+        button.setStyleSheet(URGENT_STYLE if urgent else "")
         button.setToolTip(item.explanation)
         button.setAccessibleName(
             f"{'Urgent: ' if urgent else ''}{item.title}: {item.count} {cases}"
