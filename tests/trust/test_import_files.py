@@ -14,6 +14,13 @@ from caseworker.domain.text_limits import check_text
 from caseworker.services.people import PersonInput, add_person
 from db.store import Store
 
+
+@pytest.fixture
+def engine_name() -> str:
+    """Reading a spreadsheet file; the store behind it is a file (both engines share the reader)."""
+    return "sqlite"
+
+
 HEADER = "reference,kind,received,resident_name,description\n"
 
 

@@ -27,6 +27,13 @@ from caseworker.services.backups import (
 from db.backup import backup_folder, daily_complete, daily_path
 from db.store import Store, open_store
 
+
+@pytest.fixture
+def engine_name() -> str:
+    """Backups and restores are of a store file (a server's are IT's, with pg_dump)."""
+    return "sqlite"
+
+
 NOW = datetime(2026, 6, 1, 9, 30, 0)
 DAY = date(2026, 6, 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,6 +198,7 @@ import sys
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.records import add_note
 from db.store import open_store
+
 store = open_store(sys.argv[1])
 with store.read() as s:
     s.connection()

@@ -18,6 +18,13 @@ from db.engine import StoreError
 from db.models import AuditEvent, Case
 from db.store import Store, open_store
 
+
+@pytest.fixture
+def engine_name() -> str:
+    """A store file that is missing, empty or busy (a server store has no file)."""
+    return "sqlite"
+
+
 PASSWORD = "correct horse battery"
 READ_COMMANDS = (
     ["cases", "--json"],
