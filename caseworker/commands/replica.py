@@ -1,4 +1,8 @@
-"""``caseworker --db FILE replica create --server URL --site NAME``: make an offline replica."""
+"""``caseworker --db FILE replica create --server URL --site NAME``: make an offline replica.
+
+FILE is a new file, or a store with nothing in it yet (no cases, accounts or replica
+identity); anything else is refused and left as it was.
+"""
 
 from __future__ import annotations
 
@@ -37,12 +41,11 @@ def run_create(args: argparse.Namespace) -> int:
             f"--server: {args.server!r} is not a server address (postgresql+psycopg://USER@HOST/DB)"
         )
     url = parse_server_url(args.server).render_as_string(hide_password=True)
-    if target.exists() and target.stat().st_size > 0:
-        raise InvalidInput(f"{target} already exists; a replica is made in a new file")
+    made_new = not target.exists() or target.stat().st_size == 0
     server = open_target(url)
     try:
         actor = actor_from_args(args, server)
-        made_new = not target.exists()
+        # A new file, or an empty store (create_replica refuses one holding anything).
         local = open_target(target, must_exist=False)
         try:
             made = create_replica(local, server, actor, args.site, url, today=date.today())

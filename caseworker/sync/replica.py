@@ -16,7 +16,7 @@ from caseworker.services.audit import record_event
 from caseworker.services.settings import get_setting
 from caseworker.sync import pull
 from caseworker.sync.push import Pushed, hand_out_block, push, refill_block
-from db.models import Case, Device, ReferenceBlock, ReplicaIdentity, Site, new_id
+from db.models import Case, Device, ReferenceBlock, ReplicaIdentity, Site, User, new_id
 from db.store import Store
 
 
@@ -46,7 +46,9 @@ def create_replica(
     """
     permissions.check(actor, "replica-create")
     with local.read() as s:
-        if s.scalar(select(Case.id).limit(1)) is not None or identity(s) is not None:
+        if any(s.scalar(select(col).limit(1)) is not None for col in (Case.id, User.id)) or (
+            identity(s) is not None
+        ):
             raise InvalidInput(f"{local.label} already holds records; make a replica in a new file")
     device_id = new_id()
     with server.write() as srv:

@@ -8,9 +8,10 @@ port), ``sync`` is refused cleanly, then both sync and the server holds every re
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,6 +116,19 @@ def _point_at(replica: Path, url: str) -> None:
         conn.execute("UPDATE replica_identity SET server_url = ?", (url,))
 
 
+@pytest.fixture
+def empty_store(template_store: Path, tmp_path: Path) -> Callable[[str], Path]:
+    """A new, empty store file of that name (a copy of the migrated template: making the
+    schema anew for every replica would only slow the tests; replica create takes either)."""
+
+    def make(name: str) -> Path:
+        path = tmp_path / name
+        shutil.copyfile(template_store, path)
+        return path
+
+    return make
+
+
 def _make(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -157,10 +171,12 @@ def _references(store: Store) -> list[str]:
 def test_two_replicas_work_offline_and_sync_every_record_once(
     server: Server,
     tmp_path: Path,
+    empty_store: Callable[[str], Path],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    a_path, b_path = tmp_path / "bolsover.sqlite", tmp_path / "bolsover-laptop.sqlite"
+    # One replica in a new file (the command makes the store), one in an empty store.
+    a_path, b_path = tmp_path / "bolsover.sqlite", empty_store("bolsover-laptop.sqlite")
     _make(capsys, monkeypatch, server, a_path, "Bolsover")
     _make(capsys, monkeypatch, server, b_path, "Bolsover")
     a, b = open_store(a_path), open_store(b_path)
@@ -269,10 +285,11 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
 def test_the_same_field_changed_on_both_sides_keeps_the_server_value_and_one_conflict(
     server: Server,
     tmp_path: Path,
+    empty_store: Callable[[str], Path],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "replica.sqlite"
+    path = empty_store("replica.sqlite")
     _make(capsys, monkeypatch, server, path, "Bolsover")
     ref = _references(server.store)[0]
     replica = open_store(path)
@@ -333,10 +350,11 @@ def test_the_same_field_changed_on_both_sides_keeps_the_server_value_and_one_con
 def test_an_action_the_server_no_longer_allows_is_a_conflict_and_the_batch_goes_on(
     server: Server,
     tmp_path: Path,
+    empty_store: Callable[[str], Path],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "replica.sqlite"
+    path = empty_store("replica.sqlite")
     _make(capsys, monkeypatch, server, path, "Bolsover")
     ref = _references(server.store)[0]
     replica = open_store(path)
@@ -379,10 +397,20 @@ def test_an_action_the_server_no_longer_allows_is_a_conflict_and_the_batch_goes_
 def test_a_batch_pushed_twice_changes_nothing(
     server: Server,
     tmp_path: Path,
+    empty_store: Callable[[str], Path],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = tmp_path / "replica.sqlite"
+    path = empty_store("replica.sqlite")
+    code, out, err = _cli(
+        capsys, monkeypatch, "ada", "--db", str(path), "replica", "create",
+        "--server", server.url, "--site", "Whitwell",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "caseworker: The server has no site called 'Whitwell' (sites: Bolsover, Shirebrook)\n"
+    )
     _make(capsys, monkeypatch, server, path, "Bolsover")
     replica = open_store(path)
     try:
