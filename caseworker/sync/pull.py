@@ -123,15 +123,16 @@ def cases_in_scope(
     session: Session, case_ids: Sequence[str], site_id: int | None, held: set[str]
 ) -> list[str]:
     """Of ``case_ids`` (on the server), those a replica holds: the ones it has already, and
-    its site's open cases."""
+    its site's open cases that are not restricted (a safeguarding case is worked on the
+    server, not carried on a laptop that can be lost)."""
     chosen: list[str] = []
     for i in range(0, len(case_ids), CHUNK):
         part = list(case_ids[i : i + CHUNK])
         rows = session.execute(
-            select(Case.id, Case.site_id, Case.status).where(Case.id.in_(part))
+            select(Case.id, Case.site_id, Case.status, Case.restricted).where(Case.id.in_(part))
         ).all()
-        for cid, site, status in rows:
-            if cid in held or (site_id is not None and site == site_id and status in OPEN):
+        for cid, site, status, restricted in rows:
+            if cid in held or (site == site_id and status in OPEN and not restricted):
                 chosen.append(cid)
     return chosen
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
@@ -203,11 +204,17 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
         args, kwargs = _arguments(entry)
         with session.begin_nested(), ids_from(IdSource(list(entry.get("new_ids") or []))):
             service(session, actor, *args, **kwargs)
-    except CaseworkerError as exc:
+    except (CaseworkerError, IntegrityError) as exc:
         if case is not None:
             session.refresh(case)
-        return _refused(session, entry, case, str(exc))
+        why = str(exc) if isinstance(exc, CaseworkerError) else _integrity(exc)
+        return _refused(session, entry, case, why)
     return Outcome(int(entry["device_seq"]), "applied")
+
+
+def _integrity(exc: IntegrityError) -> str:
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "a duplicate"
+    return f"The server could not take it ({first})"
 
 
 def _arguments(entry: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import CaseworkerError, InvalidInput
@@ -62,11 +62,13 @@ def create_replica(
         ids = [
             str(c)
             for c in srv.scalars(
-                select(Case.id).where(Case.site_id == site_id, Case.status.in_(pull.OPEN))
+                select(Case.id).where(
+                    Case.site_id == site_id,
+                    Case.status.in_(pull.OPEN),
+                    Case.restricted.is_(False),
+                )
             )
         ]
-        if not permissions.sees_restricted(actor):
-            ids = [c for c in ids if not srv.scalar(select(Case.restricted).where(Case.id == c))]
         cases = pull.read_cases(srv, ids)
         prefix = str(get_setting(srv, "reference_prefix"))
         srv.add(
@@ -160,7 +162,7 @@ def sync(local: Store, server: Store, *, today: date) -> Synced:
         pushed: Pushed = push(local, server, device_id)
         refill_block(local, server, device_id, prefix, today.year)
         pulled = pull_changes(local, server)
-    except DBAPIError as exc:
+    except OperationalError as exc:
         raise ServerUnreachable(
             f"The link to the server failed during the sync ({type(exc).__name__})"
         ) from None

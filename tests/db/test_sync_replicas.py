@@ -53,7 +53,7 @@ class Server:
 @pytest.fixture
 def server(pg_server: PgServer) -> Iterator[Server]:
     """A server store with an administrator (ada), an officer (olly), an advisor (amy) and
-    three open cases: two at Bolsover, one at Shirebrook."""
+    four open cases: two at Bolsover, one at Shirebrook, and a restricted one at Bolsover."""
     url = pg_server.fresh_store_url()
     store = open_store(url)
     with store.write() as s:
@@ -77,16 +77,22 @@ def server(pg_server: PgServer) -> Iterator[Server]:
         )  # type: ignore[arg-type]
     srv = Server(url, store)
     olly = srv.actor("olly")
-    for site, name in (
-        ("Bolsover", "Ann Server"),
-        ("Bolsover", "Bob Server"),
-        ("Shirebrook", "Cy Server"),
+    for site, name, restricted in (
+        ("Bolsover", "Ann Server", False),
+        ("Bolsover", "Bob Server", False),
+        ("Shirebrook", "Cy Server", False),
+        ("Bolsover", "Fay Safeguarded", True),
     ):
         with store.write() as s:
             log_record(
                 s,
                 olly,
-                new_record(received=RECEIVED, site=site, complainants=(person(name),)),
+                new_record(
+                    received=RECEIVED,
+                    site=site,
+                    complainants=(person(name),),
+                    restricted=restricted,
+                ),
                 today=TODAY,
             )
     yield srv
@@ -181,9 +187,10 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
     _make(capsys, monkeypatch, server, b_path, "Bolsover")
     a, b = open_store(a_path), open_store(b_path)
     try:
-        # Each replica holds the site's two open cases (not Shirebrook's), as the server has them.
+        # Each replica holds the site's two open cases, as the server has them: not
+        # Shirebrook's, nor the restricted one (CW-2026-000004).
         server_refs = _references(server.store)
-        assert len(server_refs) == 3
+        assert len(server_refs) == 4
         assert _references(a) == _references(b) == server_refs[:2]
         with a.read() as s:
             held = s.scalar(select(Case).where(Case.reference == server_refs[0]))
@@ -221,7 +228,7 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
                 today=TODAY,
             ).reference
         # References come from each device's own block: never the same number twice.
-        assert len({a1_ref, b1_ref, *server_refs}) == 5
+        assert len({a1_ref, b1_ref, *server_refs}) == 6
 
         code, result, err = _sync(capsys, monkeypatch, a_path)
         assert code == 3 and result is None
@@ -265,6 +272,8 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
             assert s.scalar(select(func.count()).select_from(SyncIngest)) == 4
         code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "audit", "verify")
         assert code == 0 and out.startswith("Audit trail intact"), (out, err)
+        code, out, err = _cli(capsys, monkeypatch, "ada", "--db", str(a_path), "audit", "verify")
+        assert code == 0 and out.startswith("Audit trail intact"), (out, err)  # its own chain
 
         # After the second sync every replica holds what the server holds for its site.
         code, again, err = _sync(capsys, monkeypatch, a_path)
@@ -437,7 +446,7 @@ def test_a_batch_pushed_twice_changes_nothing(
                 )
 
         before = counts()
-        assert before[:2] == (4, 1) and before[3] == 2
+        assert before[:2] == (5, 1) and before[3] == 2
         # A crash after the server's commit, before the replica marked the batch: it waits again.
         with sqlite3.connect(path) as conn:
             conn.execute("UPDATE outbox SET pushed_at = NULL, outcome = ''")
