@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Column, Table, insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 
@@ -24,7 +27,7 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     filled = [_default(table, k) for k in keys if k not in rows[0]]
     if filled:
         rows = [{**dict(filled), **r} for r in rows]
-    convert = [(key, table.c[key].type.bind_processor(conn.dialect)) for key in keys]
+    convert = [(key, _processor(table.c[key], conn.dialect)) for key in keys]
     if all(proc is None for _, proc in convert):
         values = [tuple(r[k] for k in keys) for r in rows]
     else:
@@ -33,6 +36,15 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         conn.exec_driver_sql(str(compiled), [dict(zip(keys, v, strict=True)) for v in values])
     else:
         conn.exec_driver_sql(str(compiled), values)
+
+
+def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor; a JSON column with none (psycopg's dialect leaves JSON to
+    the driver, which cannot adapt a dict passed this way) gets its value as JSON text."""
+    proc = column.type.bind_processor(dialect)
+    if proc is None and isinstance(column.type, JSON):
+        return lambda v: None if v is None else json.dumps(v)
+    return proc
 
 
 def _default(table: Table, key: str) -> tuple[str, Any]:

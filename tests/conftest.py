@@ -76,3 +76,27 @@ def store(store_target: str) -> Iterator[Store]:
     opened = open_store(store_target)
     yield opened
     opened.close()
+
+
+CLI_ADMIN = ("cli-admin", "CLI Administrator", "cli-admin password")
+
+
+@pytest.fixture
+def cli_db(store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What ``--db`` takes to reach ``store`` from the command line.
+
+    A store on a server requires accounts (no built-in administrator): there an
+    administrator is made and signed in through CASEWORKER_USER/CASEWORKER_PASSWORD.
+    """
+    if store.on_server:
+        from caseworker.services.users import any_users, create_first_administrator
+
+        username, name, password = CLI_ADMIN
+        with store.write() as s:
+            if not any_users(s):
+                create_first_administrator(
+                    s, username=username, display_name=name, password=password
+                )
+        monkeypatch.setenv("CASEWORKER_USER", username)
+        monkeypatch.setenv("CASEWORKER_PASSWORD", password)
+    return store.location

@@ -32,7 +32,7 @@ def test_suite_writes_every_item(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # two launches of the real app (memory) besides cold start
     )
     assert done.returncode == 0, done.stderr
     results = {r["name"]: r for r in json.loads(out.read_text())}

@@ -19,7 +19,7 @@ from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
 from caseworker.services.quick_reads import has_accounts
 from caseworker.services.work_queue import queue_items
-from caseworker.store_location import resolve_store_path
+from caseworker.store_location import resolve_store
 from db.checks import open_quick
 from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
@@ -161,16 +161,19 @@ def ask_to_create(path: Path) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def _full_start(args: argparse.Namespace, path: Path, screenshot: bool) -> AppContext | int:
+def _full_start(args: argparse.Namespace, path: Path | str, screenshot: bool) -> AppContext | int:
     """Open the store in full and sign in before the window: a context, or an exit code.
 
     A missing or empty store file is made a new store only once the person says so (a
-    screenshot, with no one to ask, makes it).
+    screenshot, with no one to ask, makes it). A store on a server (``path`` a URL) is
+    opened as it is: an empty database gets its schema, and accounts are required.
     """
     from db.store import open_store
 
-    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
-    if new and not screenshot and not ask_to_create(path):
+    new = isinstance(path, Path) and (
+        not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    )
+    if new and isinstance(path, Path) and not screenshot and not ask_to_create(path):
         return 0
     try:
         store = open_store(path)
@@ -239,9 +242,12 @@ def run(args: argparse.Namespace) -> int:
     size = _size(args)
     if isinstance(size, str):
         return _fail(size, bool(screenshot))
-    path = resolve_store_path(getattr(args, "db", None))
-    quick = _quick_reader(args, path)
+    target = resolve_store(getattr(args, "db", None))
+    # A store on a server is opened in full at once: everyone signs in there.
+    quick = None if isinstance(target, str) else _quick_reader(args, target)
     if quick is not None:
+        assert isinstance(target, Path)
+        path = target
         clock = _clock(args)
         early = _EarlyCount(path, LOCAL_ADMIN, clock.today())
         early.start()
@@ -252,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from ui.main_window import MainWindow
 
-        started = _full_start(args, path, bool(screenshot))
+        started = _full_start(args, target, bool(screenshot))
         if isinstance(started, int):
             return started
         context = started

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -420,23 +421,60 @@ def in_order(rows: Iterable[T]) -> list[T]:
     return out
 
 
+# Plain SQL (portable): a case's documents are read as plain values and turned into views
+# here, which is several times quicker than typed ORM rows for a case with hundreds.
+def _list_sql(key: str) -> TextClause:
+    columns = ", ".join(f"d.{col.key}" for col in _LISTED)
+    return text(
+        f"SELECT c.reference, c.restricted, {columns} FROM cases c "
+        f"LEFT JOIN documents d ON d.case_id = c.id WHERE c.{key} = :value"
+    )
+
+
+_LIST_BY_REFERENCE, _LIST_BY_ID = _list_sql("reference"), _list_sql("id")
+
+
+def _day(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _plain_view(r: Sequence[Any]) -> DocumentView:
+    """A document from the plain values of ``_LIST_SQL`` (strings on SQLite, typed values on
+    PostgreSQL)."""
+    attached = r[12]
+    if isinstance(attached, str):
+        attached = json.loads(attached) if attached != "[]" else ()
+    return _row_view(
+        (
+            *r[:4],
+            _day(r[4]),
+            *r[5:10],
+            _moment(r[10]),
+            r[11],
+            attached,
+            r[13],
+            _moment(r[14]),
+            r[15],
+        )
+    )
+
+
 def list_documents(session: Session, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
     """The case's documents in the order received (their bytes are never read).
 
-    One query for the case and its documents, read as plain rows (a case may hold hundreds).
+    One query for the case and its documents, read as plain values.
     """
-    stmt = (
-        select(Case.reference, Case.restricted, *_LISTED)
-        .select_from(Case)
-        .outerjoin(Document, Document.case_id == Case.id)
-    )
-    rows = session.execute(stmt.where(Case.reference == reference.strip())).all()
+    rows = session.execute(_LIST_BY_REFERENCE, {"value": reference.strip()}).all()
     if not rows:  # given the case's id, or no such case (NotFound in the usual words)
         case_id = get_case(session, reference).id
-        rows = session.execute(stmt.where(Case.id == case_id)).all()
-    if rows[0].restricted:
-        permissions.check_restricted(actor, rows[0].reference)
-    docs = [_row_view(r[2:]) for r in rows if r[2] is not None]
+        rows = session.execute(_LIST_BY_ID, {"value": case_id}).all()
+    if rows[0][1]:
+        permissions.check_restricted(actor, rows[0][0])
+    docs = [_plain_view(r[2:]) for r in rows if r[2] is not None]
     return tuple(in_order(docs))
 
 

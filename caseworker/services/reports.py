@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
@@ -492,9 +492,10 @@ def _restricted_only(session: Session, model: Any) -> set[int]:
         )
     sub = pairs.subquery()
     key, restricted = sub.c[0], sub.c[1]
-    stmt = (
-        select(key).group_by(key).having(func.min(func.coalesce(restricted, False)) == True)  # noqa: E712
-    )
+    # Every case restricted: the least of 1 (restricted) and 0 is 1. Written with CASE, as
+    # PostgreSQL has no min() of booleans.
+    every = func.min(case((func.coalesce(restricted, False), 1), else_=0))
+    stmt = select(key).group_by(key).having(every == 1)
     return {int(i) for i in session.scalars(stmt)}
 
 

@@ -203,8 +203,10 @@ def test_dry_run_writes_nothing_and_cancel_rolls_back(store: Store) -> None:
     assert counts(store) == before
 
 
-def test_command_line(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = store.location
+def test_command_line(
+    store: Store, cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = cli_db
     store.close()
     args = ["--db", db, "import", str(DATA / "import_q2_2025.csv"), "--today", "2025-12-01"]
     assert main([*args, "--dry-run"]) == 0

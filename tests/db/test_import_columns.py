@@ -228,10 +228,10 @@ def test_template_spreadsheet_a_council_fills_in(
     from caseworker.cli import main
     from caseworker.services.importer_rows import COLUMNS
 
-    db = store.location
-    store.close()
+    db = str(tmp_path / "unused.sqlite")  # writing the template opens no store
     path = tmp_path / "template.xlsx"
     assert main(["--db", db, "import", "--template", str(path)]) == 0
+    assert not Path(db).exists()
     book = load_workbook(path)
     assert book.sheetnames == ["Records", "How to fill it in"]
     header = [c.value for c in book["Records"][1]]
@@ -255,11 +255,12 @@ def test_template_spreadsheet_a_council_fills_in(
     }
     sheet.append([filled[c] for c in COLUMNS])
     book.save(tmp_path / "filled.xlsx")
-    capsys.readouterr()
-    args = ["--db", db, "import", str(tmp_path / "filled.xlsx"), "--today", "2025-12-01"]
-    assert main(args) == 0
-    assert "imported 1 record" in capsys.readouterr().out
+    with store.write() as s:
+        summary = import_records(s, LOCAL_ADMIN, tmp_path / "filled.xlsx", today=TODAY)
+    assert summary.lines()[0] == "filled.xlsx: imported 1 record"
+    assert case(store, "T-1").complainant_tenure == "leaseholder"
     # An existing file is never overwritten; a wrong ending is refused.
+    capsys.readouterr()
     assert main(["--db", db, "import", "--template", str(path)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["--db", db, "import", "--template", str(tmp_path / "t.csv")]) == 2

@@ -157,12 +157,12 @@ def test_marking_the_response_letter_sent_records_the_response_date(store: Store
 
 
 def test_cli_letter_writes_the_pdf_and_refuses_missing_content(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ref = _setup(store)
     store.close()
     out = tmp_path / "ack.pdf"
-    db = store.location
+    db = cli_db
     assert (
         main(
             [

@@ -15,12 +15,16 @@ from test_letters_service import LETTER_DAY, _setup
 
 from caseworker.cli import main
 from caseworker.domain.vocab import LetterKind
-from caseworker.services.actor import LOCAL_ADMIN, Role
+from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.letters import make_letters
 from caseworker.services.records import add_note
-from caseworker.services.users import NO_ACCOUNTS_ON_SERVER, create_user
+from caseworker.services.users import (
+    NO_ACCOUNTS_ON_SERVER,
+    create_first_administrator,
+    create_user,
+)
 from db.engine import make_server_engine
-from db.migrate import stored_revision
+from db.migrate import head_revision, stored_revision, upgrade_store
 from db.models import Base, Correspondence
 from db.queries import CaseFilter, count_cases
 from db.server import parse_server_url, server_label
@@ -143,40 +147,38 @@ def test_a_missing_database_is_one_line(
 def test_an_older_store_waits_for_an_administrators_upgrade(
     empty_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CASEWORKER_NEW_PASSWORD", "correct horse battery")
-    monkeypatch.setenv("CASEWORKER_PASSWORD", "correct horse battery")
-    assert (
-        main(["--db", empty_url, "users", "add", "ada", "--name", "Ada", "--role", "administrator"])
-        == 0
-    )
-    assert (
-        main(
-            [
-                "--db",
-                empty_url,
-                *ADMIN,
-                "users",
-                "add",
-                "olly",
-                "--name",
-                "Olly",
-                "--role",
-                "advisor",
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+    previous = "0010"  # as the previous release left it
     engine = make_server_engine(parse_server_url(empty_url))
-    with engine.begin() as conn:  # as if made by the previous release
-        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+    upgrade_store(engine, previous)
+    old = open_store(empty_url, old=True)
+    with old.write() as s:
+        create_first_administrator(
+            s, username="ada", display_name="Ada", password="correct horse battery"
+        )
+        create_user(
+            s,
+            Actor("ada", "Ada", Role.ADMINISTRATOR),
+            username="olly",
+            display_name="Olly",
+            role=Role.ADVISOR,
+            password="another good one",
+        )
+    old.close()
+    monkeypatch.setenv("CASEWORKER_PASSWORD", "correct horse battery")
     code, _out, err = _run(capsys, "--db", empty_url, *ADMIN, "audit", "head")
     assert (code, err) == (2, f"caseworker: {OLDER_ON_SERVER}\n")
-    assert stored_revision(engine) == "0010"  # nothing written
+    assert stored_revision(engine) == previous  # nothing written
+    monkeypatch.setenv("CASEWORKER_PASSWORD", "another good one")
     code, _out, err = _run(capsys, "--db", empty_url, "--user", "olly", "upgrade")
     assert code == 2
     assert err.startswith("caseworker: Only an administrator may bring the store on the server")
-    assert stored_revision(engine) == "0010"
+    assert stored_revision(engine) == previous
+    monkeypatch.setenv("CASEWORKER_PASSWORD", "correct horse battery")
+    code, out, _err = _run(capsys, "--db", empty_url, *ADMIN, "upgrade")
+    label = server_label(parse_server_url(empty_url))
+    assert (code, out) == (0, f"{label}: brought up to date (schema {head_revision()})\n")
+    assert stored_revision(engine) == head_revision()
+    assert _run(capsys, "--db", empty_url, *ADMIN, "audit", "verify")[0] == 0
     engine.dispose()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from casework import OFFICER, act
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from upgrade_reads import app_reads
 
@@ -27,8 +28,9 @@ from caseworker.cli import main
 from caseworker.services import followups, records
 from caseworker.services.audit import verify_chain
 from caseworker.services.case_view import load_case_detail
-from db.legacy_keys import EVENT_KEYS, current_id, mapping_digest
+from db.legacy_keys import EVENT_KEYS, current_id, mapping_digest, mapping_problem
 from db.migrate import current_revision, head_revision
+from db.models import AuditEvent
 from db.store import Store, open_store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "store_0006"
@@ -290,6 +292,15 @@ def test_a_migrated_case_takes_new_rows_after_its_old_ones(tmp_path: Path) -> No
             "Survey done",
             "After the upgrade",
         ]
+        # The new note's event names it by its UUID, which finds it as an old id would.
+        with store.read() as s:
+            event = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+            assert event is not None and event.changes == {
+                "note": note.id,
+                "text": "After the upgrade",
+            }
+            assert event.case_id is not None
+            assert current_id(s, "note", event.case_id, note.id) == note.id
         # A migrated remedy is completed by its new key.
         open_remedy = next(r for r in detail.remedies if r.done is None)
         assert open_remedy.description == "A written apology"
@@ -335,3 +346,9 @@ def test_an_altered_old_id_mapping_is_reported_by_audit_verify(
         "Audit trail TAMPERED WITH: the old ids kept since the upgrade to UUID keys "
         f"(event {seq}) were altered; old events no longer find their rows for certain\n"
     )
+
+
+def test_a_new_store_has_nothing_to_convert_and_no_conversion_event(store: Store) -> None:
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
+        assert mapping_problem(s) is None

@@ -20,7 +20,7 @@ REPORT = ["report", "--from", "2026-01-01", "--to", "2026-03-31"]
 
 
 @pytest.fixture
-def hostile_store(store: Store) -> Store:
+def hostile_store(store: Store, cli_db: str) -> Store:
     log(store, site=SITE, service_areas=(AREA,), themes=(THEME, "-2+3"))
     return store
 
@@ -42,7 +42,7 @@ def test_csv_cells_never_start_a_formula(
     hostile_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "r.csv"
-    assert main(["--db", str(hostile_store.path), *REPORT, "--out", str(out)]) == 0
+    assert main(["--db", hostile_store.location, *REPORT, "--out", str(out)]) == 0
     cells = [
         c for row in csv.reader(io.StringIO(out.read_text("utf-8-sig"), newline="")) for c in row
     ]
@@ -58,7 +58,7 @@ def test_xlsx_text_is_stored_as_text_never_a_formula(
     from openpyxl import load_workbook
 
     out = tmp_path / "r.xlsx"
-    assert main(["--db", str(hostile_store.path), *REPORT, "--out", str(out)]) == 0
+    assert main(["--db", hostile_store.location, *REPORT, "--out", str(out)]) == 0
     book = load_workbook(out)
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []

@@ -21,10 +21,19 @@ def _row(n: int, name: str = "", description: str = "Repairs late") -> str:
     return f"Q{n},complaint,2026-01-05,{name or f'Resident {n}'},{description}\n"
 
 
+_CLI_DB: list[str] = [""]
+
+
+@pytest.fixture(autouse=True)
+def _signed_in(cli_db: str) -> None:
+    """The command line's way to this test's store (signed in, on a server)."""
+    _CLI_DB[0] = cli_db
+
+
 def _import(store: Store, path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     """Import through the command line; refused with exit 2, every problem listed."""
     before = counts(store)
-    assert main(["--db", str(store.path), "import", str(path)]) == 2
+    assert main(["--db", _CLI_DB[0], "import", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.startswith("caseworker: Nothing was imported: the file has ")

@@ -29,6 +29,12 @@ ORGANISATION = {
 }
 
 
+@pytest.fixture
+def engine_name() -> str:
+    """Output files beside a store file (never the store, its journal or its backups)."""
+    return "sqlite"
+
+
 def _acknowledged_case(store: Store) -> str:
     with store.write() as s:
         set_setting(s, MANAGER, "organisation", ORGANISATION)

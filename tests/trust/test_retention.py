@@ -137,10 +137,12 @@ def test_only_administrators_run_retention_and_the_period_is_a_setting(store: St
     )
 
 
-def test_command_lists_then_applies(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_lists_then_applies(
+    store: Store, cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     ref = closed_compliment(store, date(2020, 5, 29))
     store.close()
-    argv = ["--db", store.location, "retention", "--today", "2026-06-01"]
+    argv = ["--db", cli_db, "retention", "--today", "2026-06-01"]
     assert main(argv) == 0
     assert capsys.readouterr().out.splitlines() == [
         "Retention period 6 years: cases ended before Mon 1 Jun 2020 would be anonymised: 1",

@@ -118,7 +118,8 @@ def test_network_drives_are_refused(
     message = (
         f"{path} is on a network drive (cifs). A Caseworker store must be on this PC's own "
         "disk: SQLite cannot keep records safe on a network drive. Move the store to a local "
-        "folder; for several PCs sharing one store, use the shared-server mode (coming soon)"
+        "folder; for several PCs sharing one store, use a PostgreSQL server (--db "
+        "postgresql+psycopg://USER@HOST/DATABASE; README 'Running on a server')"
     )
     with pytest.raises(StoreError) as info:
         open_store(path)

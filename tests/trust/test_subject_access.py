@@ -36,13 +36,13 @@ def two_cases_for_jane(store: Store) -> tuple[str, str, str]:
 
 
 def test_export_person_writes_a_pdf_and_a_json_of_everything(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     jane, first, second = two_cases_for_jane(store)
     store.close()
     out = tmp_path / "sar"
     out.mkdir()  # the folder must exist (test_output_paths)
-    assert main(["--db", store.location, "export-person", "jane doe", "--out", str(out)]) == 0
+    assert main(["--db", cli_db, "export-person", "jane doe", "--out", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2 cases, 1 notes, 0 letters, 4 audit entries"
     pdf_path = Path(lines[1].removeprefix("Wrote "))

@@ -14,6 +14,7 @@ from caseworker.domain.errors import RuleBroken
 from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.errors import NotAllowed
 from caseworker.services.users import (
+    NO_ACCOUNTS_ON_SERVER,
     REFUSED,
     SignInRefused,
     change_user,
@@ -43,7 +44,13 @@ def add(store: Store, username: str, role: Role, actor: Actor = LOCAL_ADMIN) -> 
 
 
 def test_no_accounts_means_the_local_administrator(store: Store) -> None:
-    assert sign_in(store, "", "", now=NOW) == LOCAL_ADMIN
+    """A store file; a store on a server has no built-in administrator."""
+    if store.on_server:
+        with pytest.raises(SignInRefused) as info:
+            sign_in(store, "", "", now=NOW)
+        assert str(info.value) == NO_ACCOUNTS_ON_SERVER
+    else:
+        assert sign_in(store, "", "", now=NOW) == LOCAL_ADMIN
 
 
 def test_first_account_must_be_an_administrator(store: Store) -> None:

@@ -45,6 +45,7 @@ from ui.dialogs import follow_ups, representatives
 from ui.dialogs.base import ActionDialog
 from ui.dialogs.case_actions import SPECS, STEP_ACTIONS, allowed_actions, make_dialog
 from ui.labels import kind_label, label_of, status_label
+from ui.lazy_page import LazyPage
 from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
 from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence
@@ -374,7 +375,7 @@ class CaseView(QWidget):
             ),
             "Co&rrespondence",
         )
-        self.tabs.addTab(self._timeline_tab(d), "Ti&meline")
+        self.tabs.addTab(LazyPage(lambda: self._timeline_tab(d)), "Ti&meline")
         self.tabs.setCurrentIndex(max(0, current))
 
     def _details_tab(self, d: CaseDetail) -> QWidget:
