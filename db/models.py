@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -27,9 +30,42 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from db.search import search_key_sql
 
 
+class IdSource:
+    """Where new keys come from during one replicated action (``ids_from``).
+
+    On an offline replica the keys an action makes are recorded with its outbox intent; when
+    the server replays the intent it is given the same keys in the same order, so the case,
+    its people and notes have one key everywhere (the same service code makes them in the
+    same order on both engines).
+    """
+
+    def __init__(self, replay: list[str] | None = None) -> None:
+        self.replay = list(replay or [])
+        self.made: list[str] = []
+
+    def next(self) -> str:
+        value = self.replay.pop(0) if self.replay else uuid.uuid4().hex
+        self.made.append(value)
+        return value
+
+
+_ID_SOURCE: ContextVar[IdSource | None] = ContextVar("caseworker_id_source", default=None)
+
+
+@contextmanager
+def ids_from(source: IdSource) -> Iterator[IdSource]:
+    """Take new keys from ``source`` (recording them, or replaying recorded ones) meanwhile."""
+    token = _ID_SOURCE.set(source)
+    try:
+        yield source
+    finally:
+        _ID_SOURCE.reset(token)
+
+
 def new_id() -> str:
     """A fresh UUID as 32 hex characters (records made on different PCs never collide)."""
-    return uuid.uuid4().hex
+    source = _ID_SOURCE.get()
+    return source.next() if source is not None else uuid.uuid4().hex
 
 
 class Base(DeclarativeBase):
@@ -525,3 +561,105 @@ class Draft(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("owner", "form"),)
+
+
+# Offline replicas and sync (issue 13, SITES.md). A replica holds one ``replica_identity``
+# row; the server holds ``devices``, ``sync_ingest`` and hands out ``reference_blocks``.
+# Conflicts live on both (the server's are the record; a replica keeps those of its own).
+
+
+class ReplicaIdentity(Base):
+    """This store is an offline replica of a server store (one row; none elsewhere)."""
+
+    __tablename__ = "replica_identity"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    server_url: Mapped[str] = mapped_column(Text)
+    site: Mapped[str] = mapped_column(String(120))
+    site_id: Mapped[int | None] = mapped_column(Integer)
+    # The server's audit sequence up to which changes have been pulled.
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutboxEntry(Base):
+    """One action taken on a replica, waiting to be replayed on the server (an intent)."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(32))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60))
+    username: Mapped[str] = mapped_column(String(80))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    case_id: Mapped[str | None] = mapped_column(String(32))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    base_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    new_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    pushed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    __table_args__ = (
+        UniqueConstraint("device_id", "device_seq", name="uq_outbox_device_seq"),
+        Index("ix_outbox_pushed", "pushed_at", "seq"),
+    )
+
+
+class SyncConflict(Base):
+    """A value changed on both sides (the server's kept), or an action the server refused."""
+
+    __tablename__ = "sync_conflicts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    reference: Mapped[str] = mapped_column(String(40), default="")
+    field: Mapped[str] = mapped_column(String(60))
+    server_value: Mapped[Any] = mapped_column(JSON)
+    replica_value: Mapped[Any] = mapped_column(JSON)
+    server_by: Mapped[str] = mapped_column(String(120), default="")
+    server_at: Mapped[datetime | None] = mapped_column(DateTime)
+    replica_by: Mapped[str] = mapped_column(String(120), default="")
+    replica_at: Mapped[datetime | None] = mapped_column(DateTime)
+    device_id: Mapped[str] = mapped_column(String(32))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60))
+    resolved_by: Mapped[str] = mapped_column(String(120), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    choice: Mapped[str] = mapped_column(String(20), default="")
+
+
+class SyncIngest(Base):
+    """On the server: each intent taken, once (a batch pushed twice changes nothing)."""
+
+    __tablename__ = "sync_ingest"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(60))
+    outcome: Mapped[str] = mapped_column(String(20))  # applied | conflict
+    conflict_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Device(Base):
+    """On the server: a replica made from it."""
+
+    __tablename__ = "devices"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    site: Mapped[str] = mapped_column(String(120))
+    made_by: Mapped[str] = mapped_column(String(120))
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReferenceBlock(Base):
+    """A block of reference numbers a device may give offline (server: handed out;
+    replica: held). ``next_number`` is the next the replica will give."""
+
+    __tablename__ = "reference_blocks"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+    next_number: Mapped[int] = mapped_column(Integer)

@@ -19,6 +19,9 @@ COMMANDS: list[str] = [
     "copy-store",
     "export-person",
     "retention",
+    "replica",
+    "sync",
+    "conflicts",
 ]
 
 # Commands whose name is a Python keyword live in a module of another name.

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError, InvalidInput
@@ -43,17 +44,7 @@ def store_from_args(
     those, it is asked for at the prompt (never taken from the command line).
     The first command of each day also backs a store file up (see ``daily_backup``).
     """
-    try:
-        target = resolve_store(getattr(args, "db", None))
-        try:
-            store = open_store(target, must_exist=must_exist, old=old)
-        except StoreError as exc:
-            if not (isinstance(target, str) and wants_password(exc) and sys.stdin.isatty()):
-                raise
-            password = getpass.getpass("Password for the server: ")
-            store = open_store(target, must_exist=must_exist, password=password, old=old)
-    except StoreError as exc:
-        raise StoreUnavailable(str(exc)) from None
+    store = open_target(resolve_store(getattr(args, "db", None)), must_exist=must_exist, old=old)
     if store.on_server:
         return store  # the server's backups are IT's (pg_dump)
     try:
@@ -62,6 +53,25 @@ def store_from_args(
         # A failed copy must not stop the work; say so, so someone can fix it.
         print(f"caseworker: warning: today's backup could not be made ({exc})", file=sys.stderr)
     return store
+
+
+def open_target(target: Path | str, *, must_exist: bool = True, old: bool = False) -> Store:
+    """Open a store file or server (asking for the server's password at a prompt if libpq
+    found none).
+
+    Raises:
+        StoreUnavailable: it cannot be opened (one line saying why).
+    """
+    try:
+        try:
+            return open_store(target, must_exist=must_exist, old=old)
+        except StoreError as exc:
+            if not (isinstance(target, str) and wants_password(exc) and sys.stdin.isatty()):
+                raise
+            password = getpass.getpass("Password for the server: ")
+            return open_store(target, must_exist=must_exist, password=password, old=old)
+    except StoreError as exc:
+        raise StoreUnavailable(str(exc)) from None
 
 
 def actor_from_args(args: argparse.Namespace, store: Store) -> Actor:

@@ -28,6 +28,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.cases import finish_change, not_future
 from caseworker.services.people import PersonInput, add_person
 from caseworker.services.records import link_cases
+from caseworker.services.replication import block_reference, replicated
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
@@ -96,6 +97,9 @@ def over_time_limit(policy: Policy, received: date, issue: date | None, aware: d
 def next_reference(session: Session, year: int) -> str:
     serialise(session, Lock.RECORD)  # one counter: no two writers take the same number
     prefix = str(get_setting(session, "reference_prefix"))
+    offline = block_reference(session, prefix, year)  # a replica gives its own block's
+    if offline is not None:
+        return offline
     counter = session.get(ReferenceCounter, (prefix, year))
     if counter is None:
         counter = ReferenceCounter(prefix=prefix, year=year, last=0)
@@ -159,6 +163,7 @@ def representative_party(session: Session, actor: Actor, rep: RepresentativeInpu
     )
 
 
+@replicated("log-record")
 def log_record(session: Session, actor: Actor, new: NewRecord, *, today: date) -> Case:
     """Log a complaint, service request, compliment, comment or enquiry.
 

@@ -83,6 +83,10 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     "copy-store": (Role.ADMINISTRATOR, "copy the store to a server"),
     "retention-run": (Role.ADMINISTRATOR, "run retention"),
     "demo-data": (Role.ADMINISTRATOR, "fill a store with demo records"),
+    "replica-create": (Role.ADMINISTRATOR, "make offline replicas"),
+    # Recorded by sync itself on the server (the merge), never by a person's action.
+    "sync-batch": (Role.ADMINISTRATOR, "take a replica's changes"),
+    "sync-conflict": (Role.ADMINISTRATOR, "record sync conflicts"),
 }
 
 # An action nobody has classified yet counts as case work (the tests list every action the

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import InvalidInput, RuleBroken
 from caseworker.services.actor import Actor
 from caseworker.services.cases import begin_change, finish_change, get_case
+from caseworker.services.replication import replicated
 from db.models import CaseLink, Learning, Note
 from db.ordering import next_position
 
 MAX_NOTE = 20_000
 
 
+@replicated("add-note")
 def add_note(
     session: Session, actor: Actor, reference: str, *, text: str, expected_version: int | None
 ) -> Note:

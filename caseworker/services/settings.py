@@ -15,6 +15,7 @@ from caseworker.domain.letters import load_templates
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.quick_reads import DEFAULTS, store_calendar
+from caseworker.services.replication import no_new_names_offline
 from db.models import ClosureDay, HomesCount, ServiceArea, Setting, Site, Staff, Theme
 
 __all__ = ["DEFAULTS", "store_calendar"]  # re-exported: callers import them from here
@@ -81,6 +82,7 @@ def ensure_site(session: Session, actor: Actor, name: str) -> Site:
     """The site of that name, added (audited) if new."""
     site: Site | None = _named(session, Site, name)
     if site is None:
+        no_new_names_offline(session, "site", name)
         site = Site(name=name.strip(), active=True)
         session.add(site)
         session.flush()
@@ -102,6 +104,7 @@ def ensure_service_area(
     if area is None:
         # A new area met at intake or import: guess from its name until Settings says
         # otherwise (the import summary lists new areas so a wrong guess is seen).
+        no_new_names_offline(session, "service area", name)
         guess = guess_is_housing(name)
         area = ServiceArea(
             name=name.strip(), is_housing=guess if is_housing is None else is_housing, active=True
@@ -130,6 +133,7 @@ def ensure_service_area(
 def ensure_theme(session: Session, actor: Actor, name: str) -> Theme:
     theme: Theme | None = _named(session, Theme, name)
     if theme is None:
+        no_new_names_offline(session, "theme", name)
         theme = Theme(name=name.strip())
         session.add(theme)
         session.flush()
@@ -142,6 +146,7 @@ def ensure_staff(
 ) -> Staff:
     staff: Staff | None = _named(session, Staff, name)
     if staff is None:
+        no_new_names_offline(session, "member of staff", name)
         area_id = ensure_service_area(session, actor, service_area).id if service_area else None
         staff = Staff(name=name.strip(), service_area_id=area_id, active=True, email="")
         session.add(staff)

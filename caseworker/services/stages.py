@@ -24,6 +24,7 @@ from caseworker.services.cases import (
     set_fields,
 )
 from caseworker.services.clocks import case_clocks, facts_of
+from caseworker.services.replication import replicated
 from caseworker.services.settings import ensure_staff, get_setting, store_calendar
 from db.models import (
     Case,
@@ -116,6 +117,7 @@ def _handler(session: Session, actor: Actor, name: str) -> Staff:
     return ensure_staff(session, actor, name)
 
 
+@replicated("acknowledge")
 def acknowledge(
     session: Session,
     actor: Actor,
