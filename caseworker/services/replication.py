@@ -120,7 +120,7 @@ def _record(
     if reference is not None:
         from caseworker.services.cases import get_case
 
-        case = get_case(session, reference)
+        case = get_case(session, actor, reference)
     base_version = case.version if case is not None else None
     base = case_values(case, action) if case is not None else {}
     token = _INSIDE.set(True)
