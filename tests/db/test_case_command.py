@@ -95,7 +95,7 @@ def test_every_action_not_listed_is_refused_and_changes_nothing(
     assert len(kinds_seen) >= 8  # open and ended cases of several kinds
 
 
-def test_through_the_real_command(demo: Store, tmp_path: Path) -> None:
+def test_through_the_real_command(demo: Store, cli_db: str, tmp_path: Path) -> None:
     """A sample through the installed command: exit 2, one line, the case unchanged."""
     with demo.read() as s:
         closed = s.scalar(
@@ -105,7 +105,7 @@ def test_through_the_real_command(demo: Store, tmp_path: Path) -> None:
             select(Case.reference).where(Case.kind == "complaint", Case.status == "stage-1")
         )
     assert closed and logged
-    env = {**os.environ, "CASEWORKER_DB": str(demo.path)}
+    env = {**os.environ, "CASEWORKER_DB": cli_db}
     command = [sys.executable, "-m", "caseworker"]
 
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -141,8 +141,8 @@ def test_through_the_real_command(demo: Store, tmp_path: Path) -> None:
     assert (wrong.returncode, wrong.stderr) == (2, "caseworker: --days is not used to note\n")
 
 
-def test_cases_into_a_closed_pipe_ends_quietly(demo: Store) -> None:
-    env = {**os.environ, "CASEWORKER_DB": str(demo.path)}
+def test_cases_into_a_closed_pipe_ends_quietly(demo: Store, cli_db: str) -> None:
+    env = {**os.environ, "CASEWORKER_DB": cli_db}
     done = subprocess.run(
         f"'{sys.executable}' -m caseworker cases --today {TODAY.isoformat()} | head -1",
         shell=True,
@@ -155,20 +155,22 @@ def test_cases_into_a_closed_pipe_ends_quietly(demo: Store) -> None:
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
-def test_main_maps_a_refusal_to_exit_2(demo: Store, capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_maps_a_refusal_to_exit_2(
+    demo: Store, cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with demo.read() as s:
         ref = s.scalar(select(Case.reference).where(Case.status == "closed"))
     assert ref is not None
-    code = main(["--db", str(demo.path), "case", ref, "withdraw", "--today", TODAY.isoformat()])
+    code = main(["--db", cli_db, "case", ref, "withdraw", "--today", TODAY.isoformat()])
     assert code == 2
     assert capsys.readouterr().err.startswith(f"caseworker: Cannot withdraw: case {ref} is ")
 
 
 def test_cases_prints_the_deadline_it_sorts_by(
-    demo: Store, capsys: pytest.CaptureFixture[str]
+    demo: Store, cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """One next deadline: the date printed is the stored next_due the list is sorted by."""
-    assert main(["--db", str(demo.path), "cases", "--today", TODAY.isoformat()]) == 0
+    assert main(["--db", cli_db, "cases", "--today", TODAY.isoformat()]) == 0
     lines = capsys.readouterr().out.splitlines()
     with demo.read() as s:
         stored = {r.reference: r.next_due for r in s.execute(select(Case.reference, Case.next_due))}
