@@ -288,7 +288,7 @@ def test_the_latest_quarters_letters_are_made_and_sent(demo: Store) -> None:
         made = {(x.case_id, x.letter_kind, x.sent_on) for x in letters}
         assert made == wanted  # fewer than the limit at this size: every one
         assert all(x.made_at.date() == x.sent_on and x.sent_method == "post" for x in letters)
-        assert letter_pdf(s, letters[0].id).startswith(b"%PDF")
+        assert letter_pdf(s, LOCAL_ADMIN, letters[0].id).startswith(b"%PDF")
         sent_events = s.scalar(
             select(func.count()).where(AuditEvent.action == "record-letter-sent")
         )
