@@ -101,7 +101,9 @@ def test_every_page_names_every_control(qtbot, clock, store: Store, admin_contex
 def test_every_dialog_names_every_control(qtbot, clock, store: Store, admin_context) -> None:
     context = admin_context
     window, reference = _window(qtbot, context, store)
-    detail = context.read(lambda s: load_case_detail(s, reference, clock.today()))
+    detail = context.read(
+        lambda s: load_case_detail(s, reference, clock.today(), actor=context.actor)
+    )
     dialogs: list[QDialog] = []
     for action in SPECS:
         if action == "make-letter":
