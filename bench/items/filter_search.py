@@ -31,7 +31,9 @@ def _probes(ctx: Context) -> list[tuple[str, CaseFilter, Callable[[], list[Any]]
     probes: list[tuple[str, CaseFilter, Callable[[], list[Any]]]] = [
         (
             "overdue in one service area",
-            CaseFilter(open_only=True, service_area_id=area_id, due_before=TODAY),
+            CaseFilter(
+                open_only=True, service_area_id=area_id, due_before=TODAY, include_restricted=True
+            ),
             lambda: first_page_by_deadline(raw, overdue_where, overdue_params),
         )
     ]
@@ -45,7 +47,7 @@ def _probes(ctx: Context) -> list[tuple[str, CaseFilter, Callable[[], list[Any]]
         probes.append(
             (
                 f"search by {label}",
-                CaseFilter(search=words),
+                CaseFilter(search=words, include_restricted=True),
                 lambda fts=fts: search_page(raw, fts),  # type: ignore[misc]
             )
         )
