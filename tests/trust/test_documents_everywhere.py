@@ -101,7 +101,6 @@ def test_attach_three_files_and_get_them_back_with_the_same_sha256(
     assert sha(tmp_path / "out" / "complaint.eml") == sha(files[2])
     # Writing out again never overwrites: new names beside the old ones.
     before = sha(tmp_path / "out" / "survey.pdf")
-    (tmp_path / "out").mkdir()  # an output folder must exist (test_output_paths)
     assert cli(path, "documents", ref, "--out", str(tmp_path / "out")) == 0
     assert sha(tmp_path / "out" / "survey (2).pdf") == before
 

@@ -18,6 +18,10 @@ from db.models import Correspondence
 from db.output_files import OutputRefused, check_output, write_output
 from db.store import Store
 
+# The letter is made on the day of the acknowledgement (a later date would promise a past one).
+DAY = "2026-02-04"
+
+
 REPORT = ["report", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "csv"]
 ORGANISATION = {
     "name": "North Derbyshire District Council",
@@ -164,10 +168,14 @@ def test_letter_out_the_store_is_refused_and_nothing_is_recorded(
     ref = _acknowledged_case(store)
     before = sha256(store.path)
     db = ["--db", str(store.path)]
-    _refused([*db, "letter", ref, "stage1-acknowledgement", "--out", str(store.path)], capsys, "")
+    _refused(
+        [*db, "letter", ref, "stage1-acknowledgement", "--today", DAY, "--out", str(store.path)],
+        capsys,
+        "",
+    )
     missing = tmp_path / "letters" / "ack.pdf"
     _refused(
-        [*db, "letter", ref, "stage1-acknowledgement", "--out", str(missing)],
+        [*db, "letter", ref, "stage1-acknowledgement", "--today", DAY, "--out", str(missing)],
         capsys,
         f"The folder {missing.parent} does not exist",
     )
@@ -192,7 +200,17 @@ def test_a_letter_whose_file_cannot_be_written_is_not_recorded(
 
     monkeypatch.setattr(os, "replace", disk_full)
     err = _refused(
-        ["--db", str(store.path), "letter", ref, "stage1-acknowledgement", "--out", str(out)],
+        [
+            "--db",
+            str(store.path),
+            "letter",
+            ref,
+            "stage1-acknowledgement",
+            "--today",
+            DAY,
+            "--out",
+            str(out),
+        ],
         capsys,
         f"Cannot write {out}",
     )
@@ -201,7 +219,19 @@ def test_a_letter_whose_file_cannot_be_written_is_not_recorded(
     assert _letters(store) == 0
     assert not out.exists() and list(tmp_path.glob(".ack.pdf*")) == []
     assert (
-        main(["--db", str(store.path), "letter", ref, "stage1-acknowledgement", "--out", str(out)])
+        main(
+            [
+                "--db",
+                str(store.path),
+                "letter",
+                ref,
+                "stage1-acknowledgement",
+                "--today",
+                DAY,
+                "--out",
+                str(out),
+            ]
+        )
         == 0
     )
     assert _letters(store) == 1 and out.read_bytes().startswith(b"%PDF")
