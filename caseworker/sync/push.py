@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from caseworker.services.audit import record_event
 from caseworker.services.device_chains import SYNC_BATCH, Link, held_head, local_links, take_links
 from caseworker.sync.replay import Outcome, replay, sync_actor
+from db.dialect import Lock, serialise
 from db.models import Device, OutboxEntry, ReferenceBlock, ReferenceCounter, SyncConflict
 from db.store import Store
 
 BATCH = 200
 BLOCK = 200  # reference numbers handed to a device at a time (refilled when half are used)
+PAST_BLOCK = 20  # for last year's contacts, logged late
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,11 @@ def push(local: Store, server: Store, device_id: str) -> Pushed:
             return Pushed(total, conflicts)
 
 
-def refill_block(local: Store, server: Store, device_id: str, prefix: str, year: int) -> None:
-    """Give the device another block of references for ``year`` when half of its are used."""
+def refill_block(
+    local: Store, server: Store, device_id: str, prefix: str, year: int, size: int = BLOCK
+) -> None:
+    """Give the device another block of ``size`` references for ``year`` when it has fewer
+    than half of that left."""
     with local.read() as s:
         left = sum(
             b.last - b.next_number + 1
@@ -140,29 +145,32 @@ def refill_block(local: Store, server: Store, device_id: str, prefix: str, year:
                 )
             )
         )
-    if left >= BLOCK // 2:
+    if left >= size // 2:
         return
     with server.write() as srv:
-        block = hand_out_block(srv, device_id, prefix, year)
+        block = hand_out_block(srv, device_id, prefix, year, size)
     with local.write() as s:
         s.add(ReferenceBlock(**block))
 
 
-def hand_out_block(server: Session, device_id: str, prefix: str, year: int) -> dict[str, Any]:
-    """On the server: the next ``BLOCK`` numbers of the year's counter, given to the device
+def hand_out_block(
+    server: Session, device_id: str, prefix: str, year: int, size: int = BLOCK
+) -> dict[str, Any]:
+    """On the server: the next ``size`` numbers of the year's counter, given to the device
     (the server's own references continue after them; gaps are fine)."""
+    serialise(server, Lock.RECORD)  # the same counter the server's own intake takes from
     counter = server.get(ReferenceCounter, (prefix, year))
     if counter is None:
         counter = ReferenceCounter(prefix=prefix, year=year, last=0)
         server.add(counter)
     first = counter.last + 1
-    counter.last += BLOCK
+    counter.last += size
     block = {
         "device_id": device_id,
         "prefix": prefix,
         "year": year,
         "first": first,
-        "last": first + BLOCK - 1,
+        "last": first + size - 1,
         "next_number": first,
     }
     server.add(ReferenceBlock(**block))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ for extra in (HERE, HERE.parent, HERE.parent / "db"):  # sync_world, casework, p
         sys.path.insert(0, str(extra))
 
 from pg_server import PgServer  # noqa: E402
-from sync_world import Server, build_server, make_replica  # noqa: E402
+from sync_world import TODAY, Server, build_server, make_replica  # noqa: E402
 
 from db.store import Store  # noqa: E402
 
@@ -30,11 +31,12 @@ def server(pg_server: PgServer) -> Iterator[Server]:
 
 @pytest.fixture
 def replica(server: Server, template_store: Path, tmp_path: Path) -> Iterator[Callable[..., Store]]:
-    """Make replicas of ``server``: ``replica(name, site="Bolsover")`` -> its open store."""
+    """Make replicas of ``server``: ``replica(name, site="Bolsover", today=TODAY)`` -> its
+    open store."""
     made: list[Store] = []
 
-    def make(name: str, site: str = "Bolsover") -> Store:
-        store = make_replica(server, template_store, tmp_path / name, site)
+    def make(name: str, site: str = "Bolsover", today: date = TODAY) -> Store:
+        store = make_replica(server, template_store, tmp_path / name, site, today=today)
         made.append(store)
         return store
 
