@@ -33,7 +33,7 @@ from db.store import open_store  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1000, help="sync rounds to try at least")
-    parser.add_argument("--steps", type=int, default=60, help="steps in each example")
+    parser.add_argument("--steps", type=int, default=40, help="steps in each example")
     args = parser.parse_args(argv)
     pg = start_server()
     if isinstance(pg, str):
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     open_store(template).close()
     WORLD[:] = [build_world(pg, template, folder)]
     each = settings(
-        max_examples=5,
+        max_examples=1,
         stateful_step_count=args.steps,
         deadline=None,
         database=None,
@@ -58,7 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while STATS["sync rounds"] < args.rounds:
             run_state_machine_as_test(Partitions, settings=each)
-            print(f"soak: {STATS['sync rounds']} sync rounds so far", file=sys.stderr, flush=True)
+            print(
+                f"soak: {STATS['sync rounds']} sync rounds, {STATS['examples']} examples, "
+                f"{time.monotonic() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         for proxy in WORLD[0].proxies:
             proxy.close()
