@@ -48,8 +48,7 @@ from db.models import ReplicaIdentity, User
 from db.store import Store, open_store
 
 TODAY = date(2026, 3, 16)
-CHANGES = 1_000
-CONTACTS = 200
+CHANGES = 1_000  # in a store of 20,000 records or more; fewer in a smaller one (the smoke test)
 PULLED = 10_000
 PASSWORD = "a long enough pass phrase"
 SITE = "Clowne"
@@ -119,8 +118,9 @@ def _result(name: str, ours: list[float], base: list[float], note: str) -> Resul
 
 
 # ---- push ----
-def _push_world(work: Path) -> tuple[Path, Path, str]:
-    """A server store and a replica of it holding ``CHANGES`` intents; returns the files."""
+def _push_world(work: Path, changes: int) -> tuple[Path, Path, str]:
+    """A server store and a replica of it holding ``changes`` intents (a fifth of them
+    contacts logged, the rest notes); returns the files and the device."""
     server_path, replica_path = work / "server.sqlite", work / "replica.sqlite"
     server = open_store(server_path)
     with server.write() as s:
@@ -138,10 +138,10 @@ def _push_world(work: Path) -> tuple[Path, Path, str]:
     local = open_store(replica_path)
     create_replica(local, server, ada, SITE, "bench", today=TODAY)
     refs: list[str] = []
-    for i in range(CONTACTS):
+    for i in range(changes // 5):
         with local.write() as s:
             refs.append(log_record(s, amy, _record(i, "Housing Repairs"), today=TODAY).reference)
-    for i in range(CHANGES - CONTACTS):
+    for i in range(changes - changes // 5):
         with local.write() as s:
             add_note(s, amy, refs[i % len(refs)], text=f"Rang back ({i})", expected_version=None)
     with local.read() as s:
@@ -180,24 +180,24 @@ def _push_run(work: Path, server_path: Path, replica_path: Path, device: str) ->
     return open_store(rep), open_store(srv)
 
 
-def _push(stores: tuple[Store, Store], device: str) -> None:
+def _push(stores: tuple[Store, Store], device: str, changes: int) -> None:
     local, server = stores
     try:
         done = push(local, server, device)
-        assert done.pushed == CHANGES, done
+        assert done.pushed == changes, done
     finally:
         local.close()
         server.close()
 
 
-def _push_items(runs: int) -> Result:
+def _push_items(runs: int, changes: int) -> Result:
     work = Path(tempfile.mkdtemp(prefix="bench-sync-push-"))
     try:
-        server_path, replica_path, device = _push_world(work)
+        server_path, replica_path, device = _push_world(work, changes)
         # What our push writes: every server row new or changed, and the outbox marks.
         before = _all_rows(server_path, PUSH_TABLES)
         stores = _push_run(work, server_path, replica_path, device)
-        _push(stores, device)
+        _push(stores, device, changes)
         srv_after, rep_after = work / f"run-{server_path.name}", work / f"run-{replica_path.name}"
         after = _all_rows(srv_after, PUSH_TABLES)
         written = {t: (cols, sorted(after[t][1] - before[t][1])) for t, (cols, _r) in after.items()}
@@ -218,12 +218,12 @@ def _push_items(runs: int) -> Result:
         for _ in range(runs):
             ours.append(
                 _timed(lambda: _push_run(work, server_path, replica_path, device),
-                       lambda st: _push(st, device))
+                       lambda st: _push(st, device, changes))
             )  # fmt: skip
             base.append(_timed(lambda: _copies(work, server_path, replica_path), baseline))
         rows = sum(len(v) for _c, v in written.values()) + len(marks)
         return _result(
-            f"sync push ({CHANGES:,} offline changes)",
+            f"sync push ({changes:,} offline changes)",
             ours,
             base,
             f"{rows:,} rows written by both",
@@ -341,4 +341,6 @@ def _pull_items(ctx: Context, runs: int) -> Result:
 
 def run(ctx: Context) -> list[Result]:
     runs = max(1, min(ctx.runs, 3))
-    return [_push_items(runs), _pull_items(ctx, runs)]
+    records = ctx.raw.execute("SELECT count(*) FROM cases").fetchone()[0]
+    changes = min(CHANGES, max(50, records // 20))
+    return [_push_items(runs, changes), _pull_items(ctx, runs)]

@@ -237,6 +237,11 @@ class Partitions(RuleBasedStateMachine):
     def sync_now(self, i: int) -> None:
         self._sync(i)
 
+    @rule()
+    def sync_everyone(self) -> None:
+        for i in range(3):
+            self._sync(i)
+
     @rule(i=st.integers(0, 2), n=st.integers(1, 3))
     def cut_mid_sync(self, i: int, n: int) -> None:
         """The link drops as the n-th commit of the sync goes out: the server rolls back."""

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     open_store(template).close()
     WORLD[:] = [build_world(pg, template, folder)]
     each = settings(
-        max_examples=1,
+        max_examples=10,
         stateful_step_count=args.steps,
         deadline=None,
         database=None,
