@@ -28,9 +28,10 @@ def _fits(font: str, size: float, width: float) -> Fits:
 def split_word(word: str, fits: Fits, first_fits: Fits | None = None) -> list[str]:
     """``word`` cut into pieces that each fit, at the most sensible points.
 
-    A piece ends after an ``@`` when the rest then fits on one line (``complaints@`` /
-    ``bolsover.gov.uk``), otherwise after the last dot, hyphen, slash or underscore that
-    fits; only a run with no such mark that is wider than a line is cut between letters.
+    A piece ends after the ``@`` when it fits (``complaints@`` / ``bolsover.gov.uk``, so
+    the domain is never split from its start), otherwise after the last dot, hyphen, slash
+    or underscore that fits; only a run with none of these that is wider than a line is cut
+    between letters.
 
     Args:
         word: Text without spaces.
@@ -44,7 +45,7 @@ def split_word(word: str, fits: Fits, first_fits: Fits | None = None) -> list[st
     while not check(rest):
         marks = [i + 1 for i, ch in enumerate(rest[:-1]) if ch in _BREAK_AFTER]
         fitting = [i for i in marks if check(rest[:i])]
-        at = [i for i in fitting if rest[i - 1] == "@" and fits(rest[i:])]
+        at = [i for i in fitting if rest[i - 1] == "@"]
         if at:
             cut = at[-1]
         elif fitting:
