@@ -113,10 +113,11 @@ def _story(content: LetterContent, st: LetterStyles) -> list[Flowable]:
         _para(content.signatory_name, st.signatory),
         _para(content.signatory_role, st.body),
     ]
-    story.append(KeepTogether(signature))
     if content.copy_to:
+        # kept with the signature, so it never stands alone at the top of a page
         text = "<b>Copy to:</b> " + _fit(", ".join(content.copy_to), st.body)
-        story.append(RLParagraph(text, st.body))
+        signature.append(RLParagraph(text, st.body))
+    story.append(KeepTogether(signature))
     if content.enclosure:
         story.append(PageBreak())
         story.append(_para(content.enclosure_title, st.subject))
