@@ -24,7 +24,7 @@ from caseworker.services.importer_read import UnreadableRows, read_table
 from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
 from caseworker.services.intake import choose_policy
 from caseworker.services.permissions import check, sees_restricted
-from caseworker.services.replication import replica_device, replicated
+from caseworker.services.replication import no_case, replica_device, replicated
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
@@ -486,7 +486,10 @@ def new_names_offline(session: Session, lists: _Lists) -> None:
 
 
 @replicated(
-    "import", stored=_file_and_day, changed=lambda kwargs, _summary: not kwargs.get("dry_run")
+    "import",
+    locate=no_case,
+    stored=_file_and_day,
+    changed=lambda kwargs, _summary: not kwargs.get("dry_run"),
 )
 def import_records(
     session: Session,

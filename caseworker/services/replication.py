@@ -154,6 +154,13 @@ def by_reference(
     return case, case
 
 
+def no_case(
+    session: Session, actor: Actor, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Case | None, Any]:
+    """For an action about no one case (an import: its third argument is a file)."""
+    return None, None
+
+
 def representative_on_case(
     session: Session, actor: Actor, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Case | None, Any]:

@@ -10,7 +10,11 @@ respond) makes exactly one conflict each.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,6 +39,7 @@ from casework import (
 )
 from pg_server import PgServer
 from sqlalchemy import func, select
+from test_sync_replicas import _closed_port_url, _point_at
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import LetterKind
@@ -116,9 +121,9 @@ def _step(store: Store, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         return fn(s, kwargs.pop("actor", OFFICER), *args, **kwargs)
 
 
-def _server(pg_server: PgServer) -> Store:
+def _server(pg_server: PgServer, url: str | None = None) -> Store:
     """A server with the two accounts the replica's people use and the handlers they name."""
-    store = open_store(pg_server.fresh_store_url())
+    store = open_store(url or pg_server.fresh_store_url())
     with store.write() as s:
         create_first_administrator(s, username="ada", display_name="Ada Admin", password=PASSWORD)
     with store.write() as s:
@@ -840,3 +845,100 @@ def test_a_new_name_in_an_import_offline_is_refused_in_one_line(
     with replica.read() as s:
         assert s.scalar(select(func.count()).select_from(OutboxEntry)) == 0
         assert s.scalar(select(Case.id).where(Case.reference == "NEW-1")) is None
+
+
+# As a new user would try it ----------------------------------------------------------------
+
+
+def _caseworker(user: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``caseworker`` command, signed in as ``user``."""
+    command = Path(sys.executable).with_name("caseworker")
+    env = {**os.environ, "CASEWORKER_USER": user, "CASEWORKER_PASSWORD": PASSWORD}
+    return subprocess.run(
+        [str(command), *argv], capture_output=True, text=True, env=env, timeout=600, check=False
+    )
+
+
+def _import_file(folder: Path, name: str, references: tuple[str, ...]) -> Path:
+    path = folder / name
+    rows = "".join(
+        f"{ref},complaint,1{i}/05/2026,Bolsover,Housing Repairs,Resident {ref},"
+        f"S44 6A{i},Old record {ref}\n"
+        for i, ref in enumerate(references)
+    )
+    path.write_text(
+        "reference,kind,received,site,service_areas,resident_name,postcode,description\n" + rows,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _letter_rows(store: Store, reference: str) -> list[tuple[str, bytes, str]]:
+    with store.read() as s:
+        case = _case(s, reference)
+        rows = s.scalars(select(Correspondence).where(Correspondence.case_id == case.id))
+        return sorted((r.id, r.content, r.sha256) for r in rows)
+
+
+def test_two_replicas_import_and_make_letters_offline_then_sync_through_the_command(
+    pg_server: PgServer, template_store: Path, tmp_path: Path
+) -> None:
+    url = pg_server.fresh_store_url()
+    server = _server(pg_server, url)
+    letter_refs = [_complaint(server, "stage-1", recent=True) for _ in range(2)]
+    paths = {"a": tmp_path / "contact-centre.sqlite", "b": tmp_path / "laptop.sqlite"}
+    shutil.copyfile(template_store, paths["b"])  # one new file, one empty store
+    try:
+        for path in paths.values():
+            made = _caseworker(
+                "ada", "--db", str(path), "replica", "create", "--server", url, "--site", SITE
+            )
+            assert (made.returncode, made.stderr) == (0, ""), made.stderr
+        offline = _closed_port_url(url)  # the server cannot be reached from here on
+        for path in paths.values():
+            _point_at(path, offline)
+        imports = {"a": ("OLD-A1", "OLD-A2"), "b": ("OLD-B1",)}
+        for (key, path), ref in zip(paths.items(), letter_refs, strict=True):
+            csv = _import_file(tmp_path, f"{key}.csv", imports[key])
+            done = _caseworker(
+                "bjones", "--db", str(path), "import", str(csv), "--today", "2026-06-01"
+            )
+            assert done.returncode == 0, done.stderr
+            letter = _caseworker(
+                "asmith", "--db", str(path), "letter", ref, "stage1-acknowledgement",
+                "--out", str(tmp_path / f"{key}.pdf"), "--today", "2026-06-01",
+            )  # fmt: skip
+            assert letter.returncode == 0, letter.stderr
+            refused = _caseworker("asmith", "--db", str(path), "sync")
+            assert (refused.returncode, refused.stdout) == (3, "")
+            assert refused.stderr.count("\n") == 1 and "2 change(s) wait" in refused.stderr
+        for path in paths.values():
+            _point_at(path, url)  # the link is back
+        pushed = []
+        for path in paths.values():
+            synced = _caseworker("asmith", "--db", str(path), "sync", "--json")
+            assert synced.returncode == 0, synced.stderr
+            pushed.append(json.loads(synced.stdout))
+        assert [(p["pushed"], p["conflicts"]) for p in pushed] == [(2, 0), (2, 0)]
+
+        with server.read() as s:
+            refs = list(s.scalars(select(Case.reference).where(Case.reference.like("OLD-%"))))
+            assert sorted(refs) == ["OLD-A1", "OLD-A2", "OLD-B1"]  # every record once
+            assert _case(s, "OLD-A2").resident_name == "Resident OLD-A2"
+        for key, ref in zip(paths, letter_refs, strict=True):
+            replica = open_store(paths[key])
+            try:
+                on_replica = _letter_rows(replica, ref)
+            finally:
+                replica.close()
+            on_server = _letter_rows(server, ref)
+            assert on_server == on_replica and len(on_server) == 1  # with its case, same bytes
+            assert on_server[0][1] == (tmp_path / f"{key}.pdf").read_bytes()
+            assert on_server[0][2] == hashlib.sha256(on_server[0][1]).hexdigest()
+        verified = _caseworker("ada", "--db", url, "audit", "verify")
+        assert verified.returncode == 0 and verified.stdout.startswith("Audit trail intact")
+        for path in paths.values():
+            again = _caseworker("asmith", "--db", str(path), "sync", "--json")
+            assert again.returncode == 0 and json.loads(again.stdout)["pushed"] == 0
+    finally:
+        server.close()
