@@ -334,3 +334,17 @@ def no_new_names_offline(session: Session, what: str, name: str) -> None:
             f"There is no {what} called {name.strip()!r} on this PC's list. Choose one from "
             "the list; new names are added on the server and arrive at the next sync"
         )
+
+
+def server_only(session: Session, what: str) -> None:
+    """Refuse, on a replica, a change the next pull would overwrite without a word: settings,
+    closure days, homes counts and accounts are the server's and are copied to replicas.
+
+    Raises:
+        RuleBroken: this store is a replica.
+    """
+    if replica_device(session) is not None:
+        raise RuleBroken(
+            f"This PC holds a copy of the server's {what}: change them on the server; "
+            "the change reaches this PC at its next sync"
+        )
