@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import Table, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -23,7 +23,7 @@ from caseworker.services.cases import begin_change, get_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
 from caseworker.services.settings import get_setting
-from db.models import Case, Document, DocumentContent
+from db.models import Case, Document, DocumentContent, new_id
 
 MAX_TITLE = 200
 MAX_SENDER = 200
@@ -152,10 +152,6 @@ def _row_view(r: Sequence[Any]) -> DocumentView:
     )
 
 
-def _visible_case(session: Session, actor: Actor, reference: str) -> Case:
-    return get_case(session, actor, reference)
-
-
 def _judge(data: bytes, name: str, limit: int) -> FileType:
     if not data:
         raise InvalidInput(f"{name} is empty (0 bytes). Nothing was attached")
@@ -180,13 +176,24 @@ def _clean(text: str, limit: int, what: str) -> str:
     return value
 
 
-def _existing(session: Session, case: Case, digest: str) -> Document | None:
-    return session.scalar(
-        select(Document).where(Document.case_id == case.id, Document.sha256 == digest)
-    )
+# The attach path's own statements, built once (no statement made or keyed per attach) and
+# run on the session's connection in its transaction, past the ORM's unit of work.
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+_CONTENTS: Table = DocumentContent.__table__  # type: ignore[assignment]
+_EXISTING = select(*(_DOCUMENTS.c[c.key] for c in _LISTED)).where(
+    _DOCUMENTS.c.case_id == bindparam("case_id"), _DOCUMENTS.c.sha256 == bindparam("sha256")
+)
+_INSERT_DOCUMENT, _INSERT_CONTENT = insert(_DOCUMENTS), insert(_CONTENTS)
 
 
-def _already(case: Case, name: str, doc: Document) -> str:
+def _existing(session: Session, case_id: str, digest: str) -> DocumentView | None:
+    """The case's document with these bytes, if it has one (its listed columns only)."""
+    found = session.connection().execute(_EXISTING, {"case_id": case_id, "sha256": digest})
+    row = found.first()
+    return _row_view(row) if row is not None else None
+
+
+def _already(case: Case, name: str, doc: DocumentView) -> str:
     return (
         f"{name} is already kept with {case.reference} as '{doc.title}' "
         f"(received {format_day(doc.received)}); it was not added again"
@@ -208,36 +215,40 @@ def _store(
     parent_id: str | None,
     facts: EmailFacts | None,
     now: datetime,
-) -> Document:
-    doc = Document(
-        case_id=case.id,
-        parent_id=parent_id,
-        title=title,
-        file_name=name,
-        received=received,
-        sender=sender,
-        file_type=file_type.value,
-        size=len(data),
-        sha256=digest,
-        email_from=facts.sender if facts else "",
-        email_date=facts.sent_at if facts else None,
-        email_subject=facts.subject if facts else "",
-        email_attachments=[],
-        created_by=actor.display_name,
-        created_at=now,
-    )
-    session.add(doc)
-    session.flush()
-    session.add(DocumentContent(document_id=doc.id, content=data))
-    return doc
+) -> DocumentView:
+    """Insert the document's row and its bytes (two plain inserts, no unit of work: the bytes
+    are handed to the driver as they are, never copied or compared)."""
+    values: dict[str, Any] = {
+        "id": new_id(),
+        "case_id": case.id,
+        "parent_id": parent_id,
+        "title": title,
+        "file_name": name,
+        "received": received,
+        "sender": sender,
+        "file_type": file_type.value,
+        "size": len(data),
+        "sha256": digest,
+        "email_from": facts.sender if facts else "",
+        "email_date": facts.sent_at if facts else None,
+        "email_subject": facts.subject if facts else "",
+        "email_attachments": [],
+        "created_by": actor.display_name,
+        "created_at": now,
+        "removed_on": None,
+    }
+    connection = session.connection()
+    connection.execute(_INSERT_DOCUMENT, values)
+    connection.execute(_INSERT_CONTENT, {"document_id": values["id"], "content": data})
+    return _row_view(tuple(values[c.key] for c in _LISTED))
 
 
-def _audit_facts(doc: Document) -> dict[str, Any]:
+def _audit_facts(doc: DocumentView) -> dict[str, Any]:
     return {
         "document": doc.id,
         "title": doc.title,
         "file_name": doc.file_name,
-        "file_type": doc.file_type,
+        "file_type": doc.file_type.value,
         "size": doc.size,
         "sha256": doc.sha256,
         "received": doc.received,
@@ -254,8 +265,7 @@ def _audit_change(session: Session, actor: Actor, case: Case, changes: dict[str,
     case.updated_at = datetime.now().replace(microsecond=0)
     case.updated_by = actor.display_name
     flag_modified(case, "updated_at")
-    session.flush()
-    record_event(session, actor, "add-document", case.id, changes)
+    record_event(session, actor, "add-document", case.id, changes)  # flushes the case first
 
 
 def attach_document(
@@ -276,23 +286,24 @@ def attach_document(
     The type is judged from the bytes. An email's sender, date and subject are read from it,
     and each attachment it carried is kept as a document of its own (listed on the email,
     with the reason for any not kept). ``received`` defaults to the email's date, else today.
+    The bytes are hashed once; the case is read once (locked on a server).
 
     Raises:
         NotAllowed: the actor may not add documents, or the case is restricted to them.
         InvalidInput: empty, too large, a program, a future date, an over-long title.
+        RuleBroken: the case changed since ``expected_version``.
     """
     permissions.check(actor, "add-document")
-    case = _visible_case(session, actor, reference)
     name = received_name(file_name) or "document"
+    clean_title = _clean(title, MAX_TITLE, "title")
+    clean_sender = _clean(sender, MAX_SENDER, "sender's name")
+    case = begin_change(session, actor, reference, expected_version, "add-document")
     limit = max_document_bytes(session)
     file_type = _judge(data, name, limit)
     digest = hashlib.sha256(data).hexdigest()
-    clean_title = _clean(title, MAX_TITLE, "title")
-    clean_sender = _clean(sender, MAX_SENDER, "sender's name")
-    existing = _existing(session, case, digest)
+    existing = _existing(session, case.id, digest)
     if existing is not None:
-        return Attached(_view(existing), True, _already(case, name, existing))
-    case = begin_change(session, actor, case.reference, expected_version, "add-document")
+        return Attached(existing, True, _already(case, name, existing))
     facts = read_email(data, file_type) if file_type.is_email else None
     when = received or (facts.sent_at.date() if facts and facts.sent_at else today)
     not_future(when, "The date received", today)
@@ -319,8 +330,11 @@ def attach_document(
         listed.append(child[0])
         if child[1] is not None:
             children.append(child[1])
-    doc.email_attachments = listed
-    session.flush()
+    if listed:
+        session.connection().execute(
+            update(_DOCUMENTS).where(_DOCUMENTS.c.id == doc.id).values(email_attachments=listed)
+        )
+        doc = replace(doc, email_attachments=_attachments(listed))
     changes = _audit_facts(doc)
     if facts is not None:
         changes["email"] = {
@@ -334,14 +348,14 @@ def attach_document(
     kept = f"Kept '{doc.title}' ({file_type.label}, {size_text(doc.size)}) with {case.reference}"
     if listed:
         kept += f"; its {len(listed)} attachment{'s' if len(listed) != 1 else ''} listed with it"
-    return Attached(_view(doc), False, kept, tuple(children))
+    return Attached(doc, False, kept, tuple(children))
 
 
 def _attach_part(
     session: Session,
     actor: Actor,
     case: Case,
-    email_doc: Document,
+    email_doc: DocumentView,
     raw_name: str,
     data: bytes,
     limit: int,
@@ -355,12 +369,12 @@ def _attach_part(
         note = str(err).removesuffix(". Nothing was attached")
         return {"name": name, "document": "", "note": f"not kept: {note}"}, None
     digest = hashlib.sha256(data).hexdigest()
-    existing = _existing(session, case, digest)
+    existing = _existing(session, case.id, digest)
     if existing is not None:
         message = _already(case, name, existing)
         return (
             {"name": name, "document": existing.id, "note": "already kept with the case"},
-            Attached(_view(existing), True, message),
+            Attached(existing, True, message),
         )
     doc = _store(
         session,
@@ -378,7 +392,7 @@ def _attach_part(
         now=now,
     )
     message = f"Kept '{name}' ({file_type.label}, {size_text(doc.size)}) from the email"
-    return {"name": name, "document": doc.id, "note": ""}, Attached(_view(doc), False, message)
+    return {"name": name, "document": doc.id, "note": ""}, Attached(doc, False, message)
 
 
 class _Ordered(Protocol):
