@@ -306,9 +306,11 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
         )
     )
     events = [
-        TimelineEntry(e.at, e.actor, e.action.replace("-", " ").capitalize(), _summarise(e.changes))
+        _entry(e)
         for e in session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(LATER_ACTIONS))
+            .order_by(AuditEvent.seq)
         )
     ]
     events += [
@@ -416,6 +418,44 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
     )
 
 
+# Events the case view does not read up front: a case can gather hundreds (one per document
+# received), and the first paint must not grow with them. The Timeline tab, built when first
+# shown, reads them in one query (``later_timeline``).
+LATER_ACTIONS = ("add-document",)
+
+
+def _entry(e: AuditEvent) -> TimelineEntry:
+    return TimelineEntry(
+        e.at, e.actor, e.action.replace("-", " ").capitalize(), _summarise(e.changes)
+    )
+
+
+def later_timeline(session: Session, actor: Actor, case_id: str) -> tuple[TimelineEntry, ...]:
+    """The case's timeline entries left out of ``load_case_detail`` (``LATER_ACTIONS``: the
+    documents received), oldest first, in one query.
+
+    Raises:
+        NotFound: no such case, or one restricted from the actor.
+    """
+    case = get_case(session, actor, case_id)
+    return tuple(
+        _entry(e)
+        for e in session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LATER_ACTIONS))
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+# A machine value's label, for every vocabulary the audit trail holds (built once).
+_LABELS: dict[str, str] = {
+    m.value: m.label
+    for vocab in reversed((Status, RecordKind, Decision, LetterKind, AuthorisationState, Channel))
+    for m in vocab
+}
+
+
 def _plain(value: object) -> str:
     """An audited value as a person reads it: dates written out, labels for machine values."""
     if value is None or value == "":
@@ -425,9 +465,9 @@ def _plain(value: object) -> str:
             return format_day(date.fromisoformat(value))
         except ValueError:
             pass
-        for vocab in (Status, RecordKind, Decision, LetterKind, AuthorisationState, Channel):
-            if value in {m.value for m in vocab}:
-                return vocab(value).label
+        label = _LABELS.get(value)
+        if label is not None:
+            return label
     return str(value)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Table, TextClause, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -19,11 +20,12 @@ from caseworker.domain.file_types import FileType, judge_file, received_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
-from caseworker.services.cases import begin_change, get_case, not_future
+from caseworker.services.cases import begin_change, no_such_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
 from caseworker.services.settings import get_setting
 from db.models import Case, Document, DocumentContent, new_id
+from db.queries import Reader, connection_of
 
 MAX_TITLE = 200
 MAX_SENDER = 200
@@ -34,9 +36,12 @@ class DamagedDocument(RuleBroken):
     """A stored document whose bytes no longer match their SHA-256: reported, not served."""
 
 
-@dataclass(frozen=True)
-class DocumentView:
-    """One document as lists show it (never its bytes)."""
+class DocumentView(NamedTuple):
+    """One document as lists show it (never its bytes).
+
+    A named tuple rather than a frozen dataclass: a case's list makes hundreds at once, and a
+    tuple is made in one step where a frozen dataclass sets each of its 16 fields in turn.
+    """
 
     id: str
     parent_id: str | None
@@ -139,7 +144,7 @@ def _row_view(r: Sequence[Any]) -> DocumentView:
         name,
         received,
         sender,
-        FileType(ftype),
+        _FILE_TYPES[ftype],
         size,
         digest,
         e_from,
@@ -334,7 +339,7 @@ def attach_document(
         session.connection().execute(
             update(_DOCUMENTS).where(_DOCUMENTS.c.id == doc.id).values(email_attachments=listed)
         )
-        doc = replace(doc, email_attachments=_attachments(listed))
+        doc = doc._replace(email_attachments=_attachments(listed))
     changes = _audit_facts(doc)
     if facts is not None:
         changes["email"] = {
@@ -413,6 +418,10 @@ class _Ordered(Protocol):
 T = TypeVar("T", bound=_Ordered)
 
 
+_RECEIVED_ORDER = attrgetter("received", "created_at", "title", "id")
+_ATTACHMENT_ORDER = attrgetter("created_at", "file_name", "id")
+
+
 def in_order(rows: Iterable[T]) -> list[T]:
     """Documents in the order received, each email's attachments straight after it."""
     docs = list(rows)
@@ -420,72 +429,89 @@ def in_order(rows: Iterable[T]) -> list[T]:
     for d in docs:
         if d.parent_id is not None:
             children.setdefault(d.parent_id, []).append(d)
+    if not children:  # no email with attachments: one sort
+        return sorted(docs, key=_RECEIVED_ORDER)
     known = {d.id for d in docs}
     tops = sorted(
-        (d for d in docs if d.parent_id is None or d.parent_id not in known),
-        key=lambda d: (d.received, d.created_at, d.title, d.id),
+        (d for d in docs if d.parent_id is None or d.parent_id not in known), key=_RECEIVED_ORDER
     )
     out: list[T] = []
     for d in tops:
         out.append(d)
-        out += sorted(children.get(d.id, ()), key=lambda c: (c.created_at, c.file_name, c.id))
+        out += sorted(children.get(d.id, ()), key=_ATTACHMENT_ORDER)
     return out
 
 
-# Plain SQL (portable): a case's documents are read as plain values and turned into views
-# here, which is several times quicker than typed ORM rows for a case with hundreds.
-def _list_sql(key: str) -> TextClause:
-    columns = ", ".join(f"d.{col.key}" for col in _LISTED)
-    return text(
-        f"SELECT c.reference, c.restricted, {columns} FROM cases c "
-        f"LEFT JOIN documents d ON d.case_id = c.id WHERE c.{key} = :value"
-    )
+# Plain SQL (portable) on the DB-API connection (``db.queries.connection_of``): a case's
+# documents are read as plain values and made into views in one step, with no SQLAlchemy
+# result or typed rows on the way, which a case with hundreds of documents notices.
+_COLUMNS = ", ".join(f"d.{col.key}" for col in _LISTED)
+_LIST_SQL = (
+    f"SELECT c.reference, c.restricted, {_COLUMNS} FROM cases c "
+    "LEFT JOIN documents d ON d.case_id = c.id WHERE c.{key} = ?"
+)
+_LIST_BY_REFERENCE, _LIST_BY_ID = _LIST_SQL.format(key="reference"), _LIST_SQL.format(key="id")
+# Another spelling of the reference, or the case's id (as get_case takes them).
+_FIND_CASE = "SELECT id FROM cases WHERE reference = ? OR id = ?"
 
 
-_LIST_BY_REFERENCE, _LIST_BY_ID = _list_sql("reference"), _list_sql("id")
-
-
-def _day(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _moment(value: Any) -> Any:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+_FILE_TYPES = {t.value: t for t in FileType}  # a dict look-up, not an Enum call per row
+_day, _moment, _new_view = date.fromisoformat, datetime.fromisoformat, tuple.__new__
 
 
 def _plain_view(r: Sequence[Any]) -> DocumentView:
-    """A document from the plain values of ``_LIST_SQL`` (strings on SQLite, typed values on
-    PostgreSQL)."""
-    attached = r[12]
-    if isinstance(attached, str):
-        attached = json.loads(attached) if attached != "[]" else ()
-    return _row_view(
+    """A document from the plain values of ``_LIST_SQL`` after the case's two columns
+    (strings on SQLite, typed values on PostgreSQL), in one step."""
+    (_, _, did, parent, title, name, received, sender, ftype, size, digest) = r[:11]
+    (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[11:]
+    if isinstance(received, str):  # SQLite: every date and time comes as ISO text
+        received = _day(received)
+        at = _moment(at)
+        if e_date is not None:
+            e_date = _moment(e_date)
+        e_attached = json.loads(e_attached) if e_attached != "[]" else ()
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function
+    return _new_view(
+        DocumentView,
         (
-            *r[:4],
-            _day(r[4]),
-            *r[5:10],
-            _moment(r[10]),
-            r[11],
-            attached,
-            r[13],
-            _moment(r[14]),
-            r[15],
-        )
+            did,
+            parent,
+            title,
+            name,
+            received,
+            sender,
+            _FILE_TYPES[ftype],
+            size,
+            digest,
+            e_from,
+            e_date,
+            e_subject,
+            _attachments(e_attached) if e_attached else (),
+            by,
+            at,
+            removed_on is not None,
+        ),
     )
 
 
-def list_documents(session: Session, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
+def list_documents(reader: Reader, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
     """The case's documents in the order received (their bytes are never read).
 
+    ``reader`` is a session, or the quick reader's connection (as the case view reads).
     One query for the case and its documents, read as plain values.
+
+    Raises:
+        NotFound: no such case, or one restricted from the actor (in the same words).
     """
-    rows = session.execute(_LIST_BY_REFERENCE, {"value": reference.strip()}).all()
+    conn = connection_of(reader)
+    wanted = reference.strip()
+    rows = conn.execute(_LIST_BY_REFERENCE, (wanted,)).fetchall()
+    if not rows:
+        found = conn.execute(_FIND_CASE, (wanted.upper(), wanted)).fetchone()
+        rows = conn.execute(_LIST_BY_ID, (found[0],)).fetchall() if found else []
     if not rows or (rows[0][1] and not permissions.sees_restricted(actor)):
-        # Given the case's id or another spelling, no such case, or one the actor may not
-        # see: get_case finds it or says there is none, in the same words for each.
-        case_id = get_case(session, actor, reference).id
-        rows = session.execute(_LIST_BY_ID, {"value": case_id}).all()
-    docs = [_plain_view(r[2:]) for r in rows if r[2] is not None]
+        raise no_such_case(wanted)
+    docs = [_plain_view(r) for r in rows if r[2] is not None]
     return tuple(in_order(docs))
 
 

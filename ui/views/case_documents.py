@@ -287,7 +287,7 @@ class CorrespondencePanel(QWidget):
         self.context = context
         self.reference = reference
         self.setAcceptDrops(True)
-        self.documents = context.read(lambda s: list_documents(s, context.actor, reference))
+        self.documents = context.read_quick(lambda c: list_documents(c, context.actor, reference))
         self.rows = correspondence_rows(letters, self.documents)
         self.previews: list[DocumentPreview] = []
         self._build(notice)
