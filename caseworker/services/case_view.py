@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock
+from caseworker.domain.file_types import FileType
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import (
     AuthorisationState,
@@ -25,6 +26,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.cases import get_case
 from caseworker.services.clocks import case_clocks
+from caseworker.services.documents import size_text
 from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
@@ -439,13 +441,35 @@ def later_timeline(session: Session, actor: Actor, case_id: str) -> tuple[Timeli
     """
     case = get_case(session, actor, case_id)
     return tuple(
-        _entry(e)
+        _document_entry(e)
         for e in session.scalars(
             select(AuditEvent)
             .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LATER_ACTIONS))
             .order_by(AuditEvent.seq)
         )
     )
+
+
+def _document_entry(e: AuditEvent) -> TimelineEntry:
+    """A document received, in words: its title, name, type, size, date and sender (the
+    digests and ids stay in the audit trail and the Correspondence tab)."""
+    c = e.changes
+    if not {"title", "file_type", "size", "received"} <= c.keys():
+        return _entry(e)  # blanked by retention: as any other event
+    kind = FileType(c["file_type"]).label if c["file_type"] in _FILE_TYPES else c["file_type"]
+    words = f"'{c['title']}'"
+    if c.get("file_name") and c["file_name"] != c["title"]:
+        words += f" ({c['file_name']})"
+    words += f", {kind}, {size_text(int(c['size']))}, received {_plain(c['received'])}"
+    if c.get("sender"):
+        words += f" from {c['sender']}"
+    listed = c.get("attachments") or ()
+    if listed:
+        words += f"; {len(listed)} attachment{'s' if len(listed) != 1 else ''} listed with it"
+    return TimelineEntry(e.at, e.actor, "Add document", words)
+
+
+_FILE_TYPES = frozenset(t.value for t in FileType)
 
 
 # A machine value's label, for every vocabulary the audit trail holds (built once).

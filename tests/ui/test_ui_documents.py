@@ -286,8 +286,13 @@ def test_the_timeline_tab_lists_the_documents_when_opened(
     table = page.page
     assert isinstance(table, QTableWidget)
     cells = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]  # type: ignore[union-attr]
-    documents = sorted(r[3].split("; ")[1] for r in cells if r[2] == "Add document")
-    assert documents == ["title: Damp in my flat - photos attached", "title: Surveyor's report"]
+    documents = sorted(r[3] for r in cells if r[2] == "Add document")
+    assert documents == [
+        "'Damp in my flat - photos attached' (complaint.eml), Email, 2 KB, received "
+        "Tue 3 Feb 2026 from Jane Doe <jane.doe@example.org>; 1 attachment listed with it",
+        "'Surveyor's report' (survey.pdf), PDF document, 1 KB, received Wed 4 Feb 2026 "
+        "from R. Surveyor",
+    ]
     assert sorted(r[2] for r in cells) == [
         "Acknowledge",
         "Add document",

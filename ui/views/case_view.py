@@ -556,7 +556,8 @@ class CaseView(QWidget):
         # Built when first shown: the documents received are read only now (one query), so
         # a case with hundreds of them opens as quickly as one with none.
         later = self.context.read(lambda s: later_timeline(s, self.context.actor, d.id))
-        entries = sorted(d.timeline + d.notes + later, key=lambda e: e.at, reverse=True)
+        # Newest first; within one second, the later entry first (each list is oldest first).
+        entries = sorted(reversed(d.timeline + d.notes + later), key=lambda e: e.at, reverse=True)
         rows = [
             [f"{e.at:%H:%M} {format_day(e.at.date())}", e.who, e.what, e.detail] for e in entries
         ]
