@@ -48,7 +48,7 @@ from ui.labels import kind_label, label_of, status_label
 from ui.lazy_page import LazyPage
 from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
-from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence
+from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence, keep_rows_visible
 from ui.widgets import heading, scrolling
 
 _STATE_TEXT = {
@@ -561,7 +561,9 @@ class CaseView(QWidget):
         rows = [
             [f"{e.at:%H:%M} {format_day(e.at.date())}", e.who, e.what, e.detail] for e in entries
         ]
-        return _read_only_table(["When", "Who", "What", "Detail"], rows, "Timeline")
+        table = _read_only_table(["When", "Who", "What", "Detail"], rows, "Timeline")
+        keep_rows_visible(table, 6)
+        return table
 
     # Acting -----------------------------------------------------------------------------------
 
