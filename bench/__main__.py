@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.items import ITEMS, Context, Item
-from bench.server import ServerContext, open_raw, parse_server_url
+from bench.server import ServerContext, on_server, open_raw, parse_server_url
 from bench.store import DEFAULT_CACHE, FILLS, cached_store, server_store
 from bench.timing import Result
 from db.store import open_store
@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         help="how an empty database gets the store: COPY from the cached store file "
         "(default, quicker) or the demo generator writing to the server",
     )
+    p.add_argument(
+        "--explain",
+        type=Path,
+        metavar="FILE",
+        help="with --db: write EXPLAIN (ANALYZE, BUFFERS) of each read of every missed target",
+    )
     return p
 
 
@@ -80,7 +86,11 @@ def _run_on_server(args: argparse.Namespace) -> list[Result]:
             if args.only and name not in args.only:
                 continue
             print(f"{name} (server)...", file=sys.stderr, flush=True)
-            results.extend(replace(r, name=f"{r.name} [postgresql]") for r in run(ctx))
+            results.extend(replace(r, name=on_server(r.name)) for r in run(ctx))
+        if args.explain is not None:
+            missed = [r.name for r in results if not r.met and r.name in ctx.statements]
+            args.explain.write_text("\n".join(f"# {n}\n{ctx.profile(n)}" for n in missed))
+            print(f"profiles of {len(missed)} missed targets in {args.explain}", file=sys.stderr)
     finally:
         raw.close()
         store.close()
@@ -102,11 +112,12 @@ def _fmt(seconds: float | None) -> str:
 
 
 def _print(results: list[Result]) -> None:
-    print(f"{'item':<48} {'median':>11} {'baseline':>11} {'ratio':>7}  {'target':<24} met")
+    w = max([48, *(len(r.name) for r in results)])
+    print(f"{'item':<{w}} {'median':>11} {'baseline':>11} {'ratio':>7}  {'target':<24} met")
     for r in results:
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
         print(
-            f"{r.name:<48} {_fmt(r.median_s):>11} {_fmt(r.baseline_median_s):>11} {ratio:>7}  "
+            f"{r.name:<{w}} {_fmt(r.median_s):>11} {_fmt(r.baseline_median_s):>11} {ratio:>7}  "
             f"{r.target:<24} {'yes' if r.met else 'NO'}"
         )
         if r.note:

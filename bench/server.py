@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -20,6 +20,11 @@ from db.server import ServerConnection, connect, parse_server_url
 from db.store import Store
 
 
+def on_server(name: str) -> str:
+    """A result's name in a server run (``case list page (...) [postgresql]``)."""
+    return f"{name} [postgresql]"
+
+
 @dataclass
 class ServerContext:
     """The store on the server (opened as the app opens it) and a plain psycopg connection
@@ -29,6 +34,8 @@ class ServerContext:
     store: Store
     raw: psycopg.Connection[Any]
     runs: int
+    # The statements each result's baseline replays, by the result's name (for profiles).
+    statements: dict[str, list[Statement]] = field(default_factory=dict)
 
     def value(self, query: str, *params: Any) -> Any:
         """One value read on the raw connection (the items' set-up, untimed)."""
@@ -48,26 +55,42 @@ class ServerContext:
 
         return run
 
-    def quick_statements(self, fn: Callable[[Any], object]) -> list[Statement]:
-        """What ``fn(conn)`` sends through the app's quick reader, checked on a replay."""
+    def quick_statements(self, name: str, fn: Callable[[Any], object]) -> list[Statement]:
+        """What ``fn(conn)`` sends through the app's quick reader, checked on a replay
+        (kept under the result's ``name``)."""
         with self.store.quick.read() as conn:
             assert isinstance(conn, ServerConnection)
             statements = captured(conn.raw, lambda: fn(conn))
-        return self.checked(statements)
+        return self.checked(name, statements)
 
-    def session_statements(self, fn: Callable[[Any], object]) -> list[Statement]:
+    def session_statements(self, name: str, fn: Callable[[Any], object]) -> list[Statement]:
         """What ``fn(session)`` sends through a read session of the app's, checked."""
         with self.store.read() as session:
             driver = session.connection().connection.driver_connection
             assert isinstance(driver, psycopg.Connection)
             statements = captured(driver, lambda: fn(session))
-        return self.checked(statements)
+        return self.checked(name, statements)
 
-    def checked(self, statements: list[Statement]) -> list[Statement]:
+    def checked(self, name: str, statements: list[Statement]) -> list[Statement]:
         wrong = same_answers(statements, self.baseline(statements)())
         if wrong:
-            raise AssertionError(f"the raw replay disagrees with the app: {wrong}")
+            raise AssertionError(f"{name}: the raw replay disagrees with the app: {wrong}")
+        self.statements[name] = statements
         return statements
+
+    def profile(self, name: str) -> str:
+        """EXPLAIN (ANALYZE, BUFFERS) of each read the result ``name`` timed."""
+        out: list[str] = []
+        for i, s in enumerate(self.statements.get(name, []), 1):
+            text = s.sql.decode() if isinstance(s.sql, bytes) else str(s.sql)
+            if s.many or not text.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            plan = self.raw.execute(f"EXPLAIN (ANALYZE, BUFFERS) {text}", s.params).fetchall()
+            self.raw.rollback()
+            out.append(f"-- statement {i}: {text}\n-- parameters: {s.params!r}")
+            out.extend(str(r[0]) for r in plan)
+            out.append("")
+        return "\n".join(out)
 
 
 def open_raw(url: URL) -> psycopg.Connection[Any]:
@@ -114,6 +137,7 @@ __all__ = [
     "admin",
     "create_database",
     "drop_database",
+    "on_server",
     "open_raw",
     "parse_server_url",
 ]

@@ -29,11 +29,14 @@ def median_times(
     fns: Sequence[Callable[[], object]],
     runs: int,
     setup: Callable[[], object] | None = None,
+    *,
+    warm_up: bool = True,
 ) -> list[float]:
     """Each function's median wall time over ``runs`` calls, after a warm-up call of each;
     the functions are called in turn, so a change in the machine's load falls on all alike.
-    ``setup`` (untimed) runs before every call, e.g. to give each a fresh empty store."""
-    for fn in fns:
+    ``setup`` (untimed) runs before every call, e.g. to give each a fresh empty store;
+    ``warm_up`` False skips the warm-up calls (for long items whose set-up ran them once)."""
+    for fn in fns if warm_up else ():
         if setup is not None:
             setup()
         fn()
@@ -57,9 +60,10 @@ def compare(
     max_ratio: float,
     max_seconds: float | None,
     setup: Callable[[], object] | None = None,
+    warm_up: bool = True,
 ) -> Result:
     """Time ``ours`` against ``baseline``, in turn (``median_times``)."""
-    ours_s, base_s = median_times([ours, baseline], runs, setup)
+    ours_s, base_s = median_times([ours, baseline], runs, setup, warm_up=warm_up)
     ratio = ours_s / base_s if base_s > 0 else float("inf")
     target = f"<= {max_ratio:g}x"
     met = ratio <= max_ratio

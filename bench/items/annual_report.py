@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from bench.items import Context
-from bench.server import ServerContext
+from bench.server import ServerContext, on_server
 from bench.timing import Result, compare
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.reports.model import Report
@@ -316,9 +316,10 @@ def run_server(ctx: ServerContext) -> list[Result]:
         with ctx.store.read() as session:
             return report(session)
 
-    statements = ctx.session_statements(report)
+    name = f"{NAME} ({period.label})"
+    statements = ctx.session_statements(on_server(name), report)
     result = compare(
-        f"{NAME} ({period.label})",
+        name,
         ours,
         ctx.baseline(statements),
         runs=max(3, min(ctx.runs, 5)),

@@ -6,7 +6,7 @@ from typing import Any
 
 from bench.items import Context
 from bench.items.raw_pages import ROW_SQL, first_page_by_deadline
-from bench.server import ServerContext
+from bench.server import ServerContext, on_server
 from bench.timing import Result, compare
 from db.queries import CaseFilter, CaseRow, page_cases
 
@@ -53,14 +53,16 @@ def run_server(ctx: ServerContext) -> list[Result]:
             assert len(rows) == 100
             return rows
 
+        name = f"case list page ({label})"
         statements = ctx.quick_statements(
+            on_server(name),
             lambda conn, sort=sort: page_cases(  # type: ignore[misc]
                 conn, CaseFilter(include_restricted=True), sort=sort, limit=100
-            )
+            ),
         )
         results.append(
             compare(
-                f"case list page ({label})",
+                name,
                 ours,
                 ctx.baseline(statements),
                 runs=ctx.runs,

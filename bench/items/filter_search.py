@@ -7,7 +7,7 @@ from typing import Any
 
 from bench.items import Context
 from bench.items.raw_pages import first_page_by_deadline, search_page
-from bench.server import ServerContext
+from bench.server import ServerContext, on_server
 from bench.store import TODAY
 from bench.timing import Result, compare
 from db.queries import OPEN_STATUSES, CaseFilter, CaseRow, page_cases
@@ -107,12 +107,14 @@ def run_server(ctx: ServerContext) -> list[Result]:
             with ctx.store.quick.read() as conn:
                 return page_cases(conn, f, limit=100)
 
+        name = f"filter and search ({label})"
         statements = ctx.quick_statements(
-            lambda conn, f=f: page_cases(conn, f, limit=100)  # type: ignore[misc]
+            on_server(name),
+            lambda conn, f=f: page_cases(conn, f, limit=100),  # type: ignore[misc]
         )
         results.append(
             compare(
-                f"filter and search ({label})",
+                name,
                 ours,
                 ctx.baseline(statements),
                 runs=ctx.runs,

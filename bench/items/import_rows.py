@@ -221,6 +221,7 @@ def run_server(ctx: ServerContext) -> list[Result]:
             max_ratio=3,
             max_seconds=None,
             setup=fresh,
+            warm_up=False,  # the capture and the check above ran each once
         )
         note = f"{landed['cases']:,} cases landed; {len(statements)} statements replayed"
         return [replace(result, note=note)]
