@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from caseworker.services.actor import LOCAL_ADMIN
 from caseworker.services.demo import generate
@@ -74,6 +77,10 @@ def server_store(url: str, records: int, seed: int, cache_dir: Path, fill: str =
         ).fetchone()
         if comment is not None and comment[0] == name:
             return
+        if comment is not None and str(comment[0]).startswith("store-"):
+            # Another benchmark store (e.g. made by bench.scale): used as it is, named.
+            print(f"the store in {target.database}: {comment[0]}", file=sys.stderr)
+            return
         tables = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
         ).fetchone()
@@ -108,6 +115,34 @@ def server_store(url: str, records: int, seed: int, cache_dir: Path, fill: str =
     )
 
 
+def _copy_as_csv(
+    cli: str,
+    path: Path,
+    dst: Any,
+    table: str,
+    names: list[tuple[str, bool]],
+    target: Any,
+) -> int:
+    """One table through the ``sqlite3`` program's CSV output straight into COPY (no Python
+    per row): quoted empty text stays text, an empty field is NULL, bytes go as hex."""
+    from psycopg import sql
+
+    select = ", ".join(
+        f"CASE WHEN {n} IS NULL THEN NULL ELSE '\\x' || hex({n}) END" if blob else n
+        for n, blob in names
+    )
+    query = f"SELECT {select} FROM {table}"
+    proc = subprocess.Popen([cli, "-readonly", "-csv", str(path), query], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    with dst.cursor().copy(target + sql.SQL(" (FORMAT csv)")) as out:
+        while chunk := proc.stdout.read(1 << 20):
+            out.write(chunk)
+    if proc.wait() != 0:
+        raise SystemExit(f"sqlite3 could not read {table} from {path}")
+    row = dst.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()
+    return int(row[0])
+
+
 def copy_to_server(path: Path, url: str) -> dict[str, int]:
     """Copy every row of the store file ``path`` into the empty database at ``url``.
 
@@ -133,20 +168,24 @@ def copy_to_server(path: Path, url: str) -> dict[str, int]:
         for index, _ in indexes:
             dst.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index)))
         dst.execute("SET LOCAL session_replication_role = replica")
-        columns: dict[str, list[str]] = {}
-        for table, column in dst.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
+        columns: dict[str, list[tuple[str, bool]]] = {}
+        for table, column, kind in dst.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'public' AND is_generated = 'NEVER' "
             "AND table_name != 'alembic_version' ORDER BY table_name, ordinal_position"
         ):
-            columns.setdefault(table, []).append(column)
+            columns.setdefault(table, []).append((column, kind == "bytea"))
+        cli = shutil.which("sqlite3")
         for table, names in columns.items():
             print(f"copying {table}", file=sys.stderr, flush=True)
-            cols = sql.SQL(", ").join(map(sql.Identifier, names))
+            cols = sql.SQL(", ").join(sql.Identifier(n) for n, _ in names)
+            target = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
+            if cli is not None:
+                counts[table] = _copy_as_csv(cli, path, dst, table, names, target)
+                continue
             counts[table] = 0
-            copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
-            with dst.cursor().copy(copy) as out:
-                select = f"SELECT {', '.join(names)} FROM {table}"
+            with dst.cursor().copy(target) as out:
+                select = f"SELECT {', '.join(n for n, _ in names)} FROM {table}"
                 for row in src.execute(select):
                     out.write_row(row)
                     counts[table] += 1
