@@ -124,24 +124,7 @@ class Clock:
     @property
     def countdown(self) -> str:
         """``3 working days left``, ``due today``, ``2 working days overdue``..."""
-        left = self.working_days_left
-        if self.state is ClockState.RUNNING and left == 0:
-            # Running, but due on a non-working day (an escalation window in calendar days).
-            return f"ends {format_day(self.due)[:-5]}"
-        if self.state is ClockState.RUNNING and left is not None:
-            return f"{left} working day{'s' if left != 1 else ''} left"
-        if self.state is ClockState.DUE_TODAY:
-            return "due today"
-        if self.state is ClockState.OVERDUE and left is not None:
-            late = -left
-            if late == 0:
-                return f"overdue since {format_day(self.due)[:-5]}"
-            return f"{late} working day{'s' if late != 1 else ''} overdue"
-        if self.state is ClockState.MET and self.completed:
-            return f"met on {format_day(self.completed)}"
-        if self.state is ClockState.MET_LATE and self.completed:
-            return f"met late on {format_day(self.completed)}"
-        return self.state.value.replace("-", " ")
+        return countdown_words(self.state, self.working_days_left, self.due, self.completed)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -152,6 +135,30 @@ class Clock:
             "working_days_left": self.working_days_left,
             "explanation": self.explanation,
         }
+
+
+def countdown_words(
+    state: ClockState, left: int | None, due: date, completed: date | None = None
+) -> str:
+    """A clock's countdown in words: ``3 working days left``, ``due today``, ``2 working days
+    overdue``... (the one wording of a countdown: clocks, the case list and the work queue)."""
+    if state is ClockState.RUNNING and left == 0:
+        # Running, but due on a non-working day (an escalation window in calendar days).
+        return f"ends {format_day(due)[:-5]}"
+    if state is ClockState.RUNNING and left is not None:
+        return f"{left} working day{'s' if left != 1 else ''} left"
+    if state is ClockState.DUE_TODAY:
+        return "due today"
+    if state is ClockState.OVERDUE and left is not None:
+        late = -left
+        if late == 0:
+            return f"overdue since {format_day(due)[:-5]}"
+        return f"{late} working day{'s' if late != 1 else ''} overdue"
+    if state is ClockState.MET and completed:
+        return f"met on {format_day(completed)}"
+    if state is ClockState.MET_LATE and completed:
+        return f"met late on {format_day(completed)}"
+    return state.value.replace("-", " ")
 
 
 def judge(
