@@ -26,6 +26,7 @@ from db.checks import WAY_OUT, full_check_due, integrity_problem, open_quick
 from db.raw import QuickReader, StoreError
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
+from ui.focus import install_focus_ring
 from ui.text_size import apply_text_scale, saved_text_scale
 from ui.theme import apply_readable_palette
 
@@ -49,6 +50,7 @@ def _application() -> QApplication:
     QCoreApplication.setApplicationName("Caseworker")
     app = QApplication(sys.argv[:1])
     apply_readable_palette(app)
+    install_focus_ring(app)
     return app
 
 
