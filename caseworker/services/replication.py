@@ -311,6 +311,16 @@ def block_reference(session: Session, prefix: str, year: int) -> str | None:
         .limit(1)
     )
     if block is None:
+        held = list(
+            session.scalars(
+                select(ReferenceBlock.year).where(ReferenceBlock.device_id == device).distinct()
+            )
+        )
+        if held and year < min(held):
+            raise RuleBroken(
+                f"This PC is given reference numbers for {min(held)} and later only: a contact "
+                f"received in {year} is logged on the server (by a PC connected to it)"
+            )
         raise RuleBroken(
             f"This PC has no reference numbers left for {year}: sync with the server "
             "(caseworker sync) to get more, then log the contact"
