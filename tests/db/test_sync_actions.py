@@ -39,7 +39,7 @@ from casework import (
 )
 from pg_server import PgServer
 from sqlalchemy import func, select
-from test_sync_replicas import _closed_port_url, _point_at
+from sync_world import closed_port_url, point_at
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import LetterKind
@@ -894,9 +894,9 @@ def test_two_replicas_import_and_make_letters_offline_then_sync_through_the_comm
                 "ada", "--db", str(path), "replica", "create", "--server", url, "--site", SITE
             )
             assert (made.returncode, made.stderr) == (0, ""), made.stderr
-        offline = _closed_port_url(url)  # the server cannot be reached from here on
+        offline = closed_port_url(url)  # the server cannot be reached from here on
         for path in paths.values():
-            _point_at(path, offline)
+            point_at(path, offline)
         imports = {"a": ("OLD-A1", "OLD-A2"), "b": ("OLD-B1",)}
         for (key, path), ref in zip(paths.items(), letter_refs, strict=True):
             csv = _import_file(tmp_path, f"{key}.csv", imports[key])
@@ -913,7 +913,7 @@ def test_two_replicas_import_and_make_letters_offline_then_sync_through_the_comm
             assert (refused.returncode, refused.stdout) == (3, "")
             assert refused.stderr.count("\n") == 1 and "2 change(s) wait" in refused.stderr
         for path in paths.values():
-            _point_at(path, url)  # the link is back
+            point_at(path, url)  # the link is back
         pushed = []
         for path in paths.values():
             synced = _caseworker("asmith", "--db", str(path), "sync", "--json")
