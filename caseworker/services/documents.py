@@ -22,6 +22,7 @@ from caseworker.services.audit import record_event
 from caseworker.services.cases import begin_change, get_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
+from caseworker.services.replication import replicated
 from caseworker.services.settings import get_setting
 from db.models import Case, Document, DocumentContent
 
@@ -258,6 +259,7 @@ def _audit_change(session: Session, actor: Actor, case: Case, changes: dict[str,
     record_event(session, actor, "add-document", case.id, changes)
 
 
+@replicated("add-document", changed=lambda _kwargs, attached: not attached.already_kept)
 def attach_document(
     session: Session,
     actor: Actor,

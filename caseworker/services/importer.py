@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import counted_extension_days
-from caseworker.domain.errors import CaseworkerError
+from caseworker.domain.errors import CaseworkerError, RuleBroken
 from caseworker.domain.policy import Policy, load_policy
 from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
@@ -22,7 +23,8 @@ from caseworker.services.clocks import clock_columns, stopped_on
 from caseworker.services.importer_read import UnreadableRows, read_table
 from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
 from caseworker.services.intake import choose_policy
-from caseworker.services.permissions import sees_restricted
+from caseworker.services.permissions import check, sees_restricted
+from caseworker.services.replication import no_case, replica_device, replicated
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
@@ -448,6 +450,47 @@ def _by_kind(rows: list[ImportRow]) -> tuple[tuple[str, int], ...]:
     return tuple((k.label, n) for k, n in counts.items() if n)
 
 
+def _file_and_day(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """What an import's intent keeps: the file's name and bytes and the day (the server
+    imports the same rows, with the same keys, from them)."""
+    path = Path(args[0] if args else kwargs["path"])
+    return (path.name, path.read_bytes()), {"today": kwargs["today"]}
+
+
+def new_names_offline(session: Session, lists: _Lists) -> None:
+    """On a replica, refuse an import that names a site, service area, theme or handler the
+    PC's lists do not hold (those lists keep the server's keys; see ``no_new_names_offline``).
+
+    Raises:
+        RuleBroken: one line naming every new name.
+    """
+    if replica_device(session) is None:
+        return
+    new = [
+        f"{what} {name!r}"
+        for what, names in (
+            ("site", lists.sites),
+            ("service area", lists.areas),
+            ("theme", lists.themes),
+            ("handler", lists.staff),
+        )
+        for name in names.new.values()
+    ]
+    if new:
+        raise RuleBroken(
+            f"This PC is offline and cannot add new names to its lists: {', '.join(new)}. "
+            "Add them on the server and sync, then import again; nothing was imported"
+        )
+
+
+@replicated(
+    "import",
+    locate=no_case,
+    stored=_file_and_day,
+    changed=lambda kwargs, _summary: not kwargs.get("dry_run"),
+)
 def import_records(
     session: Session,
     actor: Actor,
@@ -467,6 +510,8 @@ def import_records(
         ImportCancelled: ``progress`` returned False.
         InvalidInput: the file cannot be read at all.
     """
+    if not dry_run:
+        check(actor, "import")
     path = Path(path)
     try:
         table = read_table(path)
@@ -489,6 +534,8 @@ def import_records(
     if problems:
         raise ImportRefused(sorted(problems, key=lambda p: p.row))
     lists = _Lists.of(session, rows)
+    if not dry_run:
+        new_names_offline(session, lists)
     summary = ImportSummary(
         file=path.name,
         rows=len(rows),
@@ -517,3 +564,15 @@ def import_records(
         progress(total, total)
     session.flush()
     return summary
+
+
+def import_file(
+    session: Session, actor: Actor, file_name: str, data: bytes, *, today: date
+) -> ImportSummary:
+    """Import a file's rows from its bytes (the server replaying an import made offline):
+    the same checks and the same keys as ``import_records`` gave on the replica."""
+    name = Path(file_name).name or "import.csv"  # never a path of the sender's choosing
+    with tempfile.TemporaryDirectory(prefix="caseworker-import-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return import_records(session, actor, path, today=today)
