@@ -252,6 +252,9 @@ def _offline(world: World) -> None:
         r, log_record, new_record(received=TODAY, site=SITE, complainants=(person("Kit New"),)),
         today=TODAY,
     ).reference  # fmt: skip
+    made["log-record:note"] = _step(  # an action on a case made offline: its key is known
+        r, records.add_note, made["log-record"], text="Called back", expected_version=None
+    ).id
     csv = world.folder / "legacy.csv"
     csv.write_text(IMPORT_CSV, encoding="utf-8")
     _step(r, importer.import_records, csv, today=TODAY, actor=MANAGER)
@@ -455,6 +458,8 @@ def _log_record(w: World, s: Any) -> None:
     case = _case(s, w.made["log-record"])
     assert (case.resident_name, case.received, case.status) == ("Kit New", TODAY, "logged")
     assert case.updated_by == "A. Smith"
+    note = s.get(Note, w.made["log-record:note"])
+    assert (note.case_id, note.text) == (case.id, "Called back")
 
 
 def _import(w: World, s: Any) -> None:
@@ -728,9 +733,10 @@ def test_every_replicated_action_is_checked_here() -> None:
 
 
 def test_one_sync_applies_every_intent_once_without_conflicts(world: World) -> None:
-    # One intent per action, plus the second close-then-reopen and refer-then-determine step.
-    assert world.made["intents"] == len(CHECKS) + 2
-    assert (world.made["synced"].pushed, world.made["synced"].conflicts) == (len(CHECKS) + 2, 0)
+    # One intent per action, plus the close before the reopen, the referral before the
+    # determination and a note on the contact logged offline.
+    assert world.made["intents"] == len(CHECKS) + 3
+    assert (world.made["synced"].pushed, world.made["synced"].conflicts) == (len(CHECKS) + 3, 0)
     with world.server.read() as s:
         outcomes = s.execute(select(SyncIngest.action, SyncIngest.outcome)).all()
         assert sorted({a for a, _o in outcomes}) == sorted(CHECKS)
