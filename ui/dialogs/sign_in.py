@@ -113,7 +113,9 @@ class SignInDialog(QDialog):
         self.message.setStyleSheet("color: #A4262C" if error else "")
         # A wrapped message needs more height than the dialog was shown with: grow to fit
         # (else its first and last lines are cut off, more so at large text sizes).
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
 
     def _signed_in(self, actor: object) -> None:
