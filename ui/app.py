@@ -19,11 +19,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.quick_reads import has_accounts
-from caseworker.services.work_queue import queue_items
 from caseworker.store_location import resolve_store
 from db.checks import WAY_OUT, full_check_due, integrity_problem, open_quick
-from db.raw import QuickReader, StoreError
+from db.raw import QuickReader, StoreError, has_accounts
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
 from ui.focus import install_focus_ring
@@ -50,7 +48,6 @@ def _application() -> QApplication:
     QCoreApplication.setApplicationName("Caseworker")
     app = QApplication(sys.argv[:1])
     apply_readable_palette(app)
-    install_focus_ring(app)
     return app
 
 
@@ -103,6 +100,14 @@ def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | No
     if screenshot or getattr(args, "user", None):
         return actor_from_args(args, store)
     return sign_in_at_start(store)
+
+
+def _show_focus() -> None:
+    """The focus ring (``ui.focus``), installed once the first window is painted: reaching
+    the style's classes costs a first paint about 15 ms, and no one can press Tab sooner."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_focus_ring(app)
 
 
 def _quick_reader(args: argparse.Namespace, path: Path) -> QuickReader | None:
@@ -195,6 +200,8 @@ class _EarlyCount(threading.Thread):
         super().start()
 
     def run(self) -> None:
+        from caseworker.services.work_queue import queue_items
+
         reader = QuickReader(self.path)
         try:
             self.items = reader.read_value(lambda conn: queue_items(conn, self.actor, self.today))
@@ -240,6 +247,7 @@ def _full_start(args: argparse.Namespace, path: Path | str, screenshot: bool) ->
         store = open_store(path)
     except StoreError as exc:
         return _fail(str(exc), screenshot)
+    _show_focus()
     try:
         actor = _who(args, store, screenshot)
         if actor is None:  # the sign-in was cancelled
@@ -302,7 +310,11 @@ def _sign_in_quickly(
 
         return sign_in(opener.store(), name, password, now=datetime.now())
 
-    actor = ask_sign_in(check, path.name, on_painted=opener.start)
+    def painted() -> None:
+        opener.start()
+        _show_focus()
+
+    actor = ask_sign_in(check, path.name, on_painted=painted)
     return 0 if actor is None else actor
 
 
@@ -478,6 +490,7 @@ def _after_first_paint(
     window: MainWindow, context: AppContext, opener: _StoreOpener | None
 ) -> None:
     """Open the full store on its thread (if sign-in has not), then finish the start."""
+    _show_focus()
     if opener is None or opener.isFinished():
         _finish_start(window, context)
         return

@@ -9,7 +9,6 @@ contrast asks for 3:1), just outside the focused control, on every control alike
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -56,13 +55,14 @@ class FocusRing(QObject):
 
     def _moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         frame = self._frame
-        # (A frame whose window was closed and deleted went with it: a new one is made.)
-        if frame is not None and shiboken6.isValid(frame):
+        if frame is not None:
             frame.setWidget(None)  # type: ignore[arg-type]
         if new is None or new.isWindow():
             return
-        if frame is None or not shiboken6.isValid(frame):
+        if frame is None:
             frame = QFocusFrame(new)
+            # A frame whose window is closed and deleted goes with it: a new one is made.
+            frame.destroyed.connect(self._gone)
             frame.setStyle(self._style)
             palette = frame.palette()
             palette.setColor(QPalette.ColorRole.WindowText, QColor(SELECTION))
@@ -71,10 +71,13 @@ class FocusRing(QObject):
             self._frame = frame
         frame.setWidget(new)
 
+    def _gone(self) -> None:
+        self._frame = None
+
     def stop(self) -> None:
         """No ring from now on (tests compare the platform's own focus with the ring's)."""
         self._app.focusChanged.disconnect(self._moved)
-        if self._frame is not None and shiboken6.isValid(self._frame):
+        if self._frame is not None:
             self._frame.setWidget(None)  # type: ignore[arg-type]
         self.setParent(None)  # install_focus_ring makes a new one
         self.deleteLater()

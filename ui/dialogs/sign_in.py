@@ -77,6 +77,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Forgotten your password? Ask an administrator to reset it."))
         layout.addWidget(self.buttons)
+        # Wide enough that a refusal wraps onto a few lines, not a narrow column.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -109,6 +111,12 @@ class SignInDialog(QDialog):
     def _say(self, text: str, *, error: bool) -> None:
         self.message.setText(text)
         self.message.setStyleSheet("color: #A4262C" if error else "")
+        # A wrapped message needs more height than the dialog was shown with: grow to fit
+        # (else its first and last lines are cut off, more so at large text sizes).
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
 
     def _signed_in(self, actor: object) -> None:
         assert isinstance(actor, Actor)
