@@ -19,6 +19,7 @@ MEASURED = {
     "filter and search (search by postcode)",
     "filter and search (search by description words)",
     "countdowns (case list page)",
+    "countdowns (case list page, open cases by resident)",
     "countdowns (work queue counts)",
     "memory (case list open)",
     "memory (every page built)",
