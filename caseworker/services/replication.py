@@ -41,6 +41,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "responsible_for",
         "not_responsible_for",
     ),
+    # The choice on a sync conflict (caseworker.sync.resolve): the fields it may change
+    # go through correct_fact or the refused action's own service, which check the version.
+    "resolve-conflict": (),
 }
 
 _INSIDE: ContextVar[bool] = ContextVar("caseworker_replicated_inside", default=False)
