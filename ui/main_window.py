@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self._add_widget("reports", self.reports)
         self._build_menus()
         self._connect_signals()
+        from ui.sync_status import install as install_sync
+
+        self.sync = install_sync(self)  # Conflicts page; background sync on a replica
 
     # Pages ------------------------------------------------------------------------------------
 
@@ -381,4 +384,6 @@ class MainWindow(QMainWindow):
         """Keep a half-typed contact as a draft before closing."""
         if self.complete:
             self.intake.flush_draft()
+            if self.sync is not None:
+                self.sync.stop()
         super().closeEvent(event)

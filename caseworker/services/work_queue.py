@@ -14,7 +14,15 @@ from caseworker.domain.clocks import ClockName
 from caseworker.services.actor import Actor
 from caseworker.services.permissions import sees_restricted, visible_filter
 from caseworker.services.quick_reads import countdown_text, store_calendar
-from db.queries import CaseFilter, Reader, count_cases, count_each, page_cases, queue_filters
+from db.queries import (
+    CaseFilter,
+    Reader,
+    connection_of,
+    count_cases,
+    count_each,
+    page_cases,
+    queue_filters,
+)
 
 EXPIRING_WITHIN_DAYS = 28
 SOON_WORKING_DAYS = 3
@@ -113,6 +121,35 @@ def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
         if case_filter is not None:
             items.append(QueueItem(key, title, explanation, counts[field], case_filter))
     return items
+
+
+CONFLICTS_KEY = "conflicts"
+
+
+def conflicts_item(reader: Reader, actor: Actor) -> QueueItem | None:
+    """ "Conflicts to resolve": cases a sync flagged, for their handler (None: there are none).
+
+    Kept apart from ``queue_items`` (a store that never synced pays one read of an empty
+    table, nothing more).
+    """
+    rows = (
+        connection_of(reader)
+        .execute(
+            "SELECT DISTINCT case_id FROM sync_conflicts "
+            "WHERE resolved_at IS NULL AND case_id IS NOT NULL"
+        )
+        .fetchall()
+    )
+    if not rows:
+        return None
+    case_filter = visible_filter(actor, CaseFilter(case_ids=tuple(sorted(str(r[0]) for r in rows))))
+    return QueueItem(
+        CONFLICTS_KEY,
+        "Conflicts to resolve",
+        "Cases where a change made offline met a different change on the server",
+        count_cases(reader, case_filter),
+        case_filter,
+    )
 
 
 @dataclass(frozen=True)

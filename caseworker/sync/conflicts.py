@@ -27,6 +27,7 @@ class ConflictView:
     replica_by: str
     replica_at: datetime | None
     resolved: bool
+    case_version: int | None = None  # the case's version as read (for a stale-edit check)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +65,16 @@ def list_conflicts(
     hidden: set[str] = set()
     if not sees_restricted(actor):
         hidden = {str(c) for c in session.scalars(select(Case.id).where(Case.restricted.is_(True)))}
+    rows = [c for c in session.scalars(stmt) if c.case_id not in hidden]
+    ids = {c.case_id for c in rows if c.case_id}
+    versions: dict[str, int] = (
+        {
+            str(i): int(v)
+            for i, v in session.execute(select(Case.id, Case.version).where(Case.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     return [
         ConflictView(
             c.id,
@@ -77,10 +88,15 @@ def list_conflicts(
             c.replica_by,
             c.replica_at,
             c.resolved_at is not None,
+            versions.get(c.case_id or ""),
         )
-        for c in session.scalars(stmt)
-        if c.case_id not in hidden
+        for c in rows
     ]
+
+
+def count_open_conflicts(session: Session, actor: Actor) -> int:
+    """How many conflicts the actor may see are waiting for a choice."""
+    return len(list_conflicts(session, actor))
 
 
 def flagged_cases(session: Session) -> list[str]:
