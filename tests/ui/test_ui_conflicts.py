@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from caseworker.services.stages import Definition, acknowledge
 from caseworker.sync.replica import Synced
 from caseworker.sync.status import Attempt, attempt_sync
 from db.models import AuditEvent, ReferenceBlock, ReplicaIdentity, SyncConflict
-from db.store import Store, open_store
+from db.store import Store
 from ui.clock import FixedClock
 from ui.context import AppContext
 from ui.main_window import MainWindow
