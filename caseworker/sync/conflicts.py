@@ -108,3 +108,36 @@ def flagged_cases(session: Session) -> list[str]:
         .order_by(SyncConflict.reference)
     )
     return [str(r) for r in session.scalars(stmt)]
+
+
+def open_ids(session: Session) -> list[str]:
+    """The ids of conflicts not yet resolved in this store (a replica asks the server)."""
+    stmt = select(SyncConflict.id).where(SyncConflict.resolved_at.is_(None))
+    return [str(i) for i in session.scalars(stmt)]
+
+
+def resolutions(session: Session, ids: list[str]) -> list[dict[str, Any]]:
+    """On the server: who resolved which of ``ids``, when and how (the replica copies it)."""
+    if not ids:
+        return []
+    stmt = select(SyncConflict).where(
+        SyncConflict.id.in_(ids), SyncConflict.resolved_at.is_not(None)
+    )
+    return [
+        {"id": c.id, "resolved_by": c.resolved_by, "resolved_at": c.resolved_at, "choice": c.choice}
+        for c in session.scalars(stmt)
+    ]
+
+
+def copy_resolutions(session: Session, resolved: list[dict[str, Any]]) -> int:
+    """On the replica: mark conflicts the server has resolved (by whoever, wherever)."""
+    for r in resolved:
+        row = session.get(SyncConflict, r["id"])
+        if row is not None and row.resolved_at is None:
+            row.resolved_by, row.resolved_at, row.choice = (
+                r["resolved_by"],
+                r["resolved_at"],
+                r["choice"],
+            )
+    session.flush()
+    return len(resolved)

@@ -14,7 +14,7 @@ from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.settings import get_setting
-from caseworker.sync import pull
+from caseworker.sync import conflicts, pull
 from caseworker.sync.push import Pushed, hand_out_block, push, refill_block
 from db.models import Case, Device, ReferenceBlock, ReplicaIdentity, Site, User, new_id
 from db.store import Store
@@ -127,15 +127,18 @@ def pull_changes(local: Store, server: Store) -> int:
         cursor, site_id = me.cursor, me.site_id
         held = {str(c) for c in s.scalars(select(Case.id))}
         waiting = pull.pending_cases(s)
+        unresolved = conflicts.open_ids(s)
     with server.read() as srv:
         head = pull.server_head(srv)
         changed = pull.changed_cases(srv, cursor, head)
         scope = [c for c in pull.cases_in_scope(srv, changed, site_id, held) if c not in waiting]
         reference = pull.read_reference(srv)
         cases = pull.read_cases(srv, scope)
+        resolved = conflicts.resolutions(srv, unresolved)
     with local.write() as s:
         pull.write_reference(s, reference)
         count = pull.write_cases(s, cases)
+        conflicts.copy_resolutions(s, resolved)
         me = identity(s)
         assert me is not None
         me.cursor = head

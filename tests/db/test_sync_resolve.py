@@ -98,7 +98,8 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ref, cid = _field_conflict(server, empty_store("replica.sqlite"), capsys, monkeypatch)
+    path = empty_store("replica.sqlite")
+    ref, cid = _field_conflict(server, path, capsys, monkeypatch)
     version = _case(server.store, ref).version
     code, out, err = _cli(
         capsys, monkeypatch, "olly", "--db", server.url, "conflicts", "resolve", cid,
@@ -156,6 +157,18 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
     )
     code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts")
     assert (code, out) == (0, "No conflicts to resolve.\n")
+    # The replica learns of the choice at its next sync: nothing left to resolve there.
+    code, out, err = _cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
+    assert "acknowledged (acknowledge)" in out  # not yet synced
+    code, result, err = _sync(capsys, monkeypatch, path)
+    assert code == 0 and result is not None and result["pushed"] == 0, err
+    code, out, err = _cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
+    assert (code, out) == (0, "No conflicts to resolve.\n")
+    code, out, err = _cli(
+        capsys, monkeypatch, "olly", "--db", str(path), "conflicts", "--all", "--json"
+    )
+    (kept,) = json.loads(out)
+    assert (kept["id"], kept["resolved"]) == (cid, True)
 
 
 def test_taking_the_replica_value_corrects_the_field_and_advisors_may_not(
