@@ -388,6 +388,11 @@ def test_render_the_page_and_status_bar(
         page = window.pages["conflicts"]
         buttons = {b.text() for b in page.findChildren(QPushButton) if b.isVisible()}
         assert {"&Keep server's", "&Take this PC's"} <= buttons
+        window.show_page("queue")
+        for _ in range(3):
+            QApplication.processEvents()
+        assert window.queue.buttons["conflicts"].text() == "Conflicts to resolve (1)"
+        assert window.grab().save(str(out.with_name(f"queue-conflicts-{scale:g}.png")))
         window.close()
     finally:
         qapp.setFont(font)
