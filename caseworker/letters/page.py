@@ -7,7 +7,7 @@ and contact details, the footer, the logo) is made and measured once, in :class:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
 from typing import Any
@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus import Paragraph as RLParagraph
@@ -29,15 +30,21 @@ from caseworker.letters.styles import (
     DETAILS_LEFT,
     DETAILS_WIDTH,
     FONT,
+    FONT_BOLD,
     NO_PADDING,
     PAGE_HEIGHT,
     PAGE_LEFT,
+    PAGE_NUMBER_BASELINE,
     PAGE_RIGHT,
     PAGE_WIDTH,
     RULE,
     LetterStyles,
 )
 from caseworker.letters.text import markup
+from caseworker.letters.wrap import break_long_words, wrap_lines
+
+# The organisation's name may take several lines: the letterhead's rule goes below it.
+RULE_TOP = 33 * mm
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,26 @@ class Placed:
         para = RLParagraph(text, style)
         _, height = para.wrap(width, PAGE_HEIGHT)
         return cls(para, left, top, float(height))
+
+    @classmethod
+    def lines(
+        cls,
+        texts: list[str],
+        style: ParagraphStyle,
+        left: float,
+        top: float,
+        width: float,
+        *,
+        clauses: bool = False,
+    ) -> Placed:
+        """Person-typed ``texts``, one or more lines each, broken where :mod:`wrap` says."""
+        lines = [
+            markup(line)
+            for text in texts
+            if text.strip()
+            for line in wrap_lines(text, style.fontName, style.fontSize, width, clauses=clauses)
+        ]
+        return cls.wrap("<br/>".join(lines), style, left, top, width)
 
     @property
     def bottom(self) -> float:
@@ -84,7 +111,9 @@ def numbered_canvas(page_number_size: float) -> type[Canvas]:
                 self.__dict__.update(state)
                 self.setFont(FONT, page_number_size)
                 self.setFillColor(ACCENT)
-                self.drawRightString(PAGE_WIDTH - PAGE_RIGHT, 9 * mm, f"Page {number} of {total}")
+                self.drawRightString(
+                    PAGE_WIDTH - PAGE_RIGHT, PAGE_NUMBER_BASELINE, f"Page {number} of {total}"
+                )
                 super().showPage()
             super().save()
 
@@ -112,29 +141,33 @@ class OrgPage:
 
     def __init__(self, org: Organisation, st: LetterStyles) -> None:
         self.org, self.st = org, st
+        self.name = Placed.lines([org.name], st.org_name, PAGE_LEFT, 14 * mm, 120 * mm)
+        self.rule_top = max(RULE_TOP, self.name.bottom + 2 * mm)
+        # Large print has no room for one address line each: the address runs on, in lines
+        # that end after a comma where they can.
+        address = [", ".join(org.address_lines)] if st.large_print else list(org.address_lines)
         details = [
-            *org.address_lines,
+            *address,
             f"Phone: {org.phone}" if org.phone else "",
             f"Email: {org.email}" if org.email else "",
             org.website,
         ]
-        self.name = Placed.wrap(markup(org.name), st.org_name, PAGE_LEFT, 14 * mm, 120 * mm)
-        self.details = Placed.wrap(
-            "<br/>".join(markup(d) for d in details if d.strip()),
-            st.details,
-            DETAILS_LEFT,
-            38 * mm,
-            DETAILS_WIDTH,
+        self.details = Placed.lines(
+            details, st.details, DETAILS_LEFT, self.rule_top + 5 * mm, DETAILS_WIDTH, clauses=True
         )
-        rule_y = st.footer_height - 4 * mm
-        self.footer_rule = rule_y
-        self.footer = Placed.wrap(
-            markup(org.other_formats_text),
+        footer = Placed.wrap(
+            markup(break_long_words(org.other_formats_text, FONT, st.footer.fontSize, BODY_WIDTH)),
             st.footer,
             PAGE_LEFT,
-            PAGE_HEIGHT - rule_y + 2 * mm,
+            0,
             BODY_WIDTH,
         )
+        # From the foot of the page up: the page number, the offer, a rule, then the body.
+        # The offer sits wholly above the page number, however long the organisation's is.
+        number_top = PAGE_NUMBER_BASELINE + st.page_number_size * 0.75
+        self.footer_height = max(st.footer_height, number_top + 1 * mm + footer.height + 6 * mm)
+        self.footer_rule = self.footer_height - 4 * mm
+        self.footer = replace(footer, top=PAGE_HEIGHT - self.footer_rule + 2 * mm)
         self.logo = _logo(org.logo_path)
         self.canvas = numbered_canvas(st.page_number_size)
 
@@ -170,9 +203,10 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         )
         self.content, self.org_page = content, org_page
         self.letterhead = self._letterhead()
-        self.header: Placed | None = None  # made on the first later page
+        self.header = self._header()
         body_top = max(st.first_body_top, max(p.bottom for p in self.letterhead) + 10 * mm)
-        bottom = st.footer_height
+        later_top = max(st.later_body_top, self.header.bottom + 5.5 * mm)
+        bottom = org_page.footer_height
         first = Frame(
             PAGE_LEFT,
             bottom,
@@ -185,7 +219,7 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             PAGE_LEFT,
             bottom,
             BODY_WIDTH,
-            PAGE_HEIGHT - st.later_body_top - bottom,
+            PAGE_HEIGHT - later_top - bottom,
             id="later",
             **NO_PADDING,
         )
@@ -202,13 +236,8 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         """The first page's blocks, in drawing order: name, address, details, reference."""
         shared, st, c = self.org_page, self.org_page.st, self.content
         lines = [c.addressee.name, *c.addressee.address_lines, c.addressee.postcode]
-        address = Placed.wrap(
-            "<br/>".join(markup(a) for a in lines if a.strip()),
-            st.address,
-            PAGE_LEFT,
-            ADDRESS_TOP,
-            ADDRESS_WIDTH,
-        )
+        top = max(ADDRESS_TOP, shared.rule_top + 5 * mm)
+        address = Placed.lines(lines, st.address, PAGE_LEFT, top, ADDRESS_WIDTH, clauses=True)
         ref = f"<b>Our reference:</b> {markup(c.reference)}<br/><b>Date:</b> {markup(c.long_date)}"
         # Large print has no room beside the address: the reference goes below it.
         if st.large_print:
@@ -224,21 +253,29 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         self.org_page.draw_logo(canvas)
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(1.5)
-        canvas.line(
-            PAGE_LEFT, PAGE_HEIGHT - 33 * mm, PAGE_WIDTH - PAGE_RIGHT, PAGE_HEIGHT - 33 * mm
-        )
+        rule_y = PAGE_HEIGHT - self.org_page.rule_top
+        canvas.line(PAGE_LEFT, rule_y, PAGE_WIDTH - PAGE_RIGHT, rule_y)
         for placed in self.letterhead:
             placed.draw(canvas)
         self.org_page.draw_footer(canvas)
         canvas.restoreState()
 
-    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        if self.header is None:
-            text = (
-                f"<b>{markup(self.org_page.org.name)}</b>   Our reference: "
-                f"{markup(self.content.reference)}"
+    def _header(self) -> Placed:
+        """Later pages' header: our name and reference on one line, or each on its own."""
+        style = self.org_page.st.header
+        name, ref = self.org_page.org.name, f"Our reference: {self.content.reference}"
+        size = style.fontSize
+        one_line = stringWidth(name, FONT_BOLD, size) + stringWidth(f"   {ref}", FONT, size)
+        if one_line <= BODY_WIDTH:
+            text = f"<b>{markup(name)}</b>   {markup(ref)}"
+        else:
+            text = "<br/>".join(
+                [f"<b>{markup(n)}</b>" for n in wrap_lines(name, FONT_BOLD, size, BODY_WIDTH)]
+                + [markup(r) for r in wrap_lines(ref, FONT, size, BODY_WIDTH)]
             )
-            self.header = Placed.wrap(text, self.org_page.st.header, PAGE_LEFT, 10 * mm, BODY_WIDTH)
+        return Placed.wrap(text, style, PAGE_LEFT, 10 * mm, BODY_WIDTH)
+
+    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         self.header.draw(canvas)
         canvas.setStrokeColor(RULE)

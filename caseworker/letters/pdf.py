@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 from reportlab.platypus import Paragraph as RLParagraph
@@ -30,14 +31,25 @@ from caseworker.letters.styles import (
     register_fonts,
 )
 from caseworker.letters.text import markup
+from caseworker.letters.wrap import break_long_words
 
 __all__ = ["LetterPrinter", "markup", "render_pdf"]
+
+
+def _fit(text: str, style: ParagraphStyle, width: float = BODY_WIDTH) -> str:
+    """Person-typed ``text`` as markup whose over-long words break at sensible points."""
+    room = width - style.leftIndent - max(style.firstLineIndent, 0)
+    return markup(break_long_words(text, style.fontName, style.fontSize, room))
+
+
+def _para(text: str, style: ParagraphStyle, width: float = BODY_WIDTH) -> RLParagraph:
+    return RLParagraph(_fit(text, style, width), style)
 
 
 def _blocks(section: Section, st: LetterStyles) -> list[Flowable]:
     out: list[Flowable] = []
     if section.heading:
-        out.append(RLParagraph(markup(section.heading), st.heading))
+        out.append(_para(section.heading, st.heading))
     for block in section.blocks:
         if isinstance(block, Paragraph):
             style = {
@@ -47,16 +59,17 @@ def _blocks(section: Section, st: LetterStyles) -> list[Flowable]:
             }[block.style]
             if block.text.rstrip().endswith(":"):
                 style = keep_with_next(style)
-            out.append(RLParagraph(markup(block.text), style))
+            out.append(_para(block.text, style))
         elif isinstance(block, BulletList):
-            out += [RLParagraph(markup(i), st.bullet, bulletText="•") for i in block.items]
+            out += [RLParagraph(_fit(i, st.bullet), st.bullet, bulletText="•") for i in block.items]
             out.append(Spacer(1, st.body.spaceAfter * 0.5))
         elif isinstance(block, FormField):
             out.append(_form_field(block, st))
         elif isinstance(block, Choices):
             out += [
                 RLParagraph(
-                    f'<font size="{st.body.fontSize * 1.5:g}">☐</font> {markup(o)}', st.checkbox
+                    f'<font size="{st.body.fontSize * 1.5:g}">☐</font> {_fit(o, st.checkbox)}',
+                    st.checkbox,
                 )
                 for o in block.options
             ]
@@ -66,8 +79,8 @@ def _blocks(section: Section, st: LetterStyles) -> list[Flowable]:
 def _form_field(field: FormField, st: LetterStyles) -> Flowable:
     """A label beside one or more lines to write on (pre-filled when the field has a value)."""
     label_width = 80 * mm
-    value = RLParagraph(markup(field.value), st.body) if field.value else ""
-    rows: list[list[Any]] = [[RLParagraph(markup(field.label), st.form_label), value]]
+    value = _para(field.value, st.body, BODY_WIDTH - label_width) if field.value else ""
+    rows: list[list[Any]] = [[_para(field.label, st.form_label, label_width), value]]
     rows += [["", ""] for _ in range(field.lines - 1)]
     table = Table(rows, colWidths=[label_width, BODY_WIDTH - label_width])
     table.setStyle(
@@ -88,25 +101,26 @@ def _form_field(field: FormField, st: LetterStyles) -> Flowable:
 def _story(content: LetterContent, st: LetterStyles) -> list[Flowable]:
     story: list[Flowable] = []
     if content.note:
-        story.append(RLParagraph(markup(content.note), st.strong))
-    story.append(RLParagraph(markup(content.salutation), st.body))
-    story.append(RLParagraph(markup(content.subject), st.subject))
+        story.append(_para(content.note, st.strong))
+    story.append(_para(content.salutation, st.body))
+    story.append(_para(content.subject, st.subject))
     for section in content.sections:
         story += _blocks(section, st)
     signature: list[Flowable] = [
         Spacer(1, st.body.fontSize * 0.5),
-        RLParagraph(markup(content.sign_off), st.body),
+        _para(content.sign_off, st.body),
         Spacer(1, st.body.fontSize * 2.2),
-        RLParagraph(markup(content.signatory_name), st.signatory),
-        RLParagraph(markup(content.signatory_role), st.body),
+        _para(content.signatory_name, st.signatory),
+        _para(content.signatory_role, st.body),
     ]
-    story.append(KeepTogether(signature))
     if content.copy_to:
-        text = "<b>Copy to:</b> " + markup(", ".join(content.copy_to))
-        story.append(RLParagraph(text, st.body))
+        # kept with the signature, so it never stands alone at the top of a page
+        text = "<b>Copy to:</b> " + _fit(", ".join(content.copy_to), st.body)
+        signature.append(RLParagraph(text, st.body))
+    story.append(KeepTogether(signature))
     if content.enclosure:
         story.append(PageBreak())
-        story.append(RLParagraph(markup(content.enclosure_title), st.subject))
+        story.append(_para(content.enclosure_title, st.subject))
         # A form's sections are short: keep each whole so a signature keeps its date line.
         story += [KeepTogether(_blocks(section, st)) for section in content.enclosure]
     return story

@@ -32,6 +32,12 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 BODY_WIDTH = PAGE_WIDTH - PAGE_LEFT - PAGE_RIGHT
 DETAILS_WIDTH = PAGE_WIDTH - PAGE_RIGHT - DETAILS_LEFT
 NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+# "Page X of Y" stands this far above the foot of the page.
+PAGE_NUMBER_BASELINE = 7 * mm
+# RNIB's clear print guidance: large print is at least 16 point. Every text on a
+# large-print letter is at least this size: letterhead, address, footer and page numbers too.
+LARGE_PRINT_SIZE = 16.0
+STANDARD_SIZE = 11.0
 
 
 @cache
@@ -72,7 +78,8 @@ class LetterStyles:
         form_label: Labels of form fields.
         checkbox: Tick-box options.
         page_number_size: Font size of "Page X of Y".
-        footer_height: Space kept at the foot of every page.
+        footer_height: Space kept at the foot of every page (more when the organisation's
+            other-formats offer needs it).
         first_body_top: Where the body starts on the first page, from the top.
         later_body_top: Where the body starts on later pages, from the top.
         form_line_height: Height of one writing line on a form.
@@ -103,8 +110,12 @@ class LetterStyles:
 
 @cache
 def letter_styles(large_print: bool) -> LetterStyles:
-    """The styles for a standard (11 pt) or large-print (16 pt) letter."""
-    size = 16.0 if large_print else 11.0
+    """The styles for a standard (11 pt) or large-print (16 pt) letter.
+
+    A standard letter sets its letterhead, reference and footer smaller than its body; a
+    large-print letter sets nothing smaller than :data:`LARGE_PRINT_SIZE`.
+    """
+    size = LARGE_PRINT_SIZE if large_print else STANDARD_SIZE
     lead = size * 1.35
     body = ParagraphStyle(
         "body",
@@ -116,8 +127,10 @@ def letter_styles(large_print: bool) -> LetterStyles:
         textColor=colors.black,
     )
     heading_size = size + (3 if large_print else 2)
-    small = 11.0 if large_print else 9.0
-    footer_size = 12.0 if large_print else 8.0
+    small = size if large_print else 9.0
+    footer_size = size if large_print else 8.0
+    address_size = size if large_print else 11.0
+    reference_size = size if large_print else 10.0
     return LetterStyles(
         large_print=large_print,
         body=body,
@@ -156,8 +169,8 @@ def letter_styles(large_print: bool) -> LetterStyles:
         address=ParagraphStyle(
             "address",
             parent=body,
-            fontSize=14.0 if large_print else 11.0,
-            leading=(14.0 if large_print else 11.0) * 1.25,
+            fontSize=address_size,
+            leading=address_size * 1.25,
             spaceAfter=0,
         ),
         details=ParagraphStyle(
@@ -166,8 +179,8 @@ def letter_styles(large_print: bool) -> LetterStyles:
         reference=ParagraphStyle(
             "reference",
             parent=body,
-            fontSize=14.0 if large_print else 10.0,
-            leading=(14.0 if large_print else 10.0) * 1.35,
+            fontSize=reference_size,
+            leading=reference_size * 1.35,
             spaceAfter=0,
         ),
         org_name=ParagraphStyle(

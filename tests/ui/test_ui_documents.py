@@ -15,14 +15,13 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
-from ui_helpers import OFFICER, log
+from ui_helpers import OFFICER, log, name_organisation
 
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
 from caseworker.services.actor import Actor, Role
 from caseworker.services.documents import attach_document
 from caseworker.services.letters import make_letters
-from caseworker.services.settings import set_setting
 from db.store import Store
 from ui.clock import FixedClock
 from ui.context import AppContext
@@ -38,18 +37,7 @@ ADVISOR = Actor("aadv", "A. Advisor", Role.ADVISOR, restricted_access=False)
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, store: Store, clock: FixedClock) -> MainWindow:
-    with store.write() as s:
-        set_setting(
-            s,
-            Actor("bjones", "B. Jones", Role.MANAGER),
-            "organisation",
-            {
-                "name": "Bolsover District Council",
-                "address": "Clowne, S43 4JY",
-                "phone": "01246 000000",
-                "email": "complaints@example.gov.uk",
-            },
-        )
+    name_organisation(store)
     clock.day = DAY
     main = MainWindow(context)
     qtbot.addWidget(main)

@@ -10,15 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
-from ui_helpers import OFFICER, log
+from ui_helpers import OFFICER, log, name_organisation
 
 from caseworker.domain.vocab import LetterKind
 from caseworker.services import stages
-from caseworker.services.actor import Actor, Role
 from caseworker.services.intake import RepresentativeInput
 from caseworker.services.letters import make_letters
 from caseworker.services.people import PersonInput
-from caseworker.services.settings import set_setting
 from db.store import Store
 from ui.clock import FixedClock
 from ui.context import AppContext
@@ -41,18 +39,7 @@ MP = RepresentativeInput(
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, store: Store, clock: FixedClock) -> MainWindow:
     """The main window on a store with the organisation's letterhead set."""
-    with store.write() as s:
-        set_setting(
-            s,
-            Actor("bjones", "B. Jones", Role.MANAGER),
-            "organisation",
-            {
-                "name": "Bolsover District Council",
-                "address": "Clowne, S43 4JY",
-                "phone": "01246 000000",
-                "email": "complaints@example.gov.uk",
-            },
-        )
+    name_organisation(store)
     clock.day = DAY
     main = MainWindow(context)
     qtbot.addWidget(main)

@@ -29,12 +29,24 @@ def log(store: Store, name: str = "Jane Doe", **fields: Any) -> str:
         return log_record(s, OFFICER, NewRecord(**values), today=RECEIVED).reference
 
 
-def name_organisation(store: Store, name: str = "Bolsover District Council") -> None:
-    """Save the organisation's name (the app then opens on the work queue, not Welcome)."""
+# The letterhead the UI tests save: enough for every letter the app makes.
+BOLSOVER = {
+    "name": "Bolsover District Council",
+    "address": "Clowne, S43 4JY",
+    "phone": "01246 000000",
+    "email": "complaints@example.gov.uk",
+}
+
+
+def name_organisation(store: Store, **details: str) -> None:
+    """Save the organisation's details: :data:`BOLSOVER`, with any of them replaced.
+
+    Once the organisation has a name the app opens on the work queue, not Welcome.
+    """
     from caseworker.services.actor import LOCAL_ADMIN
     from caseworker.services.settings import get_setting, set_setting
 
     with store.write() as s:
         merged = dict(get_setting(s, "organisation") or {})
-        merged["name"] = name
+        merged.update(BOLSOVER, **details)
         set_setting(s, LOCAL_ADMIN, "organisation", merged)
