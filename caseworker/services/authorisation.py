@@ -18,8 +18,20 @@ from caseworker.services.actor import Actor
 from caseworker.services.cases import begin_change, finish_change, not_future
 from caseworker.services.errors import NotFound
 from caseworker.services.intake import RepresentativeInput, representative_party
+from caseworker.services.replication import replicated, representative_on_case
 from db.models import Case, CaseParty
 from db.ordering import append_in_order
+
+# What recording or revoking an authorisation changes on the representative's party row.
+AUTH_FIELDS = (
+    "auth_state",
+    "auth_method",
+    "auth_scope",
+    "auth_received_on",
+    "auth_expires",
+    "auth_verified_by",
+    "auth_revoked_on",
+)
 
 
 def _party(case: Case, party_id: str) -> CaseParty:
@@ -29,6 +41,7 @@ def _party(case: Case, party_id: str) -> CaseParty:
     return party
 
 
+@replicated("add-representative")
 def add_representative(
     session: Session,
     actor: Actor,
@@ -52,6 +65,7 @@ def add_representative(
     return party
 
 
+@replicated("record-authorisation", fields=AUTH_FIELDS, locate=representative_on_case)
 def record_authorisation(
     session: Session,
     actor: Actor,
@@ -97,6 +111,7 @@ def record_authorisation(
     return party
 
 
+@replicated("revoke-authorisation", fields=AUTH_FIELDS, locate=representative_on_case)
 def revoke_authorisation(
     session: Session,
     actor: Actor,

@@ -18,9 +18,11 @@ from caseworker.services.cases import (
     set_fields,
 )
 from caseworker.services.clocks import facts_of
+from caseworker.services.replication import replicated
 from db.models import Case
 
 
+@replicated("refuse", fields=("status", "refused_on", "refusal_reason", "refusal_explanation"))
 def refuse(
     session: Session,
     actor: Actor,
@@ -51,6 +53,10 @@ def refuse(
     return case
 
 
+@replicated(
+    "withdraw",
+    fields=("status", "withdrawn_on", "withdrawal_reason", "withdrawn_by_resident"),
+)
 def withdraw(
     session: Session,
     actor: Actor,
@@ -77,6 +83,7 @@ def withdraw(
     return case
 
 
+@replicated("close", fields=("status", "closed_on"))
 def close(
     session: Session,
     actor: Actor,
@@ -113,6 +120,17 @@ def status_from_facts(case: Case) -> Status:
     return Status.LOGGED
 
 
+@replicated(
+    "reopen",
+    fields=(
+        "status",
+        "closed_on",
+        "withdrawn_on",
+        "refused_on",
+        "withdrawn_by_resident",
+        "escalation_refused_on",
+    ),
+)
 def reopen(
     session: Session, actor: Actor, reference: str, *, reason: str, expected_version: int | None
 ) -> Case:
@@ -133,6 +151,7 @@ def reopen(
     return case
 
 
+@replicated("pass-on", fields=("status", "replied", "reply_text", "closed_on"))
 def pass_on(
     session: Session,
     actor: Actor,
@@ -161,6 +180,7 @@ def pass_on(
     return case
 
 
+@replicated("reply-enquiry", fields=("status", "replied", "reply_text", "closed_on"))
 def reply_enquiry(
     session: Session,
     actor: Actor,
@@ -189,6 +209,7 @@ def reply_enquiry(
     return case
 
 
+@replicated("refer-to-ombudsman", fields=("ombudsman_referred_on",))
 def refer_to_ombudsman(
     session: Session,
     actor: Actor,
@@ -207,6 +228,10 @@ def refer_to_ombudsman(
     return case
 
 
+@replicated(
+    "record-determination",
+    fields=("ombudsman_determined_on", "ombudsman_determination"),
+)
 def record_determination(
     session: Session,
     actor: Actor,
@@ -248,6 +273,7 @@ CORRECTABLE: dict[str, str] = {
 }
 
 
+@replicated("correct-fact", fields=(*CORRECTABLE, "status"))
 def correct_fact(
     session: Session,
     actor: Actor,

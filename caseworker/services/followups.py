@@ -12,6 +12,7 @@ from caseworker.domain.vocab import RemedyKind, parse
 from caseworker.services.actor import Actor
 from caseworker.services.cases import begin_change, check_amount, finish_change, not_future
 from caseworker.services.errors import NotFound
+from caseworker.services.replication import replicated
 from db.models import Case, OutstandingAction, Remedy
 from db.ordering import append_in_order
 
@@ -21,6 +22,7 @@ def _stage(case: Case) -> int:
     return 2 if case.stage2_acknowledged is not None else 1
 
 
+@replicated("add-remedy")
 def add_remedy(
     session: Session,
     actor: Actor,
@@ -56,6 +58,7 @@ def add_remedy(
     return remedy
 
 
+@replicated("complete-remedy")
 def complete_remedy(
     session: Session,
     actor: Actor,
@@ -88,6 +91,7 @@ def complete_remedy(
     return remedy
 
 
+@replicated("add-action")
 def add_action(
     session: Session,
     actor: Actor,
@@ -113,6 +117,7 @@ def add_action(
     return action
 
 
+@replicated("complete-action")
 def complete_action(
     session: Session,
     actor: Actor,
@@ -135,6 +140,7 @@ def complete_action(
     return action
 
 
+@replicated("agree-update-interval", fields=("update_interval_days",))
 def agree_update_interval(
     session: Session,
     actor: Actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,16 +14,23 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import counted_extension_days
-from caseworker.domain.errors import CaseworkerError
+from caseworker.domain.errors import CaseworkerError, RuleBroken
 from caseworker.domain.policy import Policy, load_policy
 from caseworker.domain.vocab import RecordKind, Status, case_tenure
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
 from caseworker.services.importer_read import UnreadableRows, read_table
-from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
+from caseworker.services.importer_rows import (
+    FORMAL_SUFFIX,
+    ImportProblem,
+    ImportRow,
+    check_header,
+    read_rows,
+)
 from caseworker.services.intake import choose_policy
-from caseworker.services.permissions import sees_restricted
+from caseworker.services.permissions import check, sees_restricted
+from caseworker.services.replication import no_case, replica_device, replicated
 from caseworker.services.settings import (
     ensure_service_area,
     ensure_site,
@@ -34,6 +42,7 @@ from caseworker.services.settings import (
 from db.bulk import insert_many
 from db.models import (
     Case,
+    CaseLink,
     CaseParty,
     CaseServiceArea,
     CaseTheme,
@@ -89,6 +98,7 @@ class ImportSummary:
     capped_extensions: int = 0
     withdrawn: int = 0
     restricted: int = 0
+    three_stage: int = 0  # three-stage histories that reached the Formal stage
 
     def lines(self) -> list[str]:
         """The summary as plain lines for the command line and the app."""
@@ -107,6 +117,13 @@ class ImportSummary:
             out.append(f"Withdrawn: {self.withdrawn}")
         if self.restricted:
             out.append(f"Restricted (shown only to staff given access): {self.restricted}")
+        if self.three_stage:
+            n = self.three_stage
+            out.append(
+                f"Three-stage histories that reached the Formal stage: {n} (each kept as two "
+                f"linked records, the Formal stage and Stage 3 under its reference + "
+                f"{FORMAL_SUFFIX}; each local stage received counts as a Stage 1 complaint)"
+            )
         if self.capped_extensions:
             n = self.capped_extensions
             out.append(
@@ -270,6 +287,7 @@ class _Writer:
         self.themes = {k: ensure_theme(session, actor, n).id for k, n in lists.themes.used.items()}
         self.staff = {k: ensure_staff(session, actor, n) for k, n in lists.staff.used.items()}
         self.policies = _Policies(session)  # after the new areas are added
+        self.ids: dict[str, str] = {}  # reference -> case id, of the records written
 
     def _policy(self, row: ImportRow) -> Policy:
         return self.policies.of(row)
@@ -343,9 +361,16 @@ class _Writer:
         themes: list[dict[str, Any]] = []
         extensions: list[dict[str, Any]] = []
         search: list[dict[str, str]] = []
+        links: list[dict[str, str]] = []
         for row in rows:
-            case_id = new_id()
+            case_id = self.ids[row.reference] = new_id()
             cases.append(self._case(row, case_id))
+            if row.informal_reference:
+                informal_id = self.ids[row.informal_reference]
+                reason = "The same complaint's Informal stage (a three-stage history)"
+                links.append({"case_id": case_id, "linked_case_id": informal_id, "reason": reason})
+                reason = "The same complaint's Formal stage and Stage 3 (a three-stage history)"
+                links.append({"case_id": informal_id, "linked_case_id": case_id, "reason": reason})
             if row.has_person:
                 person_id = new_id()
                 people.append(_person(row, person_id))
@@ -403,6 +428,7 @@ class _Writer:
             (CaseServiceArea, areas),
             (CaseTheme, themes),
             (ExtensionRecord, extensions),
+            (CaseLink, links),
         ):
             table: Table = model.__table__  # type: ignore[assignment]
             insert_many(s, table, values)
@@ -448,6 +474,47 @@ def _by_kind(rows: list[ImportRow]) -> tuple[tuple[str, int], ...]:
     return tuple((k.label, n) for k, n in counts.items() if n)
 
 
+def _file_and_day(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """What an import's intent keeps: the file's name and bytes and the day (the server
+    imports the same rows, with the same keys, from them)."""
+    path = Path(args[0] if args else kwargs["path"])
+    return (path.name, path.read_bytes()), {"today": kwargs["today"]}
+
+
+def new_names_offline(session: Session, lists: _Lists) -> None:
+    """On a replica, refuse an import that names a site, service area, theme or handler the
+    PC's lists do not hold (those lists keep the server's keys; see ``no_new_names_offline``).
+
+    Raises:
+        RuleBroken: one line naming every new name.
+    """
+    if replica_device(session) is None:
+        return
+    new = [
+        f"{what} {name!r}"
+        for what, names in (
+            ("site", lists.sites),
+            ("service area", lists.areas),
+            ("theme", lists.themes),
+            ("handler", lists.staff),
+        )
+        for name in names.new.values()
+    ]
+    if new:
+        raise RuleBroken(
+            f"This PC is offline and cannot add new names to its lists: {', '.join(new)}. "
+            "Add them on the server and sync, then import again; nothing was imported"
+        )
+
+
+@replicated(
+    "import",
+    locate=no_case,
+    stored=_file_and_day,
+    changed=lambda kwargs, _summary: not kwargs.get("dry_run"),
+)
 def import_records(
     session: Session,
     actor: Actor,
@@ -467,6 +534,8 @@ def import_records(
         ImportCancelled: ``progress`` returned False.
         InvalidInput: the file cannot be read at all.
     """
+    if not dry_run:
+        check(actor, "import")
     path = Path(path)
     try:
         table = read_table(path)
@@ -489,6 +558,8 @@ def import_records(
     if problems:
         raise ImportRefused(sorted(problems, key=lambda p: p.row))
     lists = _Lists.of(session, rows)
+    if not dry_run:
+        new_names_offline(session, lists)
     summary = ImportSummary(
         file=path.name,
         rows=len(rows),
@@ -502,6 +573,7 @@ def import_records(
         capped_extensions=capped_extensions(rows, _Policies(session)),
         withdrawn=sum(r.withdrawn is not None for r in rows),
         restricted=sum(r.restricted for r in rows),
+        three_stage=sum(bool(r.informal_reference) for r in rows),
     )
     if dry_run:
         if progress is not None:
@@ -517,3 +589,15 @@ def import_records(
         progress(total, total)
     session.flush()
     return summary
+
+
+def import_file(
+    session: Session, actor: Actor, file_name: str, data: bytes, *, today: date
+) -> ImportSummary:
+    """Import a file's rows from its bytes (the server replaying an import made offline):
+    the same checks and the same keys as ``import_records`` gave on the replica."""
+    name = Path(file_name).name or "import.csv"  # never a path of the sender's choosing
+    with tempfile.TemporaryDirectory(prefix="caseworker-import-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return import_records(session, actor, path, today=today)

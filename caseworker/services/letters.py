@@ -26,6 +26,7 @@ from caseworker.services.letter_reads import (
     read_letter,
 )
 from caseworker.services.permissions import sees_restricted
+from caseworker.services.replication import letter_case, replicated
 from db.models import Case, Correspondence
 from db.store import Store
 
@@ -134,6 +135,17 @@ def print_letters(
     ]
 
 
+def _without_batch(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> tuple[tuple[object, ...], dict[str, object]]:
+    return args, {k: v for k, v in kwargs.items() if k != "batch"}
+
+
+@replicated(
+    "make-letter",
+    stored=_without_batch,
+    extra=lambda made: {"pdfs": [m.pdf for m in made]},  # the bytes the resident gets
+)
 def make_letters(
     session: Session,
     actor: Actor,
@@ -215,6 +227,11 @@ def letter_pdf(session: Session, actor: Actor, correspondence_id: str) -> bytes:
     return row.content
 
 
+@replicated(
+    "record-letter-sent",
+    fields=("status", "stage1_responded", "stage2_responded"),
+    locate=letter_case,
+)
 def mark_sent(
     session: Session,
     actor: Actor,

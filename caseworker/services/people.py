@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.cases import refresh_list_columns
 from caseworker.services.errors import NotFound
+from caseworker.services.replication import person_named, replicated
 from db.models import CaseParty, Person
 
 
@@ -68,6 +69,7 @@ def _clean(data: PersonInput) -> dict[str, object]:
     return values
 
 
+@replicated("add-person")
 def add_person(session: Session, actor: Actor, data: PersonInput) -> Person:
     """Record a new person (audited)."""
     person = Person(**_clean(data))
@@ -77,6 +79,7 @@ def add_person(session: Session, actor: Actor, data: PersonInput) -> Person:
     return person
 
 
+@replicated("update-person", fields=tuple(f.name for f in fields(PersonInput)), locate=person_named)
 def update_person(session: Session, actor: Actor, person_id: str, data: PersonInput) -> Person:
     """Change a person's details (audited with before and after)."""
     person = session.get(Person, person_id)

@@ -42,6 +42,7 @@ def add_note(
     return note
 
 
+@replicated("record-learning")
 def record_learning(
     session: Session,
     actor: Actor,
@@ -74,6 +75,7 @@ def record_learning(
     return item
 
 
+@replicated("link-case")
 def link_cases(
     session: Session,
     actor: Actor,

@@ -15,7 +15,7 @@ from caseworker.domain.letters import load_templates
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.quick_reads import DEFAULTS, store_calendar
-from caseworker.services.replication import no_new_names_offline
+from caseworker.services.replication import no_new_names_offline, server_only
 from db.models import ClosureDay, HomesCount, ServiceArea, Setting, Site, Staff, Theme
 
 __all__ = ["DEFAULTS", "store_calendar"]  # re-exported: callers import them from here
@@ -30,6 +30,7 @@ def get_setting(session: Session, key: str) -> Any:
 
 def set_setting(session: Session, actor: Actor, key: str, value: Any) -> None:
     """Change one setting (audited)."""
+    server_only(session, "settings")
     if key not in DEFAULTS:
         raise InvalidInput(f"'{key}' is not a setting; known settings: {', '.join(DEFAULTS)}")
     if key == "reference_prefix":
@@ -159,6 +160,7 @@ def ensure_staff(
 
 def add_closure_day(session: Session, actor: Actor, day: date, reason: str = "") -> None:
     """Add an organisation closure day and move the stored clocks of open cases (audited)."""
+    server_only(session, "closure days")
     if session.get(ClosureDay, day) is not None:
         raise InvalidInput(f"{day.isoformat()} is already a closure day")
     session.add(ClosureDay(day=day, reason=reason))
@@ -168,6 +170,7 @@ def add_closure_day(session: Session, actor: Actor, day: date, reason: str = "")
 
 
 def remove_closure_day(session: Session, actor: Actor, day: date) -> None:
+    server_only(session, "closure days")
     row = session.get(ClosureDay, day)
     if row is None:
         raise InvalidInput(f"{day.isoformat()} is not a closure day")
@@ -179,6 +182,7 @@ def remove_closure_day(session: Session, actor: Actor, day: date) -> None:
 
 def set_homes(session: Session, actor: Actor, as_of: date, homes: int) -> None:
     """Record the number of homes owned from a date (for the TSMs)."""
+    server_only(session, "counts of homes")
     if homes < 0:
         raise InvalidInput("The number of homes cannot be negative")
     row = session.get(HomesCount, as_of)

@@ -117,7 +117,17 @@ def _handler(session: Session, actor: Actor, name: str) -> Staff:
     return ensure_staff(session, actor, name)
 
 
-@replicated("acknowledge")
+@replicated(
+    "acknowledge",
+    fields=(
+        "status",
+        "acknowledged",
+        "stage1_handler_id",
+        "outcomes_sought",
+        "responsible_for",
+        "not_responsible_for",
+    ),
+)
 def acknowledge(
     session: Session,
     actor: Actor,
@@ -150,6 +160,7 @@ def _stage_of(case: Case) -> int:
     return 2 if Status(case.status) is Status.STAGE_2 else 1
 
 
+@replicated("extend", fields=("extensions",))
 def extend(
     session: Session,
     actor: Actor,
@@ -267,6 +278,10 @@ def _apply_response(
     return changes
 
 
+@replicated(
+    "respond-stage-1",
+    fields=("status", "stage1_decision", "stage1_reasons", "stage1_responded"),
+)
 def respond(
     session: Session,
     actor: Actor,
@@ -280,6 +295,7 @@ def respond(
     return _respond(session, actor, reference, 1, response, expected_version, today)
 
 
+@replicated("escalate", fields=("status", "escalated", "escalation_reason"))
 def escalate(
     session: Session,
     actor: Actor,
@@ -304,6 +320,17 @@ def escalate(
     return case
 
 
+@replicated(
+    "acknowledge-stage-2",
+    fields=(
+        "status",
+        "stage2_acknowledged",
+        "stage2_handler_id",
+        "outcomes_sought",
+        "responsible_for",
+        "not_responsible_for",
+    ),
+)
 def acknowledge_stage2(
     session: Session,
     actor: Actor,
@@ -349,6 +376,10 @@ def acknowledge_stage2(
     return case
 
 
+@replicated(
+    "respond-stage-2",
+    fields=("status", "stage2_decision", "stage2_reasons", "stage2_responded"),
+)
 def respond_stage2(
     session: Session,
     actor: Actor,
@@ -378,6 +409,10 @@ def _respond(
     return case
 
 
+@replicated(
+    "refuse-escalation",
+    fields=("status", "escalation_refused_on", "escalation_refusal_reason", "closed_on"),
+)
 def refuse_escalation(
     session: Session,
     actor: Actor,

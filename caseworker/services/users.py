@@ -17,6 +17,7 @@ from caseworker.services.actor import LOCAL_ADMIN, Actor, Role
 from caseworker.services.audit import record_event
 from caseworker.services.errors import NotFound
 from caseworker.services.permissions import ROLE_NAMES
+from caseworker.services.replication import server_only
 from db.dialect import Lock, serialise
 from db.models import User
 from db.store import Store
@@ -121,6 +122,7 @@ def create_user(
 
     The first account must be an administrator, because from then on everyone signs in.
     """
+    server_only(session, "accounts")
     name = username.strip().lower()
     if not _USERNAME.match(name):
         raise InvalidInput(
@@ -189,6 +191,7 @@ def change_user(
     restricted_access: bool | None = None,
 ) -> UserView:
     """Change an account's role, switch it on or off, or give or take restricted access."""
+    server_only(session, "accounts")
     user = _get(session, username)
     changes: dict[str, list[object]] = {}
     new_role = role.value if role is not None else user.role
@@ -217,6 +220,7 @@ def change_user(
 
 def reset_password(session: Session, actor: Actor, username: str, password: str) -> None:
     """An administrator sets a forgotten password; the account is unlocked too."""
+    server_only(session, "accounts")
     user = _get(session, username)
     user.password_hash = _hash(password)
     user.failed_attempts = 0
@@ -228,6 +232,7 @@ def change_own_password(
     session: Session, actor: Actor, old_password: str, new_password: str
 ) -> None:
     """A signed-in user changes their own password, giving the old one."""
+    server_only(session, "accounts")
     user = _get(session, actor.username)
     if not _verifies(user.password_hash, old_password):
         raise SignInRefused("The current password is not right")

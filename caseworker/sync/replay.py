@@ -11,36 +11,103 @@ stops the batch.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import CaseworkerError, InvalidInput
+from caseworker.domain.errors import CaseworkerError, InvalidInput, RuleBroken
+from caseworker.domain.letters import LetterContent
+from caseworker.domain.vocab import LetterKind
+from caseworker.services import (
+    authorisation,
+    documents,
+    ending,
+    followups,
+    importer,
+    letters,
+    people,
+    records,
+    stages,
+)
 from caseworker.services.actor import Actor, Role
 from caseworker.services.audit import record_event
 from caseworker.services.intake import NewRecord, RepresentativeInput, log_record
+from caseworker.services.letter_reads import LetterSetup
 from caseworker.services.people import PersonInput
-from caseworker.services.records import add_note
-from caseworker.services.replication import FIELDS, case_values
-from caseworker.services.stages import Definition, acknowledge
+from caseworker.services.replication import FIELDS, locate_target, target_values
+from caseworker.services.stages import (
+    ActionInput,
+    Definition,
+    PointDecision,
+    RemedyInput,
+    Response,
+)
 from caseworker.services.users import actor_of
 from caseworker.sync.resolve import resolve_conflict
-from db.models import Case, IdSource, SyncConflict, SyncIngest, User, ids_from
+from db.models import Case, Correspondence, IdSource, SyncConflict, SyncIngest, User, ids_from
 
 # Only these classes are rebuilt from an intent's arguments (never a name taken from it).
 _CLASSES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (NewRecord, PersonInput, RepresentativeInput, Definition)
+    cls.__name__: cls
+    for cls in (
+        NewRecord,
+        PersonInput,
+        RepresentativeInput,
+        Definition,
+        Response,
+        PointDecision,
+        RemedyInput,
+        ActionInput,
+    )
 }
+_ENUMS: dict[str, type[Enum]] = {cls.__name__: cls for cls in (LetterKind,)}
+# The service each action replays through on the server (the one it ran on the replica;
+# an import runs from the file's bytes the intent carries).
 SERVICES: dict[str, Callable[..., Any]] = {
     "log-record": log_record,
-    "add-note": add_note,
-    "acknowledge": acknowledge,
+    "add-note": records.add_note,
+    "record-learning": records.record_learning,
+    "link-case": records.link_cases,
+    "acknowledge": stages.acknowledge,
+    "extend": stages.extend,
+    "respond-stage-1": stages.respond,
+    "escalate": stages.escalate,
+    "acknowledge-stage-2": stages.acknowledge_stage2,
+    "respond-stage-2": stages.respond_stage2,
+    "refuse-escalation": stages.refuse_escalation,
+    "refuse": ending.refuse,
+    "withdraw": ending.withdraw,
+    "close": ending.close,
+    "reopen": ending.reopen,
+    "pass-on": ending.pass_on,
+    "reply-enquiry": ending.reply_enquiry,
+    "refer-to-ombudsman": ending.refer_to_ombudsman,
+    "record-determination": ending.record_determination,
+    "correct-fact": ending.correct_fact,
+    "add-remedy": followups.add_remedy,
+    "complete-remedy": followups.complete_remedy,
+    "add-action": followups.add_action,
+    "complete-action": followups.complete_action,
+    "agree-update-interval": followups.agree_update_interval,
+    "make-letter": letters.make_letters,
+    "record-letter-sent": letters.mark_sent,
+    "add-document": documents.attach_document,
+    "add-person": people.add_person,
+    "update-person": people.update_person,
+    "add-representative": authorisation.add_representative,
+    "record-authorisation": authorisation.record_authorisation,
+    "revoke-authorisation": authorisation.revoke_authorisation,
+    "import": importer.import_file,
     "resolve-conflict": resolve_conflict,
 }
 ACTION_FIELD = "(action)"  # a conflict about the whole action, refused by the server
@@ -64,6 +131,15 @@ def decode(value: Any) -> Any:
             names = {f.name for f in dataclasses.fields(cls)}
             given = {k: decode(v) for k, v in value["fields"].items() if k in names}
             return cls(**given)
+        if "__enum__" in value:
+            enum = _ENUMS.get(str(value["__enum__"]))
+            if enum is None:
+                raise InvalidInput(
+                    f"an intent names an unknown kind of value {value['__enum__']!r}"
+                )
+            return enum(value.get("value"))
+        if "__bytes__" in value:
+            return _checked_bytes(value)
         if "__date__" in value:
             return date.fromisoformat(str(value["__date__"]))
         if "__datetime__" in value:
@@ -72,6 +148,21 @@ def decode(value: Any) -> Any:
             return Decimal(str(value["__decimal__"]))
         raise InvalidInput("an intent holds a value of an unknown shape")
     return value
+
+
+def _checked_bytes(value: dict[str, Any]) -> bytes:
+    """A file's or letter's bytes from an intent, checked against the SHA-256 the replica
+    recorded when it kept them (bytes travel once, inside the intent)."""
+    try:
+        data = base64.b64decode(str(value["__bytes__"]), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("an intent holds bytes that are not base64") from None
+    if hashlib.sha256(data).hexdigest() != value.get("sha256"):
+        raise InvalidInput(
+            "The bytes sent do not match the fingerprint (SHA-256) the PC recorded; "
+            "nothing of this change was kept"
+        )
+    return data
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,7 +284,7 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
         case = session.get(Case, str(entry["case_id"]), with_for_update=True)
         if case is None:
             return _refused(session, entry, None, "The case is not on the server")
-    if service is None:
+    if service is None or action not in FIELDS:
         return _refused(session, entry, case, f"The server cannot replay {action!r}")
     user = session.scalar(select(User).where(User.username == str(entry["username"])))
     if user is None or not user.active:
@@ -201,18 +292,14 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
             session, entry, case, f"The account {entry['username']} is not active on the server"
         )
     actor = actor_of(user)
-    if case is not None and case.version != entry.get("base_version"):
-        base = entry.get("base_values") or {}
-        after = entry.get("after_values") or {}
-        now = case_values(case, action)
-        both = [f for f in FIELDS[action] if now[f] != base.get(f) and now[f] != after.get(f)]
-        if both:
-            pairs = [(f, now[f], after.get(f)) for f in FIELDS[action] if now[f] != after.get(f)]
-            return _keep(session, entry, case, pairs)
     try:
-        args, kwargs = _arguments(entry)
+        args, kwargs = _arguments(session, entry)
+        both = _changed_on_both_sides(session, actor, entry, case, args, kwargs)
+        if both:
+            return _keep(session, entry, case, both)
         with session.begin_nested(), ids_from(IdSource(list(entry.get("new_ids") or []))):
-            service(session, actor, *args, **kwargs)
+            result = service(session, actor, *args, **kwargs)
+            _after_replay(session, entry, kwargs, result)
     except (CaseworkerError, IntegrityError) as exc:
         if case is not None:
             session.refresh(case)
@@ -221,18 +308,89 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
     return Outcome(int(entry["device_seq"]), "applied")
 
 
+def _changed_on_both_sides(
+    session: Session,
+    actor: Actor,
+    entry: dict[str, Any],
+    case: Case | None,
+    args: list[Any],
+    kwargs: dict[str, Any],
+) -> list[tuple[str, Any, Any]]:
+    """The three-way merge: if a field the replica changed was changed on the server too, to
+    another value, every field where the replica's value differs from the server's (nothing
+    of the action is replayed). Empty: replay it."""
+    action = str(entry["action"])
+    if not FIELDS[action]:
+        return []  # it only adds new rows: they never conflict
+    if case is not None and case.version == entry.get("base_version"):
+        return []  # the server's case has not moved since the replica read it
+    _case, target = locate_target(session, actor, action, tuple([None, None, *args]), kwargs)
+    if target is None:
+        return []  # the service will say what is missing
+    base = entry.get("base_values") or {}
+    after = entry.get("after_values") or {}
+    now = target_values(target, action)
+    mine = [f for f in FIELDS[action] if after.get(f) != base.get(f)]
+    if not any(now[f] != base.get(f) and now[f] != after.get(f) for f in mine):
+        return []
+    return [(f, now[f], after.get(f)) for f in mine if now[f] != after.get(f)]
+
+
+class _RecordedLetters:
+    """Hands back, in order, the PDFs the replica made, instead of rendering them again: the
+    server keeps the letter the resident was sent, byte for byte."""
+
+    def __init__(self, pdfs: tuple[bytes, ...]) -> None:
+        self.pdfs = list(pdfs)
+        self.given = 0
+
+    def render(self, content: LetterContent) -> bytes:
+        if self.given >= len(self.pdfs):
+            raise RuleBroken(
+                f"The server would make more copies of this letter than the PC made "
+                f"({len(self.pdfs)}); the case's people differ"
+            )
+        self.given += 1
+        return self.pdfs[self.given - 1]
+
+
+def _after_replay(
+    session: Session, entry: dict[str, Any], kwargs: dict[str, Any], result: Any
+) -> None:
+    """A letter keeps the time the PC made it, and every copy the PC made must be made here."""
+    if entry["action"] != "make-letter":
+        return
+    printer = kwargs["batch"].printer
+    if printer.given != len(printer.pdfs):
+        raise RuleBroken(
+            f"The server would make {printer.given} copies of this letter; the PC made "
+            f"{len(printer.pdfs)} (the case's people differ)"
+        )
+    for made in result:
+        row = session.get(Correspondence, made.correspondence_id)
+        if row is not None:
+            row.made_at = entry["created_at"]
+    session.flush()
+
+
 def _integrity(exc: IntegrityError) -> str:
     first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "a duplicate"
     return f"The server could not take it ({first})"
 
 
-def _arguments(entry: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+def _arguments(session: Session, entry: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     stored = entry["args"]
     args = list(decode(stored.get("args") or []))
     kwargs = {str(k): decode(v) for k, v in (stored.get("kwargs") or {}).items()}
     if "expected_version" in kwargs:
-        kwargs["expected_version"] = None  # the merge above compared the fields instead
+        kwargs["expected_version"] = None  # the merge compares the fields instead
     if entry["action"] == "log-record" and args and isinstance(args[0], NewRecord):
         reference = (entry.get("after_values") or {}).get("reference", "")
         args[0] = dataclasses.replace(args[0], reference=str(reference))
+    if entry["action"] == "make-letter":
+        pdfs = decode((stored.get("extra") or {}).get("pdfs") or [])
+        if not all(isinstance(p, bytes) for p in pdfs):
+            raise InvalidInput("a letter made offline came without its bytes")
+        printer = _RecordedLetters(pdfs)
+        kwargs["batch"] = letters.LetterBatch(LetterSetup.read(session), printer)  # type: ignore[arg-type]
     return args, kwargs

@@ -207,17 +207,24 @@ def _do_again(
     intent: dict[str, Any] = row.replica_value if isinstance(row.replica_value, dict) else {}
     service = replay.SERVICES.get(row.action)
     stored = intent.get("args")
-    if service is None or not isinstance(stored, dict):
+    if service is None or not isinstance(stored, dict) or not stored:
         raise RuleBroken(
             f"This PC's {row.action.replace('-', ' ')} on {row.reference} cannot be done again "
             "from here; keep the server's side and do it from the case's page"
         )
-    args = list(replay.decode(stored.get("args") or []))
-    kwargs = {str(k): replay.decode(v) for k, v in (stored.get("kwargs") or {}).items()}
+    # Rebuilt as the server's replay rebuilds them (a letter's recorded bytes, the reference).
+    entry = {
+        "action": row.action,
+        "args": stored,
+        "after_values": intent.get("after") or {},
+        "created_at": row.replica_at,
+    }
+    args, kwargs = replay._arguments(session, entry)
     if "expected_version" in kwargs:
         kwargs["expected_version"] = expected_version
     if "today" in kwargs:
         kwargs["today"] = today
     with ids_from(IdSource(list(intent.get("new_ids") or []))):
-        service(session, actor, *args, **kwargs)
+        result = service(session, actor, *args, **kwargs)
+        replay._after_replay(session, entry, kwargs, result)
     return get_case(session, actor, row.reference)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
-from casework import OFFICER, log, new_record
+from casework import MANAGER, OFFICER, log, new_record
 from sqlalchemy import func, select
 
 from caseworker.domain.errors import RuleBroken
+from caseworker.services.actor import Role
+from caseworker.services.documents import attach_document
+from caseworker.services.importer import import_records
 from caseworker.services.intake import log_record
 from caseworker.services.replication import encode
-from caseworker.services.settings import ensure_staff
+from caseworker.services.settings import ensure_staff, set_setting
 from caseworker.services.stages import Definition, acknowledge
+from caseworker.services.users import create_user
 from caseworker.sync.replay import decode
-from db.models import Case, OutboxEntry, ReferenceBlock, ReplicaIdentity
+from db.models import AuditEvent, Case, OutboxEntry, ReferenceBlock, ReplicaIdentity, User
 from db.store import Store, open_store
 
 TODAY = date(2026, 6, 1)
@@ -123,3 +128,45 @@ def test_an_intent_cannot_name_a_class_the_replay_does_not_list() -> None:
     )
     with pytest.raises(Exception, match="unknown kind of value 'Popen'"):
         decode({"__type__": "Popen", "fields": {"args": "rm -rf /"}})
+
+
+def test_settings_and_accounts_are_changed_on_the_server_only(replica: Store) -> None:
+    with replica.read() as s:
+        before = s.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(RuleBroken) as caught, replica.write() as s:
+        set_setting(s, MANAGER, "retention_years", 7)
+    assert str(caught.value) == (
+        "This PC holds a copy of the server's settings: change them on the server; "
+        "the change reaches this PC at its next sync"
+    )
+    with pytest.raises(RuleBroken, match="copy of the server's accounts"), replica.write() as s:
+        create_user(
+            s, MANAGER, username="newbie", display_name="New Bie", role=Role.ADVISOR,
+            password="a long enough pass phrase",
+        )  # fmt: skip
+    with replica.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == before
+        assert s.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_file_already_kept_or_a_dry_run_import_leaves_no_intent(
+    replica: Store, tmp_path: Path
+) -> None:
+    ref = _only_reference(replica)
+    for _ in range(2):  # the second is already kept: nothing for the server to do
+        with replica.write() as s:
+            attach_document(s, OFFICER, ref, data=b"A letter\n", file_name="a.txt", today=TODAY)
+    csv = tmp_path / "rows.csv"
+    csv.write_text("reference,kind,received,site\nX-1,compliment,12/05/2026,Bolsover\n")
+    with replica.read() as s:
+        summary = import_records(s, MANAGER, csv, dry_run=True, today=TODAY)
+    assert (summary.rows, summary.imported) == (1, 0)
+    with replica.read() as s:
+        assert list(s.scalars(select(OutboxEntry.action))) == ["add-document"]
+        entry = s.scalars(select(OutboxEntry)).one()
+        assert decode(entry.args["kwargs"]["data"]) == b"A letter\n"
+
+
+def _only_reference(store: Store) -> str:
+    with store.read() as s:
+        return s.scalars(select(Case.reference)).one()

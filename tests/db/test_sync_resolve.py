@@ -13,16 +13,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sync_world import TODAY, Server, references
 from test_sync_replicas import (  # the server and replicas, made the same way
     ACKNOWLEDGED_REPLICA,
     ACKNOWLEDGED_SERVER,
-    TODAY,
-    Server,
     _cli,
     _make,
-    _references,
     _sync,
-    empty_store,
     server,
 )
 
@@ -33,7 +30,20 @@ from caseworker.sync.resolve import resolve_conflict
 from db.models import AuditEvent, Case, OutboxEntry, SyncConflict, User
 from db.store import Store, open_store
 
-__all__ = ["empty_store", "server"]  # fixtures, used by name
+__all__ = ["server"]  # a fixture, used by name
+
+
+@pytest.fixture
+def empty_store(template_store: Path, tmp_path: Path) -> Callable[[str], Path]:
+    """A new, empty store file of that name (a copy of the migrated template)."""
+
+    def make(name: str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(template_store.read_bytes())
+        return path
+
+    return make
+
 
 DEFINITION = Definition(points=("The roof leaks",), outcomes_sought="A dry roof")
 
@@ -60,7 +70,7 @@ def _field_conflict(
 ) -> tuple[str, str]:
     """The same complaint acknowledged on both sides on different days, synced: (ref, id)."""
     _make(capsys, monkeypatch, server, path, "Bolsover")
-    ref = _references(server.store)[0]
+    ref = references(server.store)[0]
     replica = open_store(path)
     try:
         _acknowledge(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
@@ -280,7 +290,7 @@ def _refused_acknowledgement(
 ) -> tuple[str, str]:
     """Olly acknowledges offline, is made an advisor on the server, the replica syncs."""
     _make(capsys, monkeypatch, server, path, "Bolsover")
-    ref = _references(server.store)[0]
+    ref = references(server.store)[0]
     replica = open_store(path)
     try:
         _acknowledge(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
