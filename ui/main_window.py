@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         yield
         self._build_menus()
         self._connect_signals()
+        from ui.sync_status import install as install_sync
+
+        self.sync = install_sync(self)  # Conflicts page; background sync on a replica
         self.complete = True
 
     # Pages ------------------------------------------------------------------------------------
@@ -398,4 +401,6 @@ class MainWindow(QMainWindow):
         """Keep a half-typed contact as a draft before closing."""
         if self.complete and not self.store_damaged:  # nothing is written to a damaged store
             self.intake.flush_draft()
+        if self.complete and self.sync is not None:
+            self.sync.stop()  # a running sync finishes its transaction first
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from db.queries import (
     CaseFilter,
     CountStatement,
     Reader,
+    connection_of,
     count_cases,
     count_statement,
     is_server,
@@ -146,6 +147,35 @@ def _plan(
         if case_filter is not None:
             items.append((field, case_filter, (key, title, explanation)))
     return _Plan(tuple(items), count_statement(filters, server=server))
+
+
+CONFLICTS_KEY = "conflicts"
+
+
+def conflicts_item(reader: Reader, actor: Actor) -> QueueItem | None:
+    """ "Conflicts to resolve": cases a sync flagged, for their handler (None: there are none).
+
+    Kept apart from ``queue_items`` (a store that never synced pays one read of an empty
+    table, nothing more).
+    """
+    rows = (
+        connection_of(reader)
+        .execute(
+            "SELECT DISTINCT case_id FROM sync_conflicts "
+            "WHERE resolved_at IS NULL AND case_id IS NOT NULL"
+        )
+        .fetchall()
+    )
+    if not rows:
+        return None
+    case_filter = visible_filter(actor, CaseFilter(case_ids=tuple(sorted(str(r[0]) for r in rows))))
+    return QueueItem(
+        CONFLICTS_KEY,
+        "Conflicts to resolve",
+        "Cases where a change made offline met a different change on the server",
+        count_cases(reader, case_filter),
+        case_filter,
+    )
 
 
 @dataclass(frozen=True)
