@@ -136,19 +136,26 @@ class _StoreOpener(QThread):
         self.path = path
         self._store: Store | None = None
         self._error: Exception | None = None
+        self._opened = threading.Event()
 
     def run(self) -> None:
         try:
             from db.store import open_store
 
             self._store = open_store(self.path, checked=True)
+        except Exception as exc:  # given to whoever asks for the store
+            self._error = exc
+            return
+        finally:
+            self._opened.set()  # sign-in may go on while the rest loads
+        try:
             for module in _LOADED_AFTER_FIRST_PAINT:
                 importlib.import_module(module)
             from sqlalchemy.orm import configure_mappers
 
             configure_mappers()  # else the first read on the GUI thread does it (≈ 0.1 s)
-        except Exception as exc:  # given to whoever asks for the store
-            self._error = exc
+        except ImportError:  # pragma: no cover - the GUI thread will import it and say
+            pass
 
     def store(self) -> Store:
         """The open store (waiting for it if need be).
@@ -156,10 +163,9 @@ class _StoreOpener(QThread):
         Raises:
             StoreError: the store could not be opened (the message says why).
         """
-        if not self.isFinished():
-            if not self.isRunning():
-                self.start()
-            self.wait()
+        if not self.isRunning() and not self.isFinished():
+            self.start()
+        self._opened.wait()
         if self._error is not None:
             if isinstance(self._error, StoreError | CaseworkerError):
                 raise self._error
@@ -170,6 +176,7 @@ class _StoreOpener(QThread):
 
 # What the full store's pages, sign-in and the first user actions import.
 _LOADED_AFTER_FIRST_PAINT = (
+    "ui.main_window",  # (with accounts, loaded while the person signs in)
     "caseworker.services.users",
     "caseworker.services.backups",
     "ui.letters.batch",

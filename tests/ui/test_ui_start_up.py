@@ -141,6 +141,7 @@ def test_a_wrong_password_at_the_quick_sign_in_is_refused(qtbot, store: Store, s
     assert (dialog.message.text(), dialog.password.text(), dialog.actor) == (REFUSED, "", None)
     assert dialog.password.isEnabled()
     opener.store().close()
+    opener.wait()
 
 
 def test_the_full_store_is_opened_off_the_gui_thread(
@@ -214,4 +215,5 @@ def test_a_damaged_store_is_caught_after_the_first_paint_and_not_backed_up(
     assert not backups.exists() or not list(backups.glob("daily-*"))  # good copies kept
     box.done(0)
     qtbot.waitUntil(lambda: not window.isVisible())
+    opener.wait()
     ctx.close()
