@@ -24,7 +24,6 @@ from db.checks import WAY_OUT, full_check_due, integrity_problem, open_quick
 from db.raw import QuickReader, StoreError, has_accounts
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
-from ui.focus import install_focus_ring
 from ui.text_size import apply_text_scale, saved_text_scale
 from ui.theme import apply_readable_palette
 
@@ -105,6 +104,8 @@ def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | No
 def _show_focus() -> None:
     """The focus ring (``ui.focus``), installed once the first window is painted: reaching
     the style's classes costs a first paint about 15 ms, and no one can press Tab sooner."""
+    from ui.focus import install_focus_ring
+
     app = QApplication.instance()
     if isinstance(app, QApplication):
         install_focus_ring(app)
