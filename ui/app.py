@@ -333,6 +333,7 @@ def _stop(opener: _StoreOpener) -> None:
             opener.store().close()
         except (StoreError, CaseworkerError):
             pass
+        opener.wait()  # it may still be loading modules; a running QThread must not be freed
 
 
 def _finish_start(window: MainWindow, context: AppContext) -> None:

@@ -48,7 +48,9 @@ ui.dialogs.sign_in.ask_sign_in = ask
 
 def poll():
     for w in QApplication.topLevelWidgets():
-        if isinstance(w, SignInDialog) and "dialog" in seen and not w.checking and not w.actor:
+        if isinstance(w, SignInDialog) and "dialog" in seen and sys.argv[2] == "--cancel":
+            w.reject()
+        elif isinstance(w, SignInDialog) and "dialog" in seen and not w.checking and not w.actor:
             w.username.setText(sys.argv[2])
             w.password.setText(sys.argv[3])
             w.try_sign_in()
@@ -113,6 +115,13 @@ def test_with_accounts_the_sign_in_is_painted_before_the_store_is_opened(
         2,
         f"Store: {store_path} · Working as Dee Officer",
     ]
+
+
+def test_a_cancelled_sign_in_closes_cleanly(store: Store, store_path: Path) -> None:
+    _add_officer(store)
+    store.close()
+    seen, code = _start(store_path, "--cancel")
+    assert (seen, code) == ({"dialog": []}, "0")  # no window; the store it opened is closed
 
 
 def test_a_wrong_password_at_the_quick_sign_in_is_refused(qtbot, store: Store, store_path) -> None:
