@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import Any
 
 USER, PASSWORD = "desk.officer", "correct horse battery staple"
 WATCH_S = 10.0
@@ -24,10 +25,8 @@ def drive(argv: list[str]) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    import ui.app
+    import ui.app  # what ``caseworker`` imports first anyway
     from caseworker.cli import main
-    from ui.dialogs.sign_in import SignInDialog
-    from ui.views.work_queue import WorkQueueView
 
     marks: dict[str, float] = {}
     beats: list[float] = []
@@ -54,7 +53,7 @@ def drive(argv: list[str]) -> int:
             widget.close()
         QApplication.quit()
 
-    def sign_in(dialog: SignInDialog) -> None:
+    def sign_in(dialog: Any) -> None:
         dialog.checked.connect(lambda: marks.setdefault("checked", time.monotonic()))
         dialog.username.setText(USER)
         dialog.password.setText(PASSWORD)
@@ -65,10 +64,13 @@ def drive(argv: list[str]) -> int:
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() != QEvent.Type.Paint:
                 return False
-            if isinstance(obj, SignInDialog) and "dialog" not in marks:
+            # Known by class name: importing the classes would load the queue's modules
+            # before the app asks for them.
+            kind = type(obj).__name__
+            if kind == "SignInDialog" and "dialog" not in marks:
                 marks["dialog"] = 0.0  # once
                 QTimer.singleShot(0, lambda: (first_paint("dialog"), sign_in(obj)))
-            elif isinstance(obj, WorkQueueView) and "queue" not in marks:
+            elif kind == "WorkQueueView" and "queue" not in marks:
                 marks["queue"] = 0.0
                 QTimer.singleShot(0, lambda: first_paint("queue"))
             return False
@@ -85,6 +87,15 @@ def drive(argv: list[str]) -> int:
     gaps = [b - a for a, b in zip([marks["first"], *beats], beats, strict=False)]
     marks["stall"] = max(gaps) - BEAT_MS / 1000 if gaps else float("nan")
     ticks = [marks["first"], *beats]
+    # The same, leaving out the gap in which the main window is built and first painted
+    # (after the answer to sign-in: that is the queue paint, timed on its own).
+    built = (marks.get("checked", 0.0), marks.get("queue", 0.0))
+    others = [
+        gap
+        for tick, gap in zip(ticks, gaps, strict=False)
+        if tick + gap < built[0] or tick > built[1]  # the gap does not touch the build
+    ]
+    marks["stall_besides"] = max(others) - BEAT_MS / 1000 if others else float("nan")
     worst = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
     marks["worst"] = [(round(ticks[i] - marks["first"], 3), round(gaps[i], 3)) for i in worst]
     print(json.dumps({**marks, "code": code}))

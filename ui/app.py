@@ -24,7 +24,6 @@ from db.checks import WAY_OUT, full_check_due, integrity_problem, open_quick
 from db.raw import QuickReader, StoreError, has_accounts
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
-from ui.focus import install_focus_ring
 from ui.text_size import apply_text_scale, saved_text_scale
 from ui.theme import apply_readable_palette
 
@@ -105,6 +104,8 @@ def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | No
 def _show_focus() -> None:
     """The focus ring (``ui.focus``), installed once the first window is painted: reaching
     the style's classes costs a first paint about 15 ms, and no one can press Tab sooner."""
+    from ui.focus import install_focus_ring
+
     app = QApplication.instance()
     if isinstance(app, QApplication):
         install_focus_ring(app)
@@ -136,19 +137,26 @@ class _StoreOpener(QThread):
         self.path = path
         self._store: Store | None = None
         self._error: Exception | None = None
+        self._opened = threading.Event()
 
     def run(self) -> None:
         try:
             from db.store import open_store
 
             self._store = open_store(self.path, checked=True)
+        except Exception as exc:  # given to whoever asks for the store
+            self._error = exc
+            return
+        finally:
+            self._opened.set()  # sign-in may go on while the rest loads
+        try:
             for module in _LOADED_AFTER_FIRST_PAINT:
                 importlib.import_module(module)
             from sqlalchemy.orm import configure_mappers
 
             configure_mappers()  # else the first read on the GUI thread does it (≈ 0.1 s)
-        except Exception as exc:  # given to whoever asks for the store
-            self._error = exc
+        except ImportError:  # pragma: no cover - the GUI thread will import it and say
+            pass
 
     def store(self) -> Store:
         """The open store (waiting for it if need be).
@@ -156,10 +164,9 @@ class _StoreOpener(QThread):
         Raises:
             StoreError: the store could not be opened (the message says why).
         """
-        if not self.isFinished():
-            if not self.isRunning():
-                self.start()
-            self.wait()
+        if not self.isRunning() and not self.isFinished():
+            self.start()
+        self._opened.wait()
         if self._error is not None:
             if isinstance(self._error, StoreError | CaseworkerError):
                 raise self._error
@@ -170,6 +177,7 @@ class _StoreOpener(QThread):
 
 # What the full store's pages, sign-in and the first user actions import.
 _LOADED_AFTER_FIRST_PAINT = (
+    "ui.main_window",  # (with accounts, loaded while the person signs in)
     "caseworker.services.users",
     "caseworker.services.backups",
     "ui.letters.batch",
@@ -325,6 +333,7 @@ def _stop(opener: _StoreOpener) -> None:
             opener.store().close()
         except (StoreError, CaseworkerError):
             pass
+        opener.wait()  # it may still be loading modules; a running QThread must not be freed
 
 
 def _finish_start(window: MainWindow, context: AppContext) -> None:

@@ -134,6 +134,7 @@ def _ours(store: Path) -> dict[str, Any]:
         "after_check": marks["queue"] - marks["checked"],
         "check": marks["checked"] - marks["submitted"],
         "stall": marks["stall"],
+        "stall_besides": marks["stall_besides"],
     }
 
 
@@ -201,6 +202,18 @@ def run(ctx: Context) -> list[Result]:
             stall * 1000 < MAX_STALL_MS,
             f"worst of {runs} runs, each making the day's backup and checking every page; "
             f"the bare window's worst {bare_stall * 1000:.0f} ms is the machine's own",
+        )
+    )
+    besides = max(r["stall_besides"] for r in ours)
+    results.append(
+        Result(
+            "longest GUI stall, leaving out the main window's first paint",
+            besides,
+            bare_stall,
+            besides / bare_stall if bare_stall > 0 else None,
+            f"under {MAX_STALL_MS} ms",
+            besides * 1000 < MAX_STALL_MS,
+            "the gap from the answer to sign-in to the painted queue is left out",
         )
     )
     return results

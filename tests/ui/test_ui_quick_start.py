@@ -127,7 +127,9 @@ def test_the_full_store_is_not_checked_twice_after_a_quick_start(
     checks: list[Path] = []
     monkeypatch.setattr(db.store, "check_database", checks.append)
     assert _quick_reader(argparse.Namespace(), store_path) is not None
-    _StoreOpener(store_path).store().close()  # the quick reader's checks stand
+    opener = _StoreOpener(store_path)
+    opener.store().close()  # the quick reader's checks stand
+    opener.wait()  # (it goes on loading the other pages' modules)
     assert checks == []
     open_store(store_path).close()  # any other opening checks
     assert checks == [store_path]

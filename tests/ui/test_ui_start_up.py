@@ -48,7 +48,9 @@ ui.dialogs.sign_in.ask_sign_in = ask
 
 def poll():
     for w in QApplication.topLevelWidgets():
-        if isinstance(w, SignInDialog) and "dialog" in seen and not w.checking and not w.actor:
+        if isinstance(w, SignInDialog) and "dialog" in seen and sys.argv[2] == "--cancel":
+            w.reject()
+        elif isinstance(w, SignInDialog) and "dialog" in seen and not w.checking and not w.actor:
             w.username.setText(sys.argv[2])
             w.password.setText(sys.argv[3])
             w.try_sign_in()
@@ -115,6 +117,13 @@ def test_with_accounts_the_sign_in_is_painted_before_the_store_is_opened(
     ]
 
 
+def test_a_cancelled_sign_in_closes_cleanly(store: Store, store_path: Path) -> None:
+    _add_officer(store)
+    store.close()
+    seen, code = _start(store_path, "--cancel")
+    assert (seen, code) == ({"dialog": []}, "0")  # no window; the store it opened is closed
+
+
 def test_a_wrong_password_at_the_quick_sign_in_is_refused(qtbot, store: Store, store_path) -> None:
     from caseworker.services.users import REFUSED
     from ui.dialogs.sign_in import CHECKING, SignInDialog
@@ -141,6 +150,7 @@ def test_a_wrong_password_at_the_quick_sign_in_is_refused(qtbot, store: Store, s
     assert (dialog.message.text(), dialog.password.text(), dialog.actor) == (REFUSED, "", None)
     assert dialog.password.isEnabled()
     opener.store().close()
+    opener.wait()
 
 
 def test_the_full_store_is_opened_off_the_gui_thread(
@@ -214,4 +224,5 @@ def test_a_damaged_store_is_caught_after_the_first_paint_and_not_backed_up(
     assert not backups.exists() or not list(backups.glob("daily-*"))  # good copies kept
     box.done(0)
     qtbot.waitUntil(lambda: not window.isVisible())
+    opener.wait()
     ctx.close()
