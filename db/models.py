@@ -663,3 +663,24 @@ class ReferenceBlock(Base):
     first: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
     next_number: Mapped[int] = mapped_column(Integer)
+
+
+class DeviceAuditEvent(Base):
+    """On the server: one link of a device's own audit chain, as the device sent it.
+
+    The link's fields are those its digest covers (the changes themselves stay on the
+    device: their digest is enough to check the chain), so ``audit verify`` on the server
+    can check every device's chain link by link.
+    """
+
+    __tablename__ = "device_audit_events"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(60))
+    changes_digest: Mapped[str] = mapped_column(String(64))
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))

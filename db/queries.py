@@ -58,6 +58,11 @@ class _Sql:
         plans by its statistics and has no unary plus on text."""
         return col if self.server else f"+{col}"
 
+    def unindexed_text(self, col: str) -> str:
+        """A text ``col`` written so neither engine plans on its index: ``+col`` on SQLite,
+        ``(col || '')`` on PostgreSQL (whose statistics misjudge "open" in deadline order)."""
+        return f"({col} || '')" if self.server else f"+{col}"
+
     def is_false(self, col: str) -> str:
         return f"NOT {col}" if self.server else f"{col} = 0"
 
@@ -218,7 +223,7 @@ def _conditions(sql: _Sql, f: CaseFilter, *, by_deadline: bool = False) -> _Wher
     if f.statuses:
         w.add(f"c.status IN ({_marks(f.statuses)})", *f.statuses)
     if f.open_only:
-        status = sql.unindexed("c.status") if by_deadline else "c.status"
+        status = sql.unindexed_text("c.status") if by_deadline else "c.status"
         w.add(f"{status} IN ({_marks(OPEN_STATUSES)})", *OPEN_STATUSES)
     if f.service_area_id is not None:
         # EXISTS (a key lookup per candidate) rather than IN (a list of every case the

@@ -102,7 +102,7 @@ def index_case(
     from sqlalchemy import text  # not at the top: the case list reads search without it
 
     rowid = search_rowid(case_id)
-    session.execute(text("DELETE FROM case_search WHERE rowid = :rowid"), {"rowid": rowid})
+    drop_search_entry(session, case_id)
     session.execute(
         text(
             "INSERT INTO case_search (rowid, case_id, reference, names, contacts, description) "
@@ -116,6 +116,15 @@ def index_case(
             "contacts": contacts,
             "description": description,
         },
+    )
+
+
+def drop_search_entry(session: Session, case_id: str) -> None:
+    """Remove one case's search entry (a replica's case that left its scope)."""
+    from sqlalchemy import text
+
+    session.execute(
+        text("DELETE FROM case_search WHERE rowid = :rowid"), {"rowid": search_rowid(case_id)}
     )
 
 

@@ -11,6 +11,7 @@ from caseworker.commands.common import actor_from_args, store_from_args
 from caseworker.domain.errors import InvalidInput
 from caseworker.services.audit import chain_head, verify_chain
 from caseworker.services.backups import short_head
+from caseworker.services.device_chains import verify_device_chains
 from db.legacy_keys import mapping_problem
 from db.models import AuditEvent
 
@@ -37,7 +38,11 @@ def _expected_prefix(text: str) -> str:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when the chain holds, 1 (with the first problem) when it was tampered with."""
+    """Exit 0 when the chain holds, 1 (with the first problem) when it was tampered with.
+
+    On a server, every device chain the replicas pushed is checked too (gaps and forks are
+    named by device and event).
+    """
     prefix = _expected_prefix(args.expect_head) if args.expect_head else None
     store = store_from_args(args, must_exist=True)
     try:
@@ -45,6 +50,7 @@ def run_verify(args: argparse.Namespace) -> int:
         with store.read() as session:
             problem = verify_chain(session)
             keys = mapping_problem(session) if problem is None else None
+            devices, device_problem = verify_device_chains(session)
             count = int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
             head = chain_head(session)
             found = (
@@ -63,6 +69,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if keys is not None:
         print(f"Audit trail TAMPERED WITH: {keys}")
         return 1
+    if device_problem is not None:
+        print(f"Audit trail TAMPERED WITH: {device_problem.problem}")
+        return 1
     if not found:
         print(
             f"Audit trail TAMPERED WITH: the head {prefix} printed earlier is no longer in the "
@@ -70,7 +79,8 @@ def run_verify(args: argparse.Namespace) -> int:
             f"{short_head(head)} after {count} events"
         )
         return 1
-    print(f"Audit trail intact: {count} events, head {short_head(head)}")
+    chains = f"; {devices} device chain(s) intact" if devices else ""
+    print(f"Audit trail intact: {count} events, head {short_head(head)}{chains}")
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import countdown_words, judge
 from db.queries import Reader, connection_of
+from db.raw import has_accounts as raw_has_accounts
 
 DEFAULTS: dict[str, Any] = {
     "reference_prefix": "CW",
@@ -72,7 +73,7 @@ def needs_organisation(reader: Reader) -> bool:
 
 def has_accounts(reader: Reader) -> bool:
     """True once an administrator has made the first user account (sign-in is then needed)."""
-    return connection_of(reader).execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+    return raw_has_accounts(connection_of(reader))  # type: ignore[arg-type]
 
 
 def staff_names(reader: Reader) -> list[str]:

@@ -42,6 +42,7 @@ from db.models import (
     Theme,
     User,
 )
+from db.search import drop_search_entry
 
 # Shared lists and accounts: the server's rows, by their keys (kept as the server has them).
 REFERENCE: tuple[type[Any], ...] = (
@@ -69,7 +70,8 @@ CHILDREN: tuple[type[Any], ...] = (
     Document,
 )
 OPEN = tuple(s.value for s in Status if s.is_open)
-CHUNK = 500
+CHUNK = 500  # ids in one IN (...) list
+PULL_CHUNK = 500  # cases read from the server and written here in one transaction
 
 
 def _table(model: type[Any]) -> Table:
@@ -116,25 +118,88 @@ def write_reference(session: Session, data: dict[str, list[dict[str, Any]]]) -> 
     conn = session.connection()
     for model in REFERENCE:
         table = _table(model)
-        upsert(conn, table, data.get(table.name, []))
+        rows = data.get(table.name, [])
+        if model is User:
+            rows = _keep_local_lock_outs(conn, rows)
+        upsert(conn, table, rows)
+
+
+def _keep_local_lock_outs(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The server's accounts (roles, switched off, lock-outs), except that a lock-out still
+    running on this PC stays until it ends: wrong passwords tried here count here too."""
+    users = _table(User)
+    local = {
+        r.username: (r.locked_until, r.failed_attempts)
+        for r in conn.execute(
+            select(users.c.username, users.c.locked_until, users.c.failed_attempts).where(
+                users.c.locked_until.is_not(None)
+            )
+        )
+    }
+    out = []
+    for row in rows:
+        mine = local.get(row["username"])
+        if mine is not None and (row["locked_until"] is None or mine[0] > row["locked_until"]):
+            row = {**row, "locked_until": mine[0], "failed_attempts": mine[1]}
+        out.append(row)
+    return out
+
+
+def site_handlers(session: Session) -> list[int]:
+    """On a replica: the staff ids of the people who work on it (the accounts that made
+    changes here, by the name the shared staff list knows them by)."""
+    names = select(User.display_name).where(
+        User.username.in_(select(OutboxEntry.username).distinct())
+    )
+    return [int(i) for i in session.scalars(select(Staff.id).where(Staff.name.in_(names)))]
+
+
+def in_scope(
+    site: int | None,
+    status: str,
+    restricted: bool,
+    handlers: tuple[int | None, int | None],
+    site_id: int | None,
+    site_staff: set[int],
+) -> bool:
+    """Whether a replica for ``site_id`` holds a case: its site's open cases and the cases
+    the site's own people handle, never a restricted (safeguarding) case, which is worked
+    on the server rather than carried on a laptop that can be lost."""
+    if restricted:
+        return False
+    if site == site_id and status in OPEN:
+        return True
+    return any(h is not None and h in site_staff for h in handlers)
 
 
 def cases_in_scope(
-    session: Session, case_ids: Sequence[str], site_id: int | None, held: set[str]
+    session: Session, case_ids: Sequence[str], site_id: int | None, site_staff: set[int]
 ) -> list[str]:
-    """Of ``case_ids`` (on the server), those a replica holds: the ones it has already, and
-    its site's open cases that are not restricted (a safeguarding case is worked on the
-    server, not carried on a laptop that can be lost)."""
+    """Of ``case_ids`` (on the server), those a replica holds (``in_scope``)."""
     chosen: list[str] = []
     for i in range(0, len(case_ids), CHUNK):
         part = list(case_ids[i : i + CHUNK])
         rows = session.execute(
-            select(Case.id, Case.site_id, Case.status, Case.restricted).where(Case.id.in_(part))
+            select(
+                Case.id,
+                Case.site_id,
+                Case.status,
+                Case.restricted,
+                Case.stage1_handler_id,
+                Case.stage2_handler_id,
+            ).where(Case.id.in_(part))
         ).all()
-        for cid, site, status, restricted in rows:
-            if cid in held or (site == site_id and status in OPEN and not restricted):
+        for cid, site, status, restricted, h1, h2 in rows:
+            if in_scope(site, status, restricted, (h1, h2), site_id, site_staff):
                 chosen.append(cid)
     return chosen
+
+
+def scope_query(site_id: int | None) -> Any:
+    """The ids of a new replica's cases on the server (its site's open cases, no restricted)."""
+    return select(Case.id).where(
+        Case.site_id == site_id, Case.status.in_(OPEN), Case.restricted.is_(False)
+    )
 
 
 def changed_cases(session: Session, after: int, through: int) -> list[str]:
@@ -212,6 +277,45 @@ def write_cases(session: Session, data: dict[str, list[dict[str, Any]]]) -> int:
         if case is not None:
             refresh_list_columns(session, case)
     session.flush()
+    return len(ids)
+
+
+def remove_cases(session: Session, case_ids: Sequence[str]) -> int:
+    """Take cases that left the replica's scope off it: their rows, search entries, and
+    the people no case it still holds names. Returns how many were removed."""
+    conn = session.connection()
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    parties, letters = _table(CaseParty), _table(Correspondence)
+    named = set(conn.scalars(select(parties.c.person_id).where(parties.c.case_id.in_(ids))))
+    named |= {
+        p
+        for p in conn.scalars(select(letters.c.person_id).where(letters.c.case_id.in_(ids)))
+        if p is not None
+    }
+    links = _table(CaseLink)
+    conn.execute(delete(links).where(links.c.case_id.in_(ids) | links.c.linked_case_id.in_(ids)))
+    documents = _table(Document)
+    contents = _table(DocumentContent)
+    conn.execute(
+        delete(contents).where(
+            contents.c.document_id.in_(select(documents.c.id).where(documents.c.case_id.in_(ids)))
+        )
+    )
+    for model in reversed(CHILDREN):
+        table = _table(model)
+        conn.execute(delete(table).where(table.c.case_id.in_(ids)))
+    for cid in ids:
+        drop_search_entry(session, cid)
+    cases = _table(Case)
+    conn.execute(delete(cases).where(cases.c.id.in_(ids)))
+    still = set(conn.scalars(select(parties.c.person_id).where(parties.c.person_id.in_(named))))
+    still |= set(conn.scalars(select(letters.c.person_id).where(letters.c.person_id.in_(named))))
+    gone = sorted(named - still)
+    if gone:
+        conn.execute(delete(_table(Person)).where(_table(Person).c.id.in_(gone)))
+    session.expire_all()
     return len(ids)
 
 

@@ -9,13 +9,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.services.audit import chain_head, record_event
+from caseworker.services.audit import record_event
+from caseworker.services.device_chains import SYNC_BATCH, Link, held_head, local_links, take_links
 from caseworker.sync.replay import Outcome, replay, sync_actor
+from db.dialect import Lock, serialise
 from db.models import Device, OutboxEntry, ReferenceBlock, ReferenceCounter, SyncConflict
 from db.store import Store
 
 BATCH = 200
 BLOCK = 200  # reference numbers handed to a device at a time (refilled when half are used)
+PAST_BLOCK = 20  # for last year's contacts, logged late
 
 
 @dataclass(frozen=True)
@@ -42,26 +45,34 @@ def waiting(session: Session) -> int:
 
 
 def take_batch(
-    server: Session, device_id: str, entries: list[dict[str, Any]], head: str
+    server: Session, device_id: str, entries: list[dict[str, Any]], links: list[Link]
 ) -> list[Outcome]:
-    """On the server, in its transaction: replay each intent once; one audit event for the
-    batch naming the device and its newest audit digest."""
+    """On the server, in its transaction: check the device's chain links the batch carries
+    (a gap, a fork or an altered link refuses the whole batch), replay each intent once, and
+    append one audit event naming the device and its newest chain link.
+
+    Raises:
+        ChainRefused: the device's chain does not follow on from what the server holds.
+    """
+    before = held_head(server, device_id)
+    head_seq, head = take_links(server, device_id, links)
     outcomes = [replay(server, e) for e in entries]
     new = [o for o in outcomes if o.new]
     device = server.get(Device, device_id)
     if device is not None:
         device.last_seen = datetime.now().replace(microsecond=0)
-    if new:
+    if new or head_seq != before[0]:
         record_event(
             server,
             sync_actor(device_id),
-            "sync-batch",
+            SYNC_BATCH,
             None,
             {
                 "device": device_id,
-                "sequences": [new[0].device_seq, new[-1].device_seq],
+                "sequences": [new[0].device_seq, new[-1].device_seq] if new else [],
                 "applied": sum(o.outcome == "applied" for o in new),
                 "conflicts": sum(len(o.conflicts) for o in new),
+                "device_seq": head_seq,
                 "device_head": head,
             },
         )
@@ -90,28 +101,39 @@ def mark_pushed(local: Session, outcomes: list[Outcome], device_id: str) -> int:
 
 
 def push(local: Store, server: Store, device_id: str) -> Pushed:
-    """Push every waiting intent, a batch at a time.
+    """Push every waiting intent, a batch at a time, each with the links of this PC's audit
+    chain the server does not hold yet (a batch of links only when no intent waits).
 
     A crash after the server's commit and before the replica marks the batch leaves it
     waiting; pushed again, the server finds each (device, sequence) taken and changes
     nothing.
+
+    Raises:
+        ChainRefused: the server found a gap, fork or altered link in this PC's chain.
     """
     total = conflicts = 0
     while True:
+        with server.read() as srv:
+            held, _digest = held_head(srv, device_id)
         with local.read() as s:
             entries = pending(s, BATCH)
-            head = chain_head(s)
-        if not entries:
+            links = local_links(s, held)
+        if not entries and not links:
             return Pushed(total, conflicts)
         with server.write() as srv:
-            outcomes = take_batch(srv, device_id, entries, head)
+            outcomes = take_batch(srv, device_id, entries, links)
         with local.write() as s:
             conflicts += mark_pushed(s, outcomes, device_id)
         total += len(entries)
+        if not entries:
+            return Pushed(total, conflicts)
 
 
-def refill_block(local: Store, server: Store, device_id: str, prefix: str, year: int) -> None:
-    """Give the device another block of references for ``year`` when half of its are used."""
+def refill_block(
+    local: Store, server: Store, device_id: str, prefix: str, year: int, size: int = BLOCK
+) -> None:
+    """Give the device another block of ``size`` references for ``year`` when it has fewer
+    than half of that left."""
     with local.read() as s:
         left = sum(
             b.last - b.next_number + 1
@@ -123,29 +145,32 @@ def refill_block(local: Store, server: Store, device_id: str, prefix: str, year:
                 )
             )
         )
-    if left >= BLOCK // 2:
+    if left >= size // 2:
         return
     with server.write() as srv:
-        block = hand_out_block(srv, device_id, prefix, year)
+        block = hand_out_block(srv, device_id, prefix, year, size)
     with local.write() as s:
         s.add(ReferenceBlock(**block))
 
 
-def hand_out_block(server: Session, device_id: str, prefix: str, year: int) -> dict[str, Any]:
-    """On the server: the next ``BLOCK`` numbers of the year's counter, given to the device
+def hand_out_block(
+    server: Session, device_id: str, prefix: str, year: int, size: int = BLOCK
+) -> dict[str, Any]:
+    """On the server: the next ``size`` numbers of the year's counter, given to the device
     (the server's own references continue after them; gaps are fine)."""
+    serialise(server, Lock.RECORD)  # the same counter the server's own intake takes from
     counter = server.get(ReferenceCounter, (prefix, year))
     if counter is None:
         counter = ReferenceCounter(prefix=prefix, year=year, last=0)
         server.add(counter)
     first = counter.last + 1
-    counter.last += BLOCK
+    counter.last += size
     block = {
         "device_id": device_id,
         "prefix": prefix,
         "year": year,
         "first": first,
-        "last": first + BLOCK - 1,
+        "last": first + size - 1,
         "next_number": first,
     }
     server.add(ReferenceBlock(**block))

@@ -15,7 +15,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.settings import get_setting
 from caseworker.sync import pull
-from caseworker.sync.push import Pushed, hand_out_block, push, refill_block
+from caseworker.sync.push import BLOCK, PAST_BLOCK, Pushed, hand_out_block, push, refill_block
 from db.models import Case, Device, ReferenceBlock, ReplicaIdentity, Site, User, new_id
 from db.store import Store
 
@@ -59,22 +59,13 @@ def create_replica(
         site_id = site.id
         head = pull.server_head(srv)
         reference = pull.read_reference(srv)
-        ids = [
-            str(c)
-            for c in srv.scalars(
-                select(Case.id).where(
-                    Case.site_id == site_id,
-                    Case.status.in_(pull.OPEN),
-                    Case.restricted.is_(False),
-                )
-            )
-        ]
+        ids = [str(c) for c in srv.scalars(pull.scope_query(site_id))]
         cases = pull.read_cases(srv, ids)
         prefix = str(get_setting(srv, "reference_prefix"))
         srv.add(
             Device(device_id=device_id, site=site.name, made_by=actor.display_name, made_at=_now())
         )
-        block = hand_out_block(srv, device_id, prefix, today.year)
+        blocks = [hand_out_block(srv, device_id, prefix, y, n) for y, n in block_years(today)]
         record_event(
             srv,
             actor,
@@ -95,7 +86,7 @@ def create_replica(
                 created_at=_now(),
             )
         )
-        s.add(ReferenceBlock(**block))
+        s.add_all(ReferenceBlock(**block) for block in blocks)
         s.flush()
         record_event(
             s,
@@ -117,30 +108,59 @@ class Synced:
     pulled: int
     conflicts: int
     server: str
+    removed: int = 0
 
 
-def pull_changes(local: Store, server: Store) -> int:
-    """Bring the replica's cases and shared lists up to the server's; returns cases pulled."""
+@dataclass(frozen=True)
+class Pulled:
+    copied: int  # cases brought up to date (new to the replica or changed)
+    removed: int  # cases that left its scope (closed elsewhere, moved, restricted)
+
+
+def pull_changes(local: Store, server: Store, *, chunk: int = pull.PULL_CHUNK) -> Pulled:
+    """Bring the replica's cases and shared lists up to the server's.
+
+    The server's cases changed since the replica's cursor are copied ``chunk`` at a time,
+    each chunk read in its own server transaction and written in its own local one (a large
+    pull holds neither side for long); cases that left the replica's scope are removed.
+    The cursor moves only at the end, so a pull cut short is done again, whole, next time.
+    """
     with local.read() as s:
         me = identity(s)
         assert me is not None
         cursor, site_id = me.cursor, me.site_id
         held = {str(c) for c in s.scalars(select(Case.id))}
         waiting = pull.pending_cases(s)
+        site_staff = set(pull.site_handlers(s))
     with server.read() as srv:
         head = pull.server_head(srv)
-        changed = pull.changed_cases(srv, cursor, head)
-        scope = [c for c in pull.cases_in_scope(srv, changed, site_id, held) if c not in waiting]
+        changed = [c for c in pull.changed_cases(srv, cursor, head) if c not in waiting]
+        scope = set(pull.cases_in_scope(srv, changed, site_id, site_staff))
         reference = pull.read_reference(srv)
-        cases = pull.read_cases(srv, scope)
     with local.write() as s:
         pull.write_reference(s, reference)
-        count = pull.write_cases(s, cases)
+    wanted = [c for c in changed if c in scope]
+    copied = 0
+    for i in range(0, len(wanted), chunk):
+        with server.read() as srv:
+            cases = pull.read_cases(srv, wanted[i : i + chunk])
+        with local.write() as s:
+            copied += pull.write_cases(s, cases)
+    leaving = [c for c in changed if c in held and c not in scope]
+    with local.write() as s:
+        removed = pull.remove_cases(s, leaving)
         me = identity(s)
         assert me is not None
         me.cursor = head
         me.last_sync_at = _now()
-    return count
+    return Pulled(copied, removed)
+
+
+def block_years(today: date) -> list[tuple[int, int]]:
+    """The years a device holds reference numbers for, and how many it is given at a time:
+    this year's, and a smaller block for last year's (a contact received in December is
+    often logged in January)."""
+    return [(today.year, BLOCK), (today.year - 1, PAST_BLOCK)]
 
 
 def sync(local: Store, server: Store, *, today: date) -> Synced:
@@ -160,10 +180,11 @@ def sync(local: Store, server: Store, *, today: date) -> Synced:
         prefix = str(get_setting(s, "reference_prefix"))
     try:
         pushed: Pushed = push(local, server, device_id)
-        refill_block(local, server, device_id, prefix, today.year)
+        for year, size in block_years(today):
+            refill_block(local, server, device_id, prefix, year, size)
         pulled = pull_changes(local, server)
     except OperationalError as exc:
         raise ServerUnreachable(
             f"The link to the server failed during the sync ({type(exc).__name__})"
         ) from None
-    return Synced(pushed.pushed, pulled, pushed.conflicts, server.label)
+    return Synced(pushed.pushed, pulled.copied, pushed.conflicts, server.label, pulled.removed)

@@ -39,7 +39,7 @@ from casework import (
 )
 from pg_server import PgServer
 from sqlalchemy import func, select
-from test_sync_replicas import _closed_port_url, _point_at
+from sync_world import closed_port_url, point_at
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import LetterKind
@@ -252,6 +252,9 @@ def _offline(world: World) -> None:
         r, log_record, new_record(received=TODAY, site=SITE, complainants=(person("Kit New"),)),
         today=TODAY,
     ).reference  # fmt: skip
+    made["log-record:note"] = _step(  # an action on a case made offline: its key is known
+        r, records.add_note, made["log-record"], text="Called back", expected_version=None
+    ).id
     csv = world.folder / "legacy.csv"
     csv.write_text(IMPORT_CSV, encoding="utf-8")
     _step(r, importer.import_records, csv, today=TODAY, actor=MANAGER)
@@ -455,6 +458,8 @@ def _log_record(w: World, s: Any) -> None:
     case = _case(s, w.made["log-record"])
     assert (case.resident_name, case.received, case.status) == ("Kit New", TODAY, "logged")
     assert case.updated_by == "A. Smith"
+    note = s.get(Note, w.made["log-record:note"])
+    assert (note.case_id, note.text) == (case.id, "Called back")
 
 
 def _import(w: World, s: Any) -> None:
@@ -728,9 +733,10 @@ def test_every_replicated_action_is_checked_here() -> None:
 
 
 def test_one_sync_applies_every_intent_once_without_conflicts(world: World) -> None:
-    # One intent per action, plus the second close-then-reopen and refer-then-determine step.
-    assert world.made["intents"] == len(CHECKS) + 2
-    assert (world.made["synced"].pushed, world.made["synced"].conflicts) == (len(CHECKS) + 2, 0)
+    # One intent per action, plus the close before the reopen, the referral before the
+    # determination and a note on the contact logged offline.
+    assert world.made["intents"] == len(CHECKS) + 3
+    assert (world.made["synced"].pushed, world.made["synced"].conflicts) == (len(CHECKS) + 3, 0)
     with world.server.read() as s:
         outcomes = s.execute(select(SyncIngest.action, SyncIngest.outcome)).all()
         assert sorted({a for a, _o in outcomes}) == sorted(CHECKS)
@@ -742,12 +748,21 @@ def test_one_sync_applies_every_intent_once_without_conflicts(world: World) -> N
         ) == 0  # fmt: skip
 
 
+# Records these actions end, with no handler at the site, leave the replica's scope (a
+# replica holds its site's open cases and the cases its people handle): the pull removes them.
+LEAVE_SCOPE = {"pass-on", "refuse", "reply-enquiry"}
+
+
 @pytest.mark.parametrize("action", sorted(CHECKS))
 def test_the_server_holds_what_the_replica_did(world: World, action: str) -> None:
     with world.server.read() as s:
         CHECKS[action](world, s)
-    with world.replica.read() as s:  # and the replica, after its pull, the same
-        CHECKS[action](world, s)
+    with world.replica.read() as s:  # and the replica, after its pull, the same (or gone)
+        if action in LEAVE_SCOPE:
+            ref = world.refs[action]
+            assert s.scalar(select(Case).where(Case.reference == ref)) is None
+        else:
+            CHECKS[action](world, s)
 
 
 def test_bytes_that_do_not_match_their_fingerprint_are_refused() -> None:
@@ -894,9 +909,9 @@ def test_two_replicas_import_and_make_letters_offline_then_sync_through_the_comm
                 "ada", "--db", str(path), "replica", "create", "--server", url, "--site", SITE
             )
             assert (made.returncode, made.stderr) == (0, ""), made.stderr
-        offline = _closed_port_url(url)  # the server cannot be reached from here on
+        offline = closed_port_url(url)  # the server cannot be reached from here on
         for path in paths.values():
-            _point_at(path, offline)
+            point_at(path, offline)
         imports = {"a": ("OLD-A1", "OLD-A2"), "b": ("OLD-B1",)}
         for (key, path), ref in zip(paths.items(), letter_refs, strict=True):
             csv = _import_file(tmp_path, f"{key}.csv", imports[key])
@@ -913,7 +928,7 @@ def test_two_replicas_import_and_make_letters_offline_then_sync_through_the_comm
             assert (refused.returncode, refused.stdout) == (3, "")
             assert refused.stderr.count("\n") == 1 and "2 change(s) wait" in refused.stderr
         for path in paths.values():
-            _point_at(path, url)  # the link is back
+            point_at(path, url)  # the link is back
         pushed = []
         for path in paths.values():
             synced = _caseworker("asmith", "--db", str(path), "sync", "--json")
