@@ -551,7 +551,7 @@ def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | li
     if received is None and not r.text("received"):
         r.problem("received", "every record needs the date it was received")
     policy = r.text("policy")
-    if policy and policy not in available_policies():
+    if policy and policy not in _shipped():
         r.problem(
             "policy",
             f"'{policy}' is not a policy; use one of: "
@@ -698,14 +698,20 @@ def _mapped(
     ]
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Policy]:
+    """The shipped policies by name (read once: every row of a file asks)."""
+    return {name: load_policy(name) for name in available_policies()}
+
+
 def read_record(
     number: int, cells: dict[str, Cell], today: date
 ) -> tuple[list[ImportRow], list[ImportProblem]]:
     """The records one row holds (two for a three-stage history that reached its Formal
     stage), or the problems found in it."""
     policy_name = " ".join(str(cells.get("policy") or "").split())
-    policy = load_policy(policy_name) if policy_name in available_policies() else None
-    given = [c for c in STAGE3_COLUMNS if str(cells.get(c) or "").strip()]
+    policy = _shipped().get(policy_name) if policy_name else None
+    given = [c for c in STAGE3_COLUMNS if cells.get(c) not in (None, "")]
     if policy is not None and policy.informal_of:
         return [], [
             ImportProblem(
@@ -717,8 +723,9 @@ def read_record(
             )
         ]
     if policy is None or not policy.three_stage:
-        if given:
-            schemes = [p for p in available_policies() if load_policy(p).three_stage]
+        if any(str(cells[c]).strip() for c in given):
+            given = [c for c in given if str(cells[c]).strip()]
+            schemes = [name for name, p in _shipped().items() if p.three_stage]
             return [], [
                 ImportProblem(
                     number,
