@@ -195,6 +195,20 @@ def cases_in_scope(
     return chosen
 
 
+def handled_by(session: Session, site_staff: set[int]) -> list[str]:
+    """On the server: the cases (not restricted) that the site's own people handle. A
+    person who starts working on a replica brings their cases with them at the next pull,
+    not only when each next changes."""
+    if not site_staff:
+        return []
+    staff = sorted(site_staff)
+    stmt = select(Case.id).where(
+        Case.restricted.is_(False),
+        Case.stage1_handler_id.in_(staff) | Case.stage2_handler_id.in_(staff),
+    )
+    return [str(c) for c in session.scalars(stmt)]
+
+
 def scope_query(site_id: int | None) -> Any:
     """The ids of a new replica's cases on the server (its site's open cases, no restricted)."""
     return select(Case.id).where(

@@ -135,7 +135,10 @@ def pull_changes(local: Store, server: Store, *, chunk: int = pull.PULL_CHUNK) -
         unresolved = conflicts.open_ids(s)
     with server.read() as srv:
         head = pull.server_head(srv)
-        changed = [c for c in pull.changed_cases(srv, cursor, head) if c not in waiting]
+        changed = pull.changed_cases(srv, cursor, head)
+        known = held | set(changed)
+        changed += [c for c in pull.handled_by(srv, site_staff) if c not in known]
+        changed = [c for c in changed if c not in waiting]
         scope = set(pull.cases_in_scope(srv, changed, site_id, site_staff))
         reference = pull.read_reference(srv)
         resolved = conflicts.resolutions(srv, unresolved)

@@ -42,7 +42,7 @@ from sqlalchemy import func, select
 from sync_world import closed_port_url, point_at
 
 from caseworker.domain.errors import InvalidInput
-from caseworker.domain.vocab import LetterKind, Status
+from caseworker.domain.vocab import LetterKind
 from caseworker.services import (
     authorisation,
     documents,

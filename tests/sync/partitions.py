@@ -34,9 +34,10 @@ from sync_world import TODAY, Server, build_server, make_replica  # noqa: E402
 from caseworker.domain.errors import CaseworkerError  # noqa: E402
 from caseworker.services.audit import verify_chain  # noqa: E402
 from caseworker.services.device_chains import verify_device_chains  # noqa: E402
+from caseworker.services.ending import withdraw  # noqa: E402
 from caseworker.services.intake import log_record  # noqa: E402
 from caseworker.services.records import add_note  # noqa: E402
-from caseworker.services.stages import Definition, acknowledge  # noqa: E402
+from caseworker.services.stages import Definition, acknowledge, extend  # noqa: E402
 from caseworker.sync import pull  # noqa: E402
 from caseworker.sync.replica import ServerUnreachable, identity, sync  # noqa: E402
 from db.models import (  # noqa: E402
@@ -103,7 +104,8 @@ _examples = iter(range(10**9))
 
 
 class Partitions(RuleBasedStateMachine):
-    """Edits on every side, cuts, heals, pushes, pulls, and crashes mid-sync."""
+    """Edits on every side (log a contact, add a note, acknowledge, extend, withdraw), cuts,
+    heals, pushes, pulls, and crashes mid-sync."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -198,6 +200,37 @@ class Partitions(RuleBasedStateMachine):
                     today=self._today(),
                 ),
             )
+
+    def _officer(self, side: int) -> Any:
+        return self.server.actor("olly" if side < 3 else "ada")
+
+    def _pick(self, side: int, pick: int) -> str | None:
+        refs = self._held(self._side(side)[0])
+        return refs[pick % len(refs)] if refs else None
+
+    @rule(side=st.integers(0, 3), pick=st.integers(0, 10**6), days=st.integers(1, 10))
+    def extend(self, side: int, pick: int, days: int) -> None:
+        ref = self._pick(side, pick)
+        if ref is not None:
+            self._did(
+                side,
+                lambda s: extend(
+                    s, self._officer(side), ref, days=days, reason="Waiting for a survey",
+                    told_on=self._today(), expected_version=None, today=self._today(),
+                ),
+            )  # fmt: skip
+
+    @rule(side=st.integers(0, 3), pick=st.integers(0, 10**6))
+    def withdraw(self, side: int, pick: int) -> None:
+        ref = self._pick(side, pick)
+        if ref is not None:
+            self._did(
+                side,
+                lambda s: withdraw(
+                    s, self._officer(side), ref, withdrawn_on=self._today(),
+                    reason="Sorted out", expected_version=None, today=self._today(),
+                ),
+            )  # fmt: skip
 
     @rule()
     def next_day(self) -> None:

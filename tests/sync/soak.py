@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     open_store(template).close()
     WORLD[:] = [build_world(pg, template, folder)]
     each = settings(
-        max_examples=10,
+        max_examples=3,
         stateful_step_count=args.steps,
         deadline=None,
         database=None,
@@ -59,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         while STATS["sync rounds"] < args.rounds:
             run_state_machine_as_test(Partitions, settings=each)
             print(
-                f"soak: {STATS['sync rounds']} sync rounds, {STATS['examples']} examples, "
-                f"{time.monotonic() - started:.0f} s",
+                f"soak: {time.monotonic() - started:.0f} s {dict(STATS)}",
                 file=sys.stderr,
                 flush=True,
             )
