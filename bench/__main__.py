@@ -1,4 +1,5 @@
-"""``python -m bench [--records N] [--only NAME] [--out PATH]``: run the benchmark suite."""
+"""``python -m bench [--records N] [--only NAME] [--out PATH] [--db URL]``: run the benchmark
+suite (``--db``: the items that also run on a PostgreSQL store, there)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import argparse
 import json
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bench.items import ITEMS, Context, Item
-from bench.store import DEFAULT_CACHE, cached_store
+from bench.server import ServerContext, on_server, open_raw, parse_server_url
+from bench.store import DEFAULT_CACHE, FILLS, cached_store, server_store
 from bench.timing import Result
 from db.store import open_store
 
@@ -31,7 +34,67 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="PATH")
     p.add_argument("--runs", type=int, default=9, help="timed runs per item (the median is kept)")
     p.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, metavar="DIR")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="a PostgreSQL database (postgresql+psycopg://USER@HOST/DB): run the list, search, "
+        "report and import items on the store there, filling it first if it is empty",
+    )
+    p.add_argument(
+        "--fill",
+        choices=FILLS,
+        default="copy",
+        help="how an empty database gets the store: COPY from the cached store file "
+        "(default, quicker) or the demo generator writing to the server",
+    )
+    p.add_argument(
+        "--explain",
+        type=Path,
+        metavar="FILE",
+        help="with --db: write EXPLAIN (ANALYZE, BUFFERS) of each read of every missed target",
+    )
     return p
+
+
+def _server_items() -> dict[str, Callable[[ServerContext], list[Result]]]:
+    """The items that also run on a PostgreSQL store, by name."""
+    from bench.items import annual_report, case_list, filter_search, import_rows
+
+    return {
+        "case list page": case_list.run_server,
+        "filter and search": filter_search.run_server,
+        "annual report": annual_report.run_server,
+        "import": import_rows.run_server,
+    }
+
+
+def _run_on_server(args: argparse.Namespace) -> list[Result]:
+    runners = _server_items()
+    unknown = [n for n in args.only if n not in runners]
+    if unknown:
+        raise SystemExit(
+            f"item {unknown[0]!r} does not run on a server; items: {', '.join(runners)}"
+        )
+    server_store(args.db, args.records, args.seed, args.cache_dir, args.fill)
+    store = open_store(args.db)
+    url = parse_server_url(args.db)
+    raw = open_raw(url)
+    ctx = ServerContext(url=url, store=store, raw=raw, runs=args.runs)
+    results: list[Result] = []
+    try:
+        for name, run in runners.items():
+            if args.only and name not in args.only:
+                continue
+            print(f"{name} (server)...", file=sys.stderr, flush=True)
+            results.extend(replace(r, name=on_server(r.name)) for r in run(ctx))
+        if args.explain is not None:
+            missed = [r.name for r in results if not r.met and r.name in ctx.statements]
+            args.explain.write_text("\n".join(f"# {n}\n{ctx.profile(n)}" for n in missed))
+            print(f"profiles of {len(missed)} missed targets in {args.explain}", file=sys.stderr)
+    finally:
+        raw.close()
+        store.close()
+    return results
 
 
 def _chosen(only: list[str]) -> list[Item]:
@@ -49,19 +112,31 @@ def _fmt(seconds: float | None) -> str:
 
 
 def _print(results: list[Result]) -> None:
-    print(f"{'item':<48} {'median':>11} {'baseline':>11} {'ratio':>7}  {'target':<24} met")
+    w = max([48, *(len(r.name) for r in results)])
+    print(f"{'item':<{w}} {'median':>11} {'baseline':>11} {'ratio':>7}  {'target':<24} met")
     for r in results:
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
         print(
-            f"{r.name:<48} {_fmt(r.median_s):>11} {_fmt(r.baseline_median_s):>11} {ratio:>7}  "
+            f"{r.name:<{w}} {_fmt(r.median_s):>11} {_fmt(r.baseline_median_s):>11} {ratio:>7}  "
             f"{r.target:<24} {'yes' if r.met else 'NO'}"
         )
         if r.note:
             print(f"    {r.note}")
 
 
+def _write(out: Path, results: list[Result]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([r.as_json() for r in results], indent=2) + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.db is not None:
+        on_server = _run_on_server(args)
+        _print(on_server)
+        _write(args.out, on_server)
+        print(f"written to {args.out} ({args.records:,} records on {args.db})")
+        return 0
     items = _chosen(args.only)
     path = cached_store(args.records, args.seed, args.cache_dir)
     store = open_store(path)
@@ -82,8 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raw.close()
         store.close()
     _print(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps([r.as_json() for r in results], indent=2) + "\n")
+    _write(args.out, results)
     print(f"written to {args.out} ({args.records:,} records)")
     return 0
 

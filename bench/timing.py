@@ -25,14 +25,26 @@ class Result:
         return asdict(self)
 
 
-def median_times(fns: Sequence[Callable[[], object]], runs: int) -> list[float]:
+def median_times(
+    fns: Sequence[Callable[[], object]],
+    runs: int,
+    setup: Callable[[], object] | None = None,
+    *,
+    warm_up: bool = True,
+) -> list[float]:
     """Each function's median wall time over ``runs`` calls, after a warm-up call of each;
-    the functions are called in turn, so a change in the machine's load falls on all alike."""
-    for fn in fns:
+    the functions are called in turn, so a change in the machine's load falls on all alike.
+    ``setup`` (untimed) runs before every call, e.g. to give each a fresh empty store;
+    ``warm_up`` False skips the warm-up calls (for long items whose set-up ran them once)."""
+    for fn in fns if warm_up else ():
+        if setup is not None:
+            setup()
         fn()
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
         for fn, timed in zip(fns, times, strict=True):
+            if setup is not None:
+                setup()
             start = time.perf_counter()
             fn()
             timed.append(time.perf_counter() - start)
@@ -47,9 +59,11 @@ def compare(
     runs: int,
     max_ratio: float,
     max_seconds: float | None,
+    setup: Callable[[], object] | None = None,
+    warm_up: bool = True,
 ) -> Result:
     """Time ``ours`` against ``baseline``, in turn (``median_times``)."""
-    ours_s, base_s = median_times([ours, baseline], runs)
+    ours_s, base_s = median_times([ours, baseline], runs, setup, warm_up=warm_up)
     ratio = ours_s / base_s if base_s > 0 else float("inf")
     target = f"<= {max_ratio:g}x"
     met = ratio <= max_ratio

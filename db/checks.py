@@ -124,31 +124,33 @@ def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + s) for s in _SIDECARS]
 
 
-def check_database(path: Path) -> None:
+def check_database(path: Path, *, thorough: bool = True) -> None:
+    """Refuse a file that is damaged, or a database that is not a Caseworker store.
+
+    ``thorough`` runs SQLite's ``quick_check`` (every page) on stores up to
+    ``FULL_CHECK_BYTES``; without it (the app's start, which checks in full on a worker
+    thread after the first paint: ``integrity_problem``) only the header and schema are
+    read.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return
     # Opening a store (even read-only) makes its -wal and -shm; a store refused here must
     # be left as it was found, without new empty files beside it.
     made = [p for p in _sidecars(path) if not p.exists()]
     try:
-        _check_database(path)
+        _check_database(path, thorough=thorough and path.stat().st_size <= FULL_CHECK_BYTES)
     except StoreError:
         for sidecar in made:
             sidecar.unlink(missing_ok=True)
         raise
 
 
-def _check_database(path: Path) -> None:
+def _check_database(path: Path, *, thorough: bool) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
-            # A full check reads every page: seconds for a store of a million cases. Small
-            # stores get it at every start; large ones get a read of the schema here, and
-            # the full check runs with each backup (db.backup).
-            check = (
-                "PRAGMA quick_check" if path.stat().st_size <= FULL_CHECK_BYTES else _LIGHT_CHECK
-            )
-            ok = conn.execute(check).fetchone()
+            # A full check reads every page: seconds for a store of a million cases.
+            ok = conn.execute("PRAGMA quick_check" if thorough else _LIGHT_CHECK).fetchone()
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
@@ -162,6 +164,34 @@ def _check_database(path: Path) -> None:
         raise StoreError(f"{path} is a database, but not a Caseworker store; {WAY_OUT}")
 
 
+def integrity_problem(path: Path) -> str | None:
+    """SQLite's ``quick_check`` of every page of the store: what is wrong, or None if whole.
+
+    Reads the whole file (seconds at a million cases), in a read transaction that never
+    blocks a writer; SQLite lets go of Python's lock meanwhile, so it runs on a worker
+    thread without stalling the window.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            found = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if found == ["ok"] else "; ".join(found)
+
+
+def full_check_due(path: Path, backup_due: bool) -> bool:
+    """Whether this start checks every page: always for a store up to ``FULL_CHECK_BYTES``,
+    else with the day's backup (copying a damaged store over good copies helps no one)."""
+    try:
+        small = path.stat().st_size <= FULL_CHECK_BYTES
+    except OSError:
+        return False
+    return small or backup_due
+
+
 def newest_revision_file() -> str:
     """The newest schema revision, read from the file names (``0003_...py``) without Alembic.
 
@@ -172,7 +202,8 @@ def newest_revision_file() -> str:
 
 
 def open_quick(path: Path) -> QuickReader | None:
-    """A quick reader on an existing store that passes the checks and needs no migration.
+    """A quick reader on an existing store that passes the light checks and needs no
+    migration (the full check of every page is the caller's, off the GUI thread).
 
     None when the store must go through ``open_store`` first (it is new, needs a
     migration, or fails a check: ``open_store`` then says why, or brings it up to date).
@@ -181,7 +212,7 @@ def open_quick(path: Path) -> QuickReader | None:
         if not path.is_file():
             return None
         check_file(path)
-        check_database(path)
+        check_database(path, thorough=False)  # in full after the first paint (ui.app)
         reader = QuickReader(path)
         if reader.revision() != newest_revision_file():
             reader.close()

@@ -58,6 +58,11 @@ class _Sql:
         plans by its statistics and has no unary plus on text."""
         return col if self.server else f"+{col}"
 
+    def unindexed_text(self, col: str) -> str:
+        """A text ``col`` written so neither engine plans on its index: ``+col`` on SQLite,
+        ``(col || '')`` on PostgreSQL (whose statistics misjudge "open" in deadline order)."""
+        return f"({col} || '')" if self.server else f"+{col}"
+
     def is_false(self, col: str) -> str:
         return f"NOT {col}" if self.server else f"{col} = 0"
 
@@ -218,7 +223,7 @@ def _conditions(sql: _Sql, f: CaseFilter, *, by_deadline: bool = False) -> _Wher
     if f.statuses:
         w.add(f"c.status IN ({_marks(f.statuses)})", *f.statuses)
     if f.open_only:
-        status = sql.unindexed("c.status") if by_deadline else "c.status"
+        status = sql.unindexed_text("c.status") if by_deadline else "c.status"
         w.add(f"{status} IN ({_marks(OPEN_STATUSES)})", *OPEN_STATUSES)
     if f.service_area_id is not None:
         # EXISTS (a key lookup per candidate) rather than IN (a list of every case the
@@ -475,16 +480,42 @@ def queue_filters(
     }
 
 
+@dataclass(frozen=True)
+class CountStatement:
+    """One statement counting the cases of several filters (made once, run many times)."""
+
+    keys: tuple[str, ...]  # the filters' keys, in the statement's column order
+    text: str
+    args: tuple[Any, ...]
+
+
+def count_statement(filters: dict[str, CaseFilter | None], *, server: bool) -> CountStatement:
+    """The statement counting each filter's cases (a None filter is left out: it counts 0)."""
+    sql = _Sql(server=server)
+    given = {k: f for k, f in filters.items() if f is not None}
+    wheres = [_conditions(sql, f) for f in given.values()]
+    text = "SELECT " + ", ".join(f"(SELECT count(*) FROM cases c{w.sql()})" for w in wheres)
+    return CountStatement(tuple(given), text, tuple(a for w in wheres for a in w.args))
+
+
+def run_counts(reader: Reader, statement: CountStatement) -> dict[str, int]:
+    """Each filter's count, by key (the keys the statement does not count are left out)."""
+    row = connection_of(reader).execute(statement.text, list(statement.args)).fetchone()
+    assert row is not None
+    return {key: int(n) for key, n in zip(statement.keys, row, strict=True)}
+
+
+def is_server(reader: Reader) -> bool:
+    """True when the reader is a PostgreSQL server's connection."""
+    return isinstance(connection_of(reader), ServerConnection)
+
+
 def count_each(reader: Reader, filters: dict[str, CaseFilter | None]) -> dict[str, int]:
     """How many cases each filter shows, all in one statement (a None filter counts 0)."""
     conn = connection_of(reader)
-    sql = _sql_of(conn)
-    wheres = [_conditions(sql, _resolve_search(conn, f)) for f in filters.values() if f is not None]
-    text = "SELECT " + ", ".join(f"(SELECT count(*) FROM cases c{w.sql()})" for w in wheres)
-    row = conn.execute(text, [a for w in wheres for a in w.args]).fetchone()
-    assert row is not None
-    counts = iter(row)
-    return {key: 0 if f is None else int(next(counts)) for key, f in filters.items()}
+    resolved = {k: None if f is None else _resolve_search(conn, f) for k, f in filters.items()}
+    counts = run_counts(conn, count_statement(resolved, server=is_server(conn)))
+    return {key: counts.get(key, 0) for key in filters}
 
 
 def queue_counts(

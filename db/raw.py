@@ -45,6 +45,15 @@ def stored_revision(conn: sqlite3.Connection) -> str | None:
     return str(row[0]) if row and row[0] is not None else None
 
 
+def has_accounts(conn: sqlite3.Connection) -> bool:
+    """True once an administrator has made the first user account (sign-in is then needed).
+
+    Here, in plain ``sqlite3``, so the app can choose between the sign-in dialog and the
+    work queue before loading anything else.
+    """
+    return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
 class QuickReader:
     """One read-only connection for the case list and work queue (used on the GUI thread).
 

@@ -78,6 +78,26 @@ def store(store_target: str) -> Iterator[Store]:
     opened.close()
 
 
+# For speed (j14): a store made once per module and engine, for a module whose tests only
+# read a large store (building 3,000 demo cases once per engine, not once per test).
+@pytest.fixture(scope="module", params=ENGINES)
+def module_store(
+    request: pytest.FixtureRequest, template_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """A fresh, empty store on each engine, shared by one module's tests: read it, never write."""
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("module-store") / "store.sqlite")
+        shutil.copyfile(template_store, target)
+    else:
+        server: PgServer = request.getfixturevalue("pg_server")
+        target = server.fresh_store_url()
+    opened = open_store(target)
+    yield opened
+    opened.close()
+    if request.param != "sqlite":
+        server.drop_database(target.rsplit("/", 1)[1])
+
+
 CLI_ADMIN = ("cli-admin", "CLI Administrator", "cli-admin password")
 
 

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from pg_server import PgServer
+
 ROOT = Path(__file__).parents[1]
 MEASURED = {
     "case list page (default order)",
@@ -16,6 +19,7 @@ MEASURED = {
     "filter and search (search by postcode)",
     "filter and search (search by description words)",
     "countdowns (case list page)",
+    "countdowns (case list page, open cases by resident)",
     "countdowns (work queue counts)",
     "memory (case list open)",
     "memory (every page built)",
@@ -24,9 +28,15 @@ MEMORY = {"memory (case list open)", "memory (every page built)"}
 KEYS = {"name", "median_s", "baseline_median_s", "ratio", "target", "met", "note"}
 
 
-def test_suite_writes_every_item(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One 2,000-record store for both runs (the server run copies it)."""
+    return tmp_path_factory.mktemp("bench-cache")
+
+
+def test_suite_writes_every_item(tmp_path: Path, cache_dir: Path) -> None:
     out = tmp_path / "results.json"
-    args = ["--records", "2000", "--runs", "1", "--out", str(out), "--cache-dir", str(tmp_path)]
+    args = ["--records", "2000", "--runs", "1", "--out", str(out), "--cache-dir", str(cache_dir)]
     done = subprocess.run(
         [sys.executable, "-m", "bench", *args],
         cwd=ROOT,
@@ -51,3 +61,55 @@ def test_suite_writes_every_item(tmp_path: Path) -> None:
         assert r["ratio"] == r["median_s"] / r["baseline_median_s"]
     for name in MEMORY:
         assert results[name]["note"].startswith("peak RSS of the app process ")
+
+
+SERVER_MEASURED = {
+    "case list page (default order) [postgresql]",
+    "case list page (sorted by resident) [postgresql]",
+    "filter and search (overdue in one service area) [postgresql]",
+    "filter and search (search by surname) [postgresql]",
+    "filter and search (search by postcode) [postgresql]",
+    "filter and search (search by description words) [postgresql]",
+    "import (2,000 rows) [postgresql]",
+}
+
+
+def test_the_server_items_run_on_postgresql(
+    tmp_path: Path, cache_dir: Path, pg_server: PgServer
+) -> None:
+    url = pg_server.url_for(pg_server.create_database())
+    out = tmp_path / "results.json"
+    args = ["--records", "2000", "--runs", "1", "--out", str(out), "--cache-dir", str(cache_dir)]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", *args, "--db", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    results = {r["name"]: r for r in json.loads(out.read_text())}
+    report = [n for n in results if n.startswith("annual report (")]
+    assert len(report) == 1 and report[0].endswith(") [postgresql]")
+    assert set(results) == SERVER_MEASURED | set(report)
+    for name, r in results.items():
+        assert set(r) == KEYS, name
+        assert r["median_s"] > 0 and r["baseline_median_s"] > 0, name
+        assert r["ratio"] == r["median_s"] / r["baseline_median_s"], name
+    assert "statements replayed" in results[report[0]]["note"]
+    assert results["import (2,000 rows) [postgresql]"]["note"].startswith("2,000 cases landed")
+    # The store was copied once and is used as it is the next time.
+    assert "copied" in done.stderr
+    again = subprocess.run(
+        [sys.executable, "-m", "bench", *args, "--db", url, "--only", "case list page"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "copied" not in again.stderr
+    assert {r["name"] for r in json.loads(out.read_text())} == {
+        "case list page (default order) [postgresql]",
+        "case list page (sorted by resident) [postgresql]",
+    }

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sqlite3
 import sys
 import threading
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.quick_reads import has_accounts
-from caseworker.services.work_queue import queue_items
 from caseworker.store_location import resolve_store
-from db.checks import open_quick
-from db.raw import QuickReader, StoreError
+from db.checks import WAY_OUT, full_check_due, integrity_problem, open_quick
+from db.raw import QuickReader, StoreError, has_accounts
 from ui.clock import FixedClock, SystemClock, Today
 from ui.context import AppContext
 from ui.text_size import apply_text_scale, saved_text_scale
@@ -101,20 +101,91 @@ def _who(args: argparse.Namespace, store: Store, screenshot: bool) -> Actor | No
     return sign_in_at_start(store)
 
 
-def _quick_reader(args: argparse.Namespace, path: Path) -> QuickReader | None:
-    """A quick reader when the window can be painted before the full store is opened.
+def _show_focus() -> None:
+    """The focus ring (``ui.focus``), installed once the first window is painted: reaching
+    the style's classes costs a first paint about 15 ms, and no one can press Tab sooner."""
+    from ui.focus import install_focus_ring
 
-    That is an existing store, up to date and passing its checks, with no user accounts
-    (so no one signs in, and its local administrator works). Otherwise None: the store is
-    opened in full first, to migrate it, explain what is wrong, or sign someone in.
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_focus_ring(app)
+
+
+def _quick_reader(args: argparse.Namespace, path: Path) -> QuickReader | None:
+    """A quick reader when the first window can be painted before the full store is open.
+
+    That is an existing store, up to date, passing the light checks (header and schema;
+    every page is checked after the first paint), and not signed in to from the command
+    line (``--user``). Otherwise None: the store is opened in full first, to migrate it,
+    explain what is wrong, or sign in as the command line does.
     """
     if getattr(args, "user", None):
         return None
-    quick = open_quick(path)
-    if quick is not None and quick.read_value(has_accounts):
-        quick.close()
-        return None
-    return quick
+    return open_quick(path)
+
+
+class _StoreOpener(QThread):
+    """Opens the full store (SQLAlchemy, migrations checked) on a thread of its own.
+
+    It also loads what sign-in and the other pages need, so the window never waits on
+    an import. ``store()`` waits for it; the GUI thread calls that only when a person asks
+    for something the full store serves before it is ready.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._store: Store | None = None
+        self._error: Exception | None = None
+        self._opened = threading.Event()
+
+    def run(self) -> None:
+        try:
+            from db.store import open_store
+
+            self._store = open_store(self.path, checked=True)
+        except Exception as exc:  # given to whoever asks for the store
+            self._error = exc
+            return
+        finally:
+            self._opened.set()  # sign-in may go on while the rest loads
+        try:
+            for module in _LOADED_AFTER_FIRST_PAINT:
+                importlib.import_module(module)
+            from sqlalchemy.orm import configure_mappers
+
+            configure_mappers()  # else the first read on the GUI thread does it (≈ 0.1 s)
+        except ImportError:  # pragma: no cover - the GUI thread will import it and say
+            pass
+
+    def store(self) -> Store:
+        """The open store (waiting for it if need be).
+
+        Raises:
+            StoreError: the store could not be opened (the message says why).
+        """
+        if not self.isRunning() and not self.isFinished():
+            self.start()
+        self._opened.wait()
+        if self._error is not None:
+            if isinstance(self._error, StoreError | CaseworkerError):
+                raise self._error
+            raise StoreError(f"Cannot open {self.path}: {self._error}")
+        assert self._store is not None
+        return self._store
+
+
+# What the full store's pages, sign-in and the first user actions import.
+_LOADED_AFTER_FIRST_PAINT = (
+    "ui.main_window",  # (with accounts, loaded while the person signs in)
+    "caseworker.services.users",
+    "caseworker.services.backups",
+    "ui.letters.batch",
+    "ui.views.case_view",
+    "ui.views.intake",
+    "ui.views.reports",
+    "ui.views.settings",
+)
 
 
 class _EarlyCount(threading.Thread):
@@ -137,6 +208,8 @@ class _EarlyCount(threading.Thread):
         super().start()
 
     def run(self) -> None:
+        from caseworker.services.work_queue import queue_items
+
         reader = QuickReader(self.path)
         try:
             self.items = reader.read_value(lambda conn: queue_items(conn, self.actor, self.today))
@@ -182,6 +255,7 @@ def _full_start(args: argparse.Namespace, path: Path | str, screenshot: bool) ->
         store = open_store(path)
     except StoreError as exc:
         return _fail(str(exc), screenshot)
+    _show_focus()
     try:
         actor = _who(args, store, screenshot)
         if actor is None:  # the sign-in was cancelled
@@ -193,24 +267,133 @@ def _full_start(args: argparse.Namespace, path: Path | str, screenshot: bool) ->
         return _fail(str(exc), screenshot)
 
 
-def _finish_start(window: MainWindow, context: AppContext) -> None:
-    """After the first paint: open the full store and build the other pages, then make the
-    day's backup on a worker thread (a copy of a big store takes seconds)."""
+def _quick_start(
+    args: argparse.Namespace, path: Path, quick: QuickReader, screenshot: bool
+) -> tuple[MainWindow, AppContext, _StoreOpener] | int:
+    """Paint the first window from the quick reader; the full store opens on a thread.
+
+    With user accounts the sign-in dialog comes first: it is painted before anything else
+    loads, the store opens while the person types, and the password is checked on a
+    worker thread. The work queue is then counted for whoever signed in.
+    """
+    opener = _StoreOpener(path)
+    clock = _clock(args)
     try:
-        window.finish()
+        accounts = quick.read_value(has_accounts)
+    except sqlite3.Error as exc:
+        quick.close()
+        return _fail(f"{path} cannot be read ({exc}); {WAY_OUT}", screenshot)
+    if accounts:
+        actor = _sign_in_quickly(args, path, opener, screenshot)
+        if not isinstance(actor, Actor):
+            _stop(opener)
+            quick.close()
+            return actor
+    else:
+        actor = LOCAL_ADMIN
+    early = _EarlyCount(path, actor, clock.today())
+    early.start()
+    from ui.main_window import MainWindow
+
+    context = AppContext(None, actor, clock, quick=quick, opener=opener.store)
+    return MainWindow(context, complete=False, counted=early.result), context, opener
+
+
+def _sign_in_quickly(
+    args: argparse.Namespace, path: Path, opener: _StoreOpener, screenshot: bool
+) -> Actor | int:
+    """Who signs in: the dialog, painted at once (the store opens behind it), or for a
+    screenshot the command line's rules. An exit code if cancelled or refused."""
+    if screenshot:
+        from caseworker.commands.common import actor_from_args
+
+        try:
+            return actor_from_args(args, opener.store())
+        except (StoreError, CaseworkerError) as exc:
+            return _fail(str(exc), screenshot)
+    from ui.dialogs.sign_in import ask_sign_in
+
+    def check(name: str, password: str) -> Actor:
+        from caseworker.services.users import sign_in
+
+        return sign_in(opener.store(), name, password, now=datetime.now())
+
+    def painted() -> None:
+        opener.start()
+        _show_focus()
+
+    actor = ask_sign_in(check, path.name, on_painted=painted)
+    return 0 if actor is None else actor
+
+
+def _stop(opener: _StoreOpener) -> None:
+    """Close the store the opener made, if it was started (after a cancelled sign-in)."""
+    if opener.isRunning() or opener.isFinished():
+        try:
+            opener.store().close()
+        except (StoreError, CaseworkerError):
+            pass
+        opener.wait()  # it may still be loading modules; a running QThread must not be freed
+
+
+def _finish_start(window: MainWindow, context: AppContext) -> None:
+    """Once the full store is open: build the other pages, one per turn of the event loop
+    (so the window keeps answering), then check the store and make the day's backup on a
+    worker thread."""
+    try:
+        _ = context.store
     except (StoreError, CaseworkerError) as exc:
         _fail(str(exc), False)
         window.close()
         return
-    _start_daily_backup(window, context)
+    steps = window.finish_steps()
+
+    def step() -> None:
+        try:
+            next(steps)
+        except StopIteration:
+            _start_check_and_backup(window, context)
+            return
+        except (StoreError, CaseworkerError) as exc:
+            _fail(str(exc), False)
+            window.close()
+            return
+        QTimer.singleShot(0, step)
+
+    step()
 
 
-def _start_daily_backup(window: MainWindow, context: AppContext) -> None:
+@dataclass(frozen=True)
+class _Damaged:
+    """The full check found the store damaged (what SQLite said)."""
+
+    problem: str
+
+
+def _start_check_and_backup(window: MainWindow, context: AppContext) -> None:
+    """Check every page of the store, then make the day's backup, on a worker thread.
+
+    The full check runs at every start for a store up to 256 MB and with the day's backup
+    for bigger ones. A damaged store is not copied over the good backups: the window says
+    so and closes (see ``_store_damaged``).
+    """
     from caseworker.services.backups import daily_backup
+    from db.backup import daily_complete, daily_path
     from ui.workers import Worker
 
     store, today = context.store, context.today()
-    worker = Worker(lambda _progress: daily_backup(store, today), window)
+
+    def job(_progress: object) -> object:
+        path = store.path
+        if path is None:
+            return None  # a server's checks and backups are IT's
+        if full_check_due(path, not daily_complete(daily_path(path, today))):
+            problem = integrity_problem(path)
+            if problem is not None:
+                return _Damaged(problem)
+        return daily_backup(store, today)
+
+    worker = Worker(job, window)
 
     def failed(message: str) -> None:
         box = QMessageBox(
@@ -223,8 +406,10 @@ def _start_daily_backup(window: MainWindow, context: AppContext) -> None:
         )
         box.open()
 
-    def made(copy: object) -> None:
-        if copy is not None:
+    def made(result: object) -> None:
+        if isinstance(result, _Damaged):
+            _store_damaged(window, context, result.problem)
+        elif result is not None:
             window.statusBar().showMessage("Today's backup copy is made.", 10000)
 
     worker.succeeded.connect(made)
@@ -233,11 +418,37 @@ def _start_daily_backup(window: MainWindow, context: AppContext) -> None:
     worker.start()
 
 
+def _store_damaged(window: MainWindow, context: AppContext, problem: str) -> None:
+    """The store failed its full check after the window was shown: stop work on it.
+
+    The window is disabled at once (nothing more is saved to a damaged file, not even a
+    draft), the message says what was found and the way out, and the app closes when it
+    is read.
+    """
+    window.store_damaged = True
+    window.setEnabled(False)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "This store is damaged",
+        f"Caseworker checked {context.short_name} and found it damaged ({problem}).\n\n"
+        "To keep your records safe, nothing more will be saved to it and Caseworker will "
+        f"close. {WAY_OUT[0].upper()}{WAY_OUT[1:]}; no backup was made from the damaged "
+        "file, so your earlier backups are as they were.",
+        QMessageBox.StandardButton.Close,
+        window,
+    )
+    box.setAccessibleName("This store is damaged")
+    box.finished.connect(lambda _result: window.close())
+    window.damage_message = box
+    box.open()
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the main window on the chosen store; with ``args.screenshot``, save it and exit.
 
-    The usual start paints the work queue and case list first, read through the store's
-    quick reader, and opens the full store and builds the other pages straight after.
+    The usual start paints the sign-in dialog (with accounts) and then the work queue and
+    case list, read through the store's quick reader; the full store opens on a thread
+    meanwhile, and the other pages are built straight after the first paint.
     """
     screenshot: str | None = getattr(args, "screenshot", None)
     app = _application()
@@ -248,24 +459,21 @@ def run(args: argparse.Namespace) -> int:
     target = resolve_store(getattr(args, "db", None))
     # A store on a server is opened in full at once: everyone signs in there.
     quick = None if isinstance(target, str) else _quick_reader(args, target)
+    opener: _StoreOpener | None = None
     if quick is not None:
         assert isinstance(target, Path)
-        path = target
-        clock = _clock(args)
-        early = _EarlyCount(path, LOCAL_ADMIN, clock.today())
-        early.start()
-        from ui.main_window import MainWindow
-
-        context = AppContext(None, LOCAL_ADMIN, clock, quick=quick, opener=lambda: _open_full(path))
-        window = MainWindow(context, complete=False, counted=early.result)
+        started = _quick_start(args, target, quick, bool(screenshot))
+        if isinstance(started, int):
+            return started
+        window, context, opener = started
     else:
         from ui.main_window import MainWindow
 
-        started = _full_start(args, target, bool(screenshot))
-        if isinstance(started, int):
-            return started
-        context = started
-        window = MainWindow(context)
+        full = _full_start(args, target, bool(screenshot))
+        if isinstance(full, int):
+            return full
+        context = full
+        window = MainWindow(context, complete=False)
     try:
         if screenshot:
             return save_screenshot(
@@ -273,22 +481,31 @@ def run(args: argparse.Namespace) -> int:
             )
         window.resize(*size)
         window.show()
-        QTimer.singleShot(0, lambda: _finish_start(window, context))
+        QTimer.singleShot(0, lambda: _after_first_paint(window, context, opener))
         return app.exec()
     finally:
         if window.backup_worker is not None:
             window.backup_worker.wait()  # a half-made copy is no backup
         window.close()
         window.deleteLater()
+        if opener is not None:
+            opener.wait()
+            _stop(opener)  # closed with the context too, if it took it (closing is idempotent)
         context.ticker.deleteLater()
         context.close()
 
 
-def _open_full(path: Path) -> Store:
-    """The full store, after the quick start (whose reader has checked the file already)."""
-    from db.store import open_store
-
-    return open_store(path, checked=True)
+def _after_first_paint(
+    window: MainWindow, context: AppContext, opener: _StoreOpener | None
+) -> None:
+    """Open the full store on its thread (if sign-in has not), then finish the start."""
+    _show_focus()
+    if opener is None or opener.isFinished():
+        _finish_start(window, context)
+        return
+    opener.finished.connect(lambda: _finish_start(window, context))
+    if not opener.isRunning():
+        opener.start()
 
 
 def show_view(window: MainWindow, view: str) -> None:

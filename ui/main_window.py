@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self.context = context
         self.complete = False
         self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
+        self.store_damaged = False  # the full check after the first paint found damage
+        self.damage_message: QMessageBox | None = None
+        self._steps: Iterator[None] | None = None
         self.setWindowTitle(f"Caseworker: {context.short_name}")
         self.pages: dict[str, QWidget] = {}
         self.nav_items: dict[str, QListWidgetItem] = {}
@@ -119,8 +122,17 @@ class MainWindow(QMainWindow):
 
     def finish(self) -> None:
         """Build the other pages and the menus' actions (they need the full store)."""
-        if self.complete:
-            return
+        for _ in self.finish_steps():
+            pass
+
+    def finish_steps(self) -> Iterator[None]:
+        """``finish()`` one page at a time: the start-up builds a page per turn of the event
+        loop, so the window answers meanwhile. Any later ``finish()`` does what is left."""
+        if self._steps is None:
+            self._steps = self._build_steps()
+        return self._steps
+
+    def _build_steps(self) -> Iterator[None]:
         from ui.letters.batch import AcknowledgementBatch, batch_action
         from ui.views.case_view import CaseView
         from ui.views.intake import IntakeView
@@ -128,22 +140,30 @@ class MainWindow(QMainWindow):
         from ui.views.settings import SettingsView
 
         context = self.context
-        self.complete = True
         self.batch: AcknowledgementBatch = AcknowledgementBatch(
             context.store, context.actor, context.today, self
         )
         self.batch_action = batch_action(self.batch)
         self.batch_action.setEnabled(allowed(context.actor, "make-letter"))
+        yield
         self.intake: IntakeView = IntakeView(context)
-        self.case_view: CaseView = CaseView(context)
-        self.settings: SettingsView = SettingsView(context)
-        self.reports: ReportsView = ReportsView(context)
         self._add_widget("intake", self.intake)
+        yield
+        self.case_view: CaseView = CaseView(context)
         self._add_widget("case", self.case_view)
+        yield
+        self.settings: SettingsView = SettingsView(context)
         self._add_widget("settings", self.settings)
+        yield
+        self.reports: ReportsView = ReportsView(context)
         self._add_widget("reports", self.reports)
+        yield
         self._build_menus()
         self._connect_signals()
+        from ui.sync_status import install as install_sync
+
+        self.sync = install_sync(self)  # Conflicts page; background sync on a replica
+        self.complete = True
 
     # Pages ------------------------------------------------------------------------------------
 
@@ -379,6 +399,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep a half-typed contact as a draft before closing."""
-        if self.complete:
+        if self.complete and not self.store_damaged:  # nothing is written to a damaged store
             self.intake.flush_draft()
+        if self.complete and self.sync is not None:
+            self.sync.stop()  # a running sync finishes its transaction first
         super().closeEvent(event)

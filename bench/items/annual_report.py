@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from bench.items import Context
+from bench.server import ServerContext, on_server
 from bench.timing import Result, compare
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.reports.model import Report
@@ -299,3 +301,31 @@ def run(ctx: Context) -> list[Result]:
         result = Result(result.name, result.median_s, result.baseline_median_s, result.ratio,
                         result.target, result.met, note)  # fmt: skip
     return [result]
+
+
+def run_server(ctx: ServerContext) -> list[Result]:
+    """The report on a PostgreSQL store; the baseline replays every statement ours sent."""
+    newest = date.fromisoformat(str(ctx.value("SELECT max(received) FROM cases")))
+    period = financial_year((newest.year if newest.month >= 4 else newest.year - 1) - 1)
+    made_on = date.fromordinal(period.end.toordinal() + 1)
+
+    def report(session: Any) -> Report:
+        return make_report(session, period, ReportScope(), actor=LOCAL_ADMIN, made_on=made_on)
+
+    def ours() -> Report:
+        with ctx.store.read() as session:
+            return report(session)
+
+    name = f"{NAME} ({period.label})"
+    statements = ctx.session_statements(on_server(name), report)
+    result = compare(
+        name,
+        ours,
+        ctx.baseline(statements),
+        runs=max(3, min(ctx.runs, 5)),
+        max_ratio=1.5,
+        max_seconds=3.0,
+    )
+    stage1 = ours().by_stage[0].received
+    note = f"{stage1:,} Stage 1 complaints in the year; {len(statements)} statements replayed"
+    return [replace(result, note=note)]

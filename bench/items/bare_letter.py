@@ -9,7 +9,10 @@ a running header, the other-formats footer on every page, a signature block kept
 together, lines ending in ":" kept with what follows, and "Page x of y" in a second pass.
 It draws no logo (the benchmark store's organisation has none). What is the same on every
 letter (styles, the name, details and footer paragraphs, the canvas class) is made once
-per batch, as a hand-written batch script would.
+per batch, as a hand-written batch script would. Where lines break (names, addresses and
+emails at commas, spaces, "@" and dots) and where the letterhead's rule, the footer and
+later pages' body stand are worked out by the app's own functions (``caseworker.letters.wrap``
+and ``caseworker.letters.page``), as text and geometry made before timing or once a batch.
 """
 
 from __future__ import annotations
@@ -27,6 +30,16 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, P
 from reportlab.platypus import Paragraph as RLParagraph
 
 from caseworker.domain.letters import BulletList, LetterContent, Organisation, Paragraph
+from caseworker.letters.page import (
+    HEADER_TOP,
+    NAME_TOP,
+    NAME_WIDTH,
+    footer_height,
+    later_body_top,
+    letterhead_details,
+    rule_top,
+    running_header,
+)
 from caseworker.letters.styles import (
     ACCENT,
     ADDRESS_TOP,
@@ -38,12 +51,14 @@ from caseworker.letters.styles import (
     NO_PADDING,
     PAGE_HEIGHT,
     PAGE_LEFT,
+    PAGE_NUMBER_BASELINE,
     PAGE_RIGHT,
     PAGE_WIDTH,
     RULE,
     LetterStyles,
     letter_styles,
 )
+from caseworker.letters.wrap import lines_markup, paragraph_markup
 
 
 def _text(text: str) -> str:
@@ -69,17 +84,28 @@ def bare_text(content: LetterContent, org: Organisation) -> BareText:
     """The text of a Stage 1 response as the baseline gets it (no forms or enclosures)."""
     if content.enclosure:
         raise ValueError("the baseline lays out letters without enclosures")
-    body = [("strong", _text(content.note))] if content.note else []
-    body += [("body", _text(content.salutation)), ("subject", _text(content.subject))]
+    st = letter_styles(content.large_print)
+    styles = {"normal": st.body, "strong": st.strong, "indented": st.indented}
+
+    def text(words: str, style: ParagraphStyle) -> str:
+        return paragraph_markup(words, style, BODY_WIDTH)
+
+    body = [("strong", text(content.note, st.strong))] if content.note else []
+    body += [
+        ("body", text(content.salutation, st.body)),
+        ("subject", text(content.subject, st.subject)),
+    ]
     for section in content.sections:
         if section.heading:
-            body.append(("heading", _text(section.heading)))
+            body.append(("heading", text(section.heading, st.heading)))
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 keep = "-keep" if block.text.rstrip().endswith(":") else ""
-                body.append((f"{block.style.value}{keep}", _text(block.text)))
+                style = styles[block.style.value]
+                body.append((f"{block.style.value}{keep}", text(block.text, style)))
             elif isinstance(block, BulletList):
-                body += [("bullet", _text(item)) for item in block.items] + [("gap", "")]
+                body += [("bullet", text(item, st.bullet)) for item in block.items]
+                body.append(("gap", ""))
             else:
                 raise ValueError(f"the baseline lays out no {type(block).__name__}")
     lines = [content.addressee.name, *content.addressee.address_lines, content.addressee.postcode]
@@ -88,17 +114,17 @@ def bare_text(content: LetterContent, org: Organisation) -> BareText:
         large_print=content.large_print,
         title=content.subject,
         subject=f"{content.kind.label}, {content.reference}",
-        address="<br/>".join(_text(line) for line in lines if line.strip()),
+        address=lines_markup(lines, st.address, ADDRESS_WIDTH, clauses=True),
         reference=f"<b>Our reference:</b> {_text(content.reference)}<br/>"
         f"<b>Date:</b> {_text(content.long_date)}",
-        header=f"<b>{_text(org.name)}</b>   Our reference: {_text(content.reference)}",
+        header=running_header(org.name, content.reference, st.header),
         body=tuple(body),
         signature=(
-            _text(content.sign_off),
-            _text(content.signatory_name),
-            _text(content.signatory_role),
+            text(content.sign_off, st.body),
+            text(content.signatory_name, st.signatory),
+            text(content.signatory_role, st.body),
         ),
-        copy_to=f"<b>Copy to:</b> {_text(names)}" if names else "",
+        copy_to=f"<b>Copy to:</b> {text(names, st.body)}" if names else "",
     )
 
 
@@ -118,7 +144,9 @@ def _numbered(size: float) -> type[Canvas]:
                 self.setFont(FONT, size)
                 self.setFillColor(ACCENT)
                 self.drawRightString(
-                    PAGE_WIDTH - PAGE_RIGHT, 9 * mm, f"Page {number} of {len(self._saved)}"
+                    PAGE_WIDTH - PAGE_RIGHT,
+                    PAGE_NUMBER_BASELINE,
+                    f"Page {number} of {len(self._saved)}",
                 )
                 super().showPage()
             super().save()
@@ -148,15 +176,21 @@ class _Size:
             "subject": st.subject,
             "bullet": st.bullet,
         }
-        phone = f"Phone: {org.phone}" if org.phone else ""
-        email = f"Email: {org.email}" if org.email else ""
-        details = [*org.address_lines, phone, email, org.website]
-        self.name = _wrapped(_text(org.name), st.org_name, 120 * mm)
-        self.details = _wrapped(
-            "<br/>".join(_text(d) for d in details if d.strip()), st.details, DETAILS_WIDTH
+        details = letterhead_details(org, st.large_print)
+        self.name = _wrapped(
+            lines_markup([org.name], st.org_name, NAME_WIDTH), st.org_name, NAME_WIDTH
         )
-        self.rule = st.footer_height - 4 * mm
-        self.footer = _wrapped(_text(org.other_formats_text), st.footer, BODY_WIDTH)
+        self.rule_top = rule_top(self.name[1])
+        self.details = _wrapped(
+            lines_markup(details, st.details, DETAILS_WIDTH, clauses=True),
+            st.details,
+            DETAILS_WIDTH,
+        )
+        self.footer = _wrapped(
+            paragraph_markup(org.other_formats_text, st.footer, BODY_WIDTH), st.footer, BODY_WIDTH
+        )
+        self.footer_height = footer_height(st, self.footer[1])
+        self.rule = self.footer_height - 4 * mm
         self.canvas = _numbered(st.page_number_size)
 
     def footer_on(self, canvas: Canvas) -> None:
@@ -175,19 +209,16 @@ class _Size:
             for name, text in letter.body
         ]
         sign_off, signatory, role = letter.signature
-        story.append(
-            KeepTogether(
-                [
-                    Spacer(1, st.body.fontSize * 0.5),
-                    RLParagraph(sign_off, st.body),
-                    Spacer(1, st.body.fontSize * 2.2),
-                    RLParagraph(signatory, st.signatory),
-                    RLParagraph(role, st.body),
-                ]
-            )
-        )
+        signature: list[Flowable] = [
+            Spacer(1, st.body.fontSize * 0.5),
+            RLParagraph(sign_off, st.body),
+            Spacer(1, st.body.fontSize * 2.2),
+            RLParagraph(signatory, st.signatory),
+            RLParagraph(role, st.body),
+        ]
         if letter.copy_to:
-            story.append(RLParagraph(letter.copy_to, st.body))
+            signature.append(RLParagraph(letter.copy_to, st.body))
+        story.append(KeepTogether(signature))
         return story
 
 
@@ -220,17 +251,19 @@ class BareLetters:
         name, name_h = size.name
         details, details_h = size.details
         address, address_h = _wrapped(letter.address, st.address, ADDRESS_WIDTH)
-        details_bottom = 38 * mm + details_h + 4 * mm
+        details_top = size.rule_top + 5 * mm
+        address_top = max(ADDRESS_TOP, details_top)
+        details_bottom = details_top + details_h + 4 * mm
         if st.large_print:
             ref_left, ref_width = PAGE_LEFT, BODY_WIDTH
-            ref_top = max(ADDRESS_TOP + address_h + 8 * mm, details_bottom)
+            ref_top = max(address_top + address_h + 8 * mm, details_bottom)
         else:
             ref_left, ref_top, ref_width = DETAILS_LEFT, details_bottom, DETAILS_WIDTH
         reference, reference_h = _wrapped(letter.reference, st.reference, ref_width)
         head = [
-            (name, PAGE_LEFT, 14 * mm, name_h),
-            (address, PAGE_LEFT, ADDRESS_TOP, address_h),
-            (details, DETAILS_LEFT, 38 * mm, details_h),
+            (name, PAGE_LEFT, NAME_TOP, name_h),
+            (address, PAGE_LEFT, address_top, address_h),
+            (details, DETAILS_LEFT, details_top, details_h),
             (reference, ref_left, ref_top, reference_h),
         ]
         body_top = max(st.first_body_top, max(top + h for _, _, top, h in head) + 10 * mm)
@@ -239,30 +272,26 @@ class BareLetters:
             canvas.saveState()
             canvas.setStrokeColor(ACCENT)
             canvas.setLineWidth(1.5)
-            canvas.line(
-                PAGE_LEFT, PAGE_HEIGHT - 33 * mm, PAGE_WIDTH - PAGE_RIGHT, PAGE_HEIGHT - 33 * mm
-            )
+            rule_y = PAGE_HEIGHT - size.rule_top
+            canvas.line(PAGE_LEFT, rule_y, PAGE_WIDTH - PAGE_RIGHT, rule_y)
             for para, left, top, h in head:
                 para.drawOn(canvas, left, PAGE_HEIGHT - top - h)
             size.footer_on(canvas)
             canvas.restoreState()
 
-        header: list[tuple[RLParagraph, float]] = []
+        header, header_h = _wrapped(letter.header, st.header, BODY_WIDTH)
 
         def later_page(canvas: Canvas, _doc: object) -> None:
-            if not header:
-                header.append(_wrapped(letter.header, st.header, BODY_WIDTH))
-            para, h = header[0]
             canvas.saveState()
-            para.drawOn(canvas, PAGE_LEFT, PAGE_HEIGHT - 10 * mm - h)
+            header.drawOn(canvas, PAGE_LEFT, PAGE_HEIGHT - HEADER_TOP - header_h)
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.75)
-            y = PAGE_HEIGHT - 10 * mm - h - 2 * mm
+            y = PAGE_HEIGHT - HEADER_TOP - header_h - 2 * mm
             canvas.line(PAGE_LEFT, y, PAGE_WIDTH - PAGE_RIGHT, y)
             size.footer_on(canvas)
             canvas.restoreState()
 
-        bottom = st.footer_height
+        bottom = size.footer_height
         first = Frame(
             PAGE_LEFT, bottom, BODY_WIDTH, PAGE_HEIGHT - body_top - bottom, id="first", **NO_PADDING
         )
@@ -270,7 +299,7 @@ class BareLetters:
             PAGE_LEFT,
             bottom,
             BODY_WIDTH,
-            PAGE_HEIGHT - st.later_body_top - bottom,
+            PAGE_HEIGHT - later_body_top(st, header_h) - bottom,
             id="later",
             **NO_PADDING,
         )

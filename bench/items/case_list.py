@@ -6,8 +6,9 @@ from typing import Any
 
 from bench.items import Context
 from bench.items.raw_pages import ROW_SQL, first_page_by_deadline
+from bench.server import ServerContext, on_server
 from bench.timing import Result, compare
-from db.queries import CaseFilter, page_cases
+from db.queries import CaseFilter, CaseRow, page_cases
 
 
 def run(ctx: Context) -> list[Result]:
@@ -21,7 +22,7 @@ def run(ctx: Context) -> list[Result]:
     results = []
     for sort, label in (("next_due", "default order"), ("resident_name", "sorted by resident")):
 
-        def ours(sort: str = sort) -> object:
+        def ours(sort: str = sort) -> list[CaseRow]:
             with ctx.store.quick.read() as conn:
                 rows = page_cases(conn, CaseFilter(include_restricted=True), sort=sort, limit=100)
             assert len(rows) == 100
@@ -33,6 +34,37 @@ def run(ctx: Context) -> list[Result]:
                 f"case list page ({label})",
                 ours,
                 baselines[sort],
+                runs=ctx.runs,
+                max_ratio=3,
+                max_seconds=0.016,
+            )
+        )
+    return results
+
+
+def run_server(ctx: ServerContext) -> list[Result]:
+    """The same pages on a PostgreSQL store; the baseline replays the SQL ours sent."""
+    results = []
+    for sort, label in (("next_due", "default order"), ("resident_name", "sorted by resident")):
+
+        def ours(sort: str = sort) -> list[CaseRow]:
+            with ctx.store.quick.read() as conn:
+                rows = page_cases(conn, CaseFilter(include_restricted=True), sort=sort, limit=100)
+            assert len(rows) == 100
+            return rows
+
+        name = f"case list page ({label})"
+        statements = ctx.quick_statements(
+            on_server(name),
+            lambda conn, sort=sort: page_cases(  # type: ignore[misc]
+                conn, CaseFilter(include_restricted=True), sort=sort, limit=100
+            ),
+        )
+        results.append(
+            compare(
+                name,
+                ours,
+                ctx.baseline(statements),
                 runs=ctx.runs,
                 max_ratio=3,
                 max_seconds=0.016,

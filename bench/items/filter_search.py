@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.items import Context
 from bench.items.raw_pages import first_page_by_deadline, search_page
+from bench.server import ServerContext, on_server
 from bench.store import TODAY
 from bench.timing import Result, compare
 from db.queries import OPEN_STATUSES, CaseFilter, CaseRow, page_cases
@@ -69,6 +70,53 @@ def run(ctx: Context) -> list[Result]:
                 f"filter and search ({label})",
                 ours,
                 baseline,
+                runs=ctx.runs,
+                max_ratio=3,
+                max_seconds=0.050,
+            )
+        )
+    return results
+
+
+def _server_filters(ctx: ServerContext) -> list[tuple[str, CaseFilter]]:
+    """The same four questions on a PostgreSQL store (its area id and first postcode)."""
+    area_id = ctx.value("SELECT id FROM service_areas WHERE name = 'Housing Repairs'")
+    postcode = ctx.value(
+        "SELECT p.postcode FROM case_parties cp JOIN people p ON p.id = cp.person_id "
+        "ORDER BY cp.id LIMIT 1"
+    )
+    overdue = CaseFilter(
+        open_only=True, service_area_id=area_id, due_before=TODAY, include_restricted=True
+    )
+    filters = [("overdue in one service area", overdue)]
+    for label, words in (
+        ("surname", "Wiśniewski"),
+        ("postcode", postcode),
+        ("description words", "leaking boiler"),
+    ):
+        filters.append((f"search by {label}", CaseFilter(search=words, include_restricted=True)))
+    return filters
+
+
+def run_server(ctx: ServerContext) -> list[Result]:
+    """The same filters and searches on a PostgreSQL store; the baseline replays ours' SQL."""
+    results = []
+    for label, f in _server_filters(ctx):
+
+        def ours(f: CaseFilter = f) -> list[CaseRow]:
+            with ctx.store.quick.read() as conn:
+                return page_cases(conn, f, limit=100)
+
+        name = f"filter and search ({label})"
+        statements = ctx.quick_statements(
+            on_server(name),
+            lambda conn, f=f: page_cases(conn, f, limit=100),  # type: ignore[misc]
+        )
+        results.append(
+            compare(
+                name,
+                ours,
+                ctx.baseline(statements),
                 runs=ctx.runs,
                 max_ratio=3,
                 max_seconds=0.050,

@@ -57,6 +57,9 @@ class WorkingCalendar:
         self._last = -1
         self._holidays: dict[date, str] = {}
         self._ordinals: list[int] = []
+        # Every day indexed (ordinal) -> working days up to and including it: a count
+        # between two indexed days is two look-ups (the case list counts for every row).
+        self._rank: dict[int, int] = {}
 
     def _build(self) -> None:
         self._holidays = {}
@@ -65,6 +68,14 @@ class WorkingCalendar:
         start = date(self._first, 1, 1).toordinal()
         end = date(self._last, 12, 31).toordinal()
         self._ordinals = [o for o in range(start, end + 1) if self._is_working(date.fromordinal(o))]
+        self._rank = {}
+        rank, working = 0, iter(self._ordinals)
+        upcoming = next(working, None)
+        for o in range(start, end + 1):
+            if o == upcoming:
+                rank += 1
+                upcoming = next(working, None)
+            self._rank[o] = rank
 
     def _is_working(self, d: date) -> bool:
         return d.weekday() < 5 and d not in self._holidays and d not in self.closures
@@ -132,6 +143,11 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if earlier)."""
+        rank = self._rank
+        try:  # both days indexed: two look-ups
+            return rank[end.toordinal()] - rank[start.toordinal()]
+        except KeyError:
+            pass
         if end < start:
             return -self.working_days_between(end, start)
         self._cover(start, end)

@@ -124,24 +124,7 @@ class Clock:
     @property
     def countdown(self) -> str:
         """``3 working days left``, ``due today``, ``2 working days overdue``..."""
-        left = self.working_days_left
-        if self.state is ClockState.RUNNING and left == 0:
-            # Running, but due on a non-working day (an escalation window in calendar days).
-            return f"ends {format_day(self.due)[:-5]}"
-        if self.state is ClockState.RUNNING and left is not None:
-            return f"{left} working day{'s' if left != 1 else ''} left"
-        if self.state is ClockState.DUE_TODAY:
-            return "due today"
-        if self.state is ClockState.OVERDUE and left is not None:
-            late = -left
-            if late == 0:
-                return f"overdue since {format_day(self.due)[:-5]}"
-            return f"{late} working day{'s' if late != 1 else ''} overdue"
-        if self.state is ClockState.MET and self.completed:
-            return f"met on {format_day(self.completed)}"
-        if self.state is ClockState.MET_LATE and self.completed:
-            return f"met late on {format_day(self.completed)}"
-        return self.state.value.replace("-", " ")
+        return countdown_words(self.state, self.working_days_left, self.due, self.completed)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -154,6 +137,33 @@ class Clock:
         }
 
 
+def countdown_words(
+    state: ClockState, left: int | None, due: date, completed: date | None = None
+) -> str:
+    """A clock's countdown in words: ``3 working days left``, ``due today``, ``2 working days
+    overdue``... (the one wording of a countdown: clocks, the case list and the work queue)."""
+    # The states are compared as module constants: a list page words a hundred at a time.
+    if state is _OVERDUE and left is not None:
+        if left == 0:  # a non-working day after the due date
+            return f"overdue since {format_day(due)[:-5]}"
+        return f"{-left} working days overdue" if left != -1 else "1 working day overdue"
+    if state is _RUNNING and left is not None:
+        if left == 0:  # due on a non-working day (an escalation window in calendar days)
+            return f"ends {format_day(due)[:-5]}"
+        return f"{left} working days left" if left != 1 else "1 working day left"
+    if state is _DUE_TODAY:
+        return "due today"
+    if state is _MET and completed:
+        return f"met on {format_day(completed)}"
+    if state is _MET_LATE and completed:
+        return f"met late on {format_day(completed)}"
+    return state.value.replace("-", " ")
+
+
+_OVERDUE, _RUNNING, _DUE_TODAY = ClockState.OVERDUE, ClockState.RUNNING, ClockState.DUE_TODAY
+_MET, _MET_LATE, _STOPPED = ClockState.MET, ClockState.MET_LATE, ClockState.STOPPED
+
+
 def judge(
     due: date,
     done: date | None,
@@ -163,15 +173,15 @@ def judge(
 ) -> tuple[ClockState, int | None]:
     """A clock's state and working days left (negative: overdue) as at ``today``."""
     if done is not None:
-        return (ClockState.MET if done <= due else ClockState.MET_LATE), None
+        return (_MET if done <= due else _MET_LATE), None
     if stopped is not None:
-        return ClockState.STOPPED, None
+        return _STOPPED, None
     left = cal.working_days_between(today, due)
     if today < due:
-        return ClockState.RUNNING, left
+        return _RUNNING, left
     if today == due:
-        return ClockState.DUE_TODAY, 0
-    return ClockState.OVERDUE, left
+        return _DUE_TODAY, 0
+    return _OVERDUE, left
 
 
 def _skipped(cal: WorkingCalendar, start: date, end: date) -> str:

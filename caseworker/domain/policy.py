@@ -55,6 +55,18 @@ class Policy:
     stage2_extension_limit: int
     enquiry_days: int
     pass_on_days: int
+    # An older local scheme of three stages (DOMAIN.md: Bolsover's Informal, Formal and
+    # Stage 3). Its main policy keeps the Formal stage as its Stage 1 and the local Stage 3
+    # as its Stage 2, and names the policy of the Informal stage, which is kept as a record
+    # of its own (each local stage received counts as a Stage 1 complaint under the Code).
+    informal_policy: str = ""  # set on the scheme's main policy
+    informal_of: str = ""  # set on the Informal stage's policy: the main policy's name
+    stage_names: tuple[str, str, str] = ("Stage 1", "Stage 2", "Stage 3")
+
+    @property
+    def three_stage(self) -> bool:
+        """True for a three-stage scheme's main policy."""
+        return bool(self.informal_policy)
 
     @property
     def label(self) -> str:
@@ -149,7 +161,32 @@ def parse_policy(name: str, data: dict[str, Any]) -> Policy:
         stage2_extension_limit=r.days("stage2.extension_limit_working_days", allow_zero=True),
         enquiry_days=r.days("other_records.enquiry_reply_working_days"),
         pass_on_days=r.days("other_records.pass_on_working_days"),
+        **_three_stages(r),
     )
+
+
+def _three_stages(r: _Reader) -> dict[str, Any]:
+    """The optional ``[three_stages]`` table: ``informal_policy`` and ``stage_names`` on a
+    three-stage scheme's main policy, ``informal_of`` on its Informal stage's policy."""
+    if "three_stages" not in r.data:
+        return {}
+    table = r.data["three_stages"]
+    if not isinstance(table, dict) or not table.keys() & {"informal_policy", "informal_of"}:
+        raise PolicyError(
+            f"policy {r.name}: '[three_stages]' needs informal_policy (on the scheme's main "
+            "policy) or informal_of (on its Informal stage's policy)"
+        )
+    if "informal_of" in table:
+        return {"informal_of": r.text("three_stages.informal_of")}
+    names = r._get("three_stages.stage_names")
+    if not (isinstance(names, list) and len(names) == 3 and all(isinstance(n, str) for n in names)):
+        raise PolicyError(
+            f"policy {r.name}: 'three_stages.stage_names' must be three names; got {names!r}"
+        )
+    return {
+        "informal_policy": r.text("three_stages.informal_policy"),
+        "stage_names": tuple(names),
+    }
 
 
 def load_policy_file(path: Path) -> Policy:

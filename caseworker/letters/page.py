@@ -41,10 +41,58 @@ from caseworker.letters.styles import (
     LetterStyles,
 )
 from caseworker.letters.text import markup
-from caseworker.letters.wrap import break_long_words, wrap_lines
+from caseworker.letters.wrap import lines_markup, paragraph_markup, wrap_lines
 
-# The organisation's name may take several lines: the letterhead's rule goes below it.
-RULE_TOP = 33 * mm
+NAME_TOP = 14 * mm
+NAME_WIDTH = 120 * mm
+HEADER_TOP = 10 * mm
+
+
+def rule_top(name_height: float) -> float:
+    """Where the letterhead's rule runs: 33 mm down, or below a name of several lines."""
+    return float(max(33 * mm, NAME_TOP + name_height + 2 * mm))
+
+
+def footer_height(st: LetterStyles, offer_height: float) -> float:
+    """The space kept at the foot of each page for the other-formats offer and page number.
+
+    From the foot of the page up: the page number, the offer, a rule, then the body; the
+    offer stands wholly above the page number, however long the organisation's is.
+    """
+    number_top = PAGE_NUMBER_BASELINE + st.page_number_size * 0.75
+    return float(max(st.footer_height, number_top + 1 * mm + offer_height + 6 * mm))
+
+
+def later_body_top(st: LetterStyles, header_height: float) -> float:
+    """Where the body starts on later pages: below the running header and its rule."""
+    return float(max(st.later_body_top, HEADER_TOP + header_height + 5.5 * mm))
+
+
+def letterhead_details(org: Organisation, large_print: bool) -> list[str]:
+    """The letterhead's contact details, a line or more each.
+
+    Large print has no room for one address line each: the address runs on, in lines that
+    end after a comma where they can.
+    """
+    address = [", ".join(org.address_lines)] if large_print else list(org.address_lines)
+    return [
+        *address,
+        f"Phone: {org.phone}" if org.phone else "",
+        f"Email: {org.email}" if org.email else "",
+        org.website,
+    ]
+
+
+def running_header(org_name: str, reference: str, style: ParagraphStyle) -> str:
+    """Later pages' header markup: our name and reference on one line, or each on its own."""
+    ref, size = f"Our reference: {reference}", style.fontSize
+    one_line = stringWidth(org_name, FONT_BOLD, size) + stringWidth(f"   {ref}", FONT, size)
+    if one_line <= BODY_WIDTH:
+        return f"<b>{markup(org_name)}</b>   {markup(ref)}"
+    return "<br/>".join(
+        [f"<b>{markup(n)}</b>" for n in wrap_lines(org_name, FONT_BOLD, size, BODY_WIDTH)]
+        + [markup(r) for r in wrap_lines(ref, FONT, size, BODY_WIDTH)]
+    )
 
 
 @dataclass(frozen=True)
@@ -76,13 +124,7 @@ class Placed:
         clauses: bool = False,
     ) -> Placed:
         """Person-typed ``texts``, one or more lines each, broken where :mod:`wrap` says."""
-        lines = [
-            markup(line)
-            for text in texts
-            if text.strip()
-            for line in wrap_lines(text, style.fontName, style.fontSize, width, clauses=clauses)
-        ]
-        return cls.wrap("<br/>".join(lines), style, left, top, width)
+        return cls.wrap(lines_markup(texts, style, width, clauses=clauses), style, left, top, width)
 
     @property
     def bottom(self) -> float:
@@ -141,31 +183,19 @@ class OrgPage:
 
     def __init__(self, org: Organisation, st: LetterStyles) -> None:
         self.org, self.st = org, st
-        self.name = Placed.lines([org.name], st.org_name, PAGE_LEFT, 14 * mm, 120 * mm)
-        self.rule_top = max(RULE_TOP, self.name.bottom + 2 * mm)
-        # Large print has no room for one address line each: the address runs on, in lines
-        # that end after a comma where they can.
-        address = [", ".join(org.address_lines)] if st.large_print else list(org.address_lines)
-        details = [
-            *address,
-            f"Phone: {org.phone}" if org.phone else "",
-            f"Email: {org.email}" if org.email else "",
-            org.website,
-        ]
+        self.name = Placed.lines([org.name], st.org_name, PAGE_LEFT, NAME_TOP, NAME_WIDTH)
+        self.rule_top = rule_top(self.name.height)
         self.details = Placed.lines(
-            details, st.details, DETAILS_LEFT, self.rule_top + 5 * mm, DETAILS_WIDTH, clauses=True
+            letterhead_details(org, st.large_print),
+            st.details,
+            DETAILS_LEFT,
+            self.rule_top + 5 * mm,
+            DETAILS_WIDTH,
+            clauses=True,
         )
-        footer = Placed.wrap(
-            markup(break_long_words(org.other_formats_text, FONT, st.footer.fontSize, BODY_WIDTH)),
-            st.footer,
-            PAGE_LEFT,
-            0,
-            BODY_WIDTH,
-        )
-        # From the foot of the page up: the page number, the offer, a rule, then the body.
-        # The offer sits wholly above the page number, however long the organisation's is.
-        number_top = PAGE_NUMBER_BASELINE + st.page_number_size * 0.75
-        self.footer_height = max(st.footer_height, number_top + 1 * mm + footer.height + 6 * mm)
+        offer = paragraph_markup(org.other_formats_text, st.footer, BODY_WIDTH)
+        footer = Placed.wrap(offer, st.footer, PAGE_LEFT, 0, BODY_WIDTH)
+        self.footer_height = footer_height(st, footer.height)
         self.footer_rule = self.footer_height - 4 * mm
         self.footer = replace(footer, top=PAGE_HEIGHT - self.footer_rule + 2 * mm)
         self.logo = _logo(org.logo_path)
@@ -205,7 +235,7 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         self.letterhead = self._letterhead()
         self.header = self._header()
         body_top = max(st.first_body_top, max(p.bottom for p in self.letterhead) + 10 * mm)
-        later_top = max(st.later_body_top, self.header.bottom + 5.5 * mm)
+        later_top = later_body_top(st, self.header.height)
         bottom = org_page.footer_height
         first = Frame(
             PAGE_LEFT,
@@ -261,19 +291,9 @@ class LetterDoc(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
     def _header(self) -> Placed:
-        """Later pages' header: our name and reference on one line, or each on its own."""
-        style = self.org_page.st.header
-        name, ref = self.org_page.org.name, f"Our reference: {self.content.reference}"
-        size = style.fontSize
-        one_line = stringWidth(name, FONT_BOLD, size) + stringWidth(f"   {ref}", FONT, size)
-        if one_line <= BODY_WIDTH:
-            text = f"<b>{markup(name)}</b>   {markup(ref)}"
-        else:
-            text = "<br/>".join(
-                [f"<b>{markup(n)}</b>" for n in wrap_lines(name, FONT_BOLD, size, BODY_WIDTH)]
-                + [markup(r) for r in wrap_lines(ref, FONT, size, BODY_WIDTH)]
-            )
-        return Placed.wrap(text, style, PAGE_LEFT, 10 * mm, BODY_WIDTH)
+        style, org = self.org_page.st.header, self.org_page.org
+        text = running_header(org.name, self.content.reference, style)
+        return Placed.wrap(text, style, PAGE_LEFT, HEADER_TOP, BODY_WIDTH)
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()

@@ -31,15 +31,13 @@ from caseworker.letters.styles import (
     register_fonts,
 )
 from caseworker.letters.text import markup
-from caseworker.letters.wrap import break_long_words
+from caseworker.letters.wrap import paragraph_markup
 
 __all__ = ["LetterPrinter", "markup", "render_pdf"]
 
 
 def _fit(text: str, style: ParagraphStyle, width: float = BODY_WIDTH) -> str:
-    """Person-typed ``text`` as markup whose over-long words break at sensible points."""
-    room = width - style.leftIndent - max(style.firstLineIndent, 0)
-    return markup(break_long_words(text, style.fontName, style.fontSize, room))
+    return paragraph_markup(text, style, width)
 
 
 def _para(text: str, style: ParagraphStyle, width: float = BODY_WIDTH) -> RLParagraph:

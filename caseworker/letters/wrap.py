@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from caseworker.letters.text import markup
 
 # Where a word with no spaces (an email address, a web address, a reference) may break:
 # after an "@", a dot, a hyphen, a slash or an underscore, so each piece ends in its mark.
@@ -121,3 +124,24 @@ def break_long_words(text: str, font: str, size: float, width: float) -> str:
         return word if fits(word) else "\n".join(split_word(word, fits))
 
     return _SPACES.sub(pieces, text)
+
+
+def lines_markup(
+    texts: list[str], style: ParagraphStyle, width: float, *, clauses: bool = False
+) -> str:
+    """Person-typed ``texts`` as paragraph markup, each broken into lines by :func:`wrap_lines`."""
+    return "<br/>".join(
+        markup(line)
+        for text in texts
+        if text.strip()
+        for line in wrap_lines(text, style.fontName, style.fontSize, width, clauses=clauses)
+    )
+
+
+def paragraph_markup(text: str, style: ParagraphStyle, width: float) -> str:
+    """Person-typed ``text`` as markup for a paragraph ``width`` wide that ReportLab wraps.
+
+    Its words wider than a line break at sensible points (:func:`break_long_words`).
+    """
+    room = width - style.leftIndent - max(style.firstLineIndent, 0)
+    return markup(break_long_words(text, style.fontName, style.fontSize, room))

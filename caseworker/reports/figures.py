@@ -117,6 +117,22 @@ class TsmCounts:
 
 
 @dataclass(frozen=True)
+class LocalStageFigures:
+    """One stage of an older three-stage scheme, and the scheme's Stage 1 total (Bolsover's
+    table: each local stage with the Code's stage it counts as)."""
+
+    scheme: str  # the scheme's title
+    stage: str  # "Informal", "Formal", "Stage 3", or the Stage 1 total
+    code_stage: int
+    timescale: str  # the local timescale in words, e.g. "15 working days"
+    code_timescale: str  # the Code's, for the stage it counts as
+    received: int
+    responded: int
+    within_local: int
+    within_code: int
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything a report counts for one period and scope."""
 
@@ -146,3 +162,5 @@ class Figures:
     tsm_counts: TsmCounts
     tsm: TenantMeasures
     evidence: tuple[Evidence, ...]
+    # Records kept under an older three-stage scheme, by local stage (none: no table).
+    local_stages: tuple[LocalStageFigures, ...] = ()

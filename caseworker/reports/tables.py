@@ -144,6 +144,7 @@ def _stages(t: _Numbered, f: Figures) -> None:
         "The Code: the Housing Ombudsman's Complaint Handling Code timescales.",
         Chart("Responses within timescale (%)", ("Within own policy %", "Within the Code %")),
     )
+    _local_stages(t, f)
     t.add(
         S_STAGES,
         "Late responses: how late, and whether an extension was agreed",
@@ -339,6 +340,47 @@ def _self(t: _Numbered, f: Figures) -> None:
         ("Measure", "Number", "Out of", "%"),
         [(e.measure, e.count, e.out_of, _pct(e.count, e.out_of)) for e in f.evidence],
     )
+
+
+def _local_stages(t: _Numbered, f: Figures) -> None:
+    """Records kept under an older three-stage scheme, by local stage (Bolsover's table)."""
+    for scheme in dict.fromkeys(s.scheme for s in f.local_stages):
+        rows = [s for s in f.local_stages if s.scheme == scheme]
+        t.add(
+            S_STAGES,
+            f"By local stage: {scheme}",
+            (
+                "Local stage",
+                "Counts as",
+                "Local timescale",
+                "The Code's timescale",
+                "Received",
+                "Responses sent",
+                "Within local timescale",
+                "Within local timescale %",
+                "Within the Code",
+                "Within the Code %",
+            ),
+            [
+                (
+                    s.stage,
+                    f"Stage {s.code_stage}",
+                    s.timescale,
+                    s.code_timescale,
+                    s.received,
+                    s.responded,
+                    s.within_local,
+                    _pct(s.within_local, s.responded),
+                    s.within_code,
+                    _pct(s.within_code, s.responded),
+                )
+                for s in rows
+            ],
+            "Records handled under an older local scheme of three stages. Under the Code each "
+            "of its first two stages received is a Stage 1 complaint and its third stage is "
+            "Stage 2: the other tables count them so. Within the Code: within the Code's "
+            "timescale for the stage it counts as.",
+        )
 
 
 def build_report(f: Figures) -> Report:

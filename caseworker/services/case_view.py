@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import Clock
+from caseworker.domain.file_types import FileType
 from caseworker.domain.policy import load_policy
 from caseworker.domain.vocab import (
     AuthorisationState,
@@ -25,6 +26,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.authorisation import authorisation_covers
 from caseworker.services.cases import get_case
 from caseworker.services.clocks import case_clocks
+from caseworker.services.documents import size_text
 from caseworker.services.permissions import sees_restricted
 from caseworker.services.settings import store_calendar
 from caseworker.services.stages import staff_name
@@ -306,9 +308,11 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
         )
     )
     events = [
-        TimelineEntry(e.at, e.actor, e.action.replace("-", " ").capitalize(), _summarise(e.changes))
+        _entry(e)
         for e in session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(LATER_ACTIONS))
+            .order_by(AuditEvent.seq)
         )
     ]
     events += [
@@ -416,6 +420,66 @@ def load_case_detail(session: Session, reference: str, today: date, *, actor: Ac
     )
 
 
+# Events the case view does not read up front: a case can gather hundreds (one per document
+# received), and the first paint must not grow with them. The Timeline tab, built when first
+# shown, reads them in one query (``later_timeline``).
+LATER_ACTIONS = ("add-document",)
+
+
+def _entry(e: AuditEvent) -> TimelineEntry:
+    return TimelineEntry(
+        e.at, e.actor, e.action.replace("-", " ").capitalize(), _summarise(e.changes)
+    )
+
+
+def later_timeline(session: Session, actor: Actor, case_id: str) -> tuple[TimelineEntry, ...]:
+    """The case's timeline entries left out of ``load_case_detail`` (``LATER_ACTIONS``: the
+    documents received), oldest first, in one query.
+
+    Raises:
+        NotFound: no such case, or one restricted from the actor.
+    """
+    case = get_case(session, actor, case_id)
+    return tuple(
+        _document_entry(e)
+        for e in session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LATER_ACTIONS))
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def _document_entry(e: AuditEvent) -> TimelineEntry:
+    """A document received, in words: its title, name, type, size, date and sender (the
+    digests and ids stay in the audit trail and the Correspondence tab)."""
+    c = e.changes
+    if not {"title", "file_type", "size", "received"} <= c.keys():
+        return _entry(e)  # blanked by retention: as any other event
+    kind = FileType(c["file_type"]).label if c["file_type"] in _FILE_TYPES else c["file_type"]
+    words = f"'{c['title']}'"
+    if c.get("file_name") and c["file_name"] != c["title"]:
+        words += f" ({c['file_name']})"
+    words += f", {kind}, {size_text(int(c['size']))}, received {_plain(c['received'])}"
+    if c.get("sender"):
+        words += f" from {c['sender']}"
+    listed = c.get("attachments") or ()
+    if listed:
+        words += f"; {len(listed)} attachment{'s' if len(listed) != 1 else ''} listed with it"
+    return TimelineEntry(e.at, e.actor, "Add document", words)
+
+
+_FILE_TYPES = frozenset(t.value for t in FileType)
+
+
+# A machine value's label, for every vocabulary the audit trail holds (built once).
+_LABELS: dict[str, str] = {
+    m.value: m.label
+    for vocab in reversed((Status, RecordKind, Decision, LetterKind, AuthorisationState, Channel))
+    for m in vocab
+}
+
+
 def _plain(value: object) -> str:
     """An audited value as a person reads it: dates written out, labels for machine values."""
     if value is None or value == "":
@@ -425,9 +489,9 @@ def _plain(value: object) -> str:
             return format_day(date.fromisoformat(value))
         except ValueError:
             pass
-        for vocab in (Status, RecordKind, Decision, LetterKind, AuthorisationState, Channel):
-            if value in {m.value for m in vocab}:
-                return vocab(value).label
+        label = _LABELS.get(value)
+        if label is not None:
+            return label
     return str(value)
 
 

@@ -59,8 +59,14 @@ def get_case(
     if case is None and wanted:
         case = session.get(Case, wanted, with_for_update=for_update or None)
     if case is None or (case.restricted and not sees_restricted(actor)):
-        raise NotFound(f"There is no case with reference {wanted}")
+        raise no_such_case(wanted)
     return case
+
+
+def no_such_case(wanted: str) -> NotFound:
+    """The refusal for a case that does not exist or that the actor may not see (the same
+    words for both, so a restricted case's existence does not show)."""
+    return NotFound(f"There is no case with reference {wanted}")
 
 
 def check_version(case: Case, expected_version: int | None) -> None:

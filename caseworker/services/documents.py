@@ -7,9 +7,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -19,12 +20,13 @@ from caseworker.domain.file_types import FileType, judge_file, received_name
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
-from caseworker.services.cases import begin_change, get_case, not_future
+from caseworker.services.cases import begin_change, no_such_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
 from caseworker.services.replication import replicated
 from caseworker.services.settings import get_setting
-from db.models import Case, Document, DocumentContent
+from db.models import Case, Document, DocumentContent, new_id
+from db.queries import Reader, connection_of
 
 MAX_TITLE = 200
 MAX_SENDER = 200
@@ -35,9 +37,12 @@ class DamagedDocument(RuleBroken):
     """A stored document whose bytes no longer match their SHA-256: reported, not served."""
 
 
-@dataclass(frozen=True)
-class DocumentView:
-    """One document as lists show it (never its bytes)."""
+class DocumentView(NamedTuple):
+    """One document as lists show it (never its bytes).
+
+    A named tuple rather than a frozen dataclass: a case's list makes hundreds at once, and a
+    tuple is made in one step where a frozen dataclass sets each of its 16 fields in turn.
+    """
 
     id: str
     parent_id: str | None
@@ -140,7 +145,7 @@ def _row_view(r: Sequence[Any]) -> DocumentView:
         name,
         received,
         sender,
-        FileType(ftype),
+        _FILE_TYPES[ftype],
         size,
         digest,
         e_from,
@@ -151,10 +156,6 @@ def _row_view(r: Sequence[Any]) -> DocumentView:
         at,
         removed_on is not None,
     )
-
-
-def _visible_case(session: Session, actor: Actor, reference: str) -> Case:
-    return get_case(session, actor, reference)
 
 
 def _judge(data: bytes, name: str, limit: int) -> FileType:
@@ -181,13 +182,24 @@ def _clean(text: str, limit: int, what: str) -> str:
     return value
 
 
-def _existing(session: Session, case: Case, digest: str) -> Document | None:
-    return session.scalar(
-        select(Document).where(Document.case_id == case.id, Document.sha256 == digest)
-    )
+# The attach path's own statements, built once (no statement made or keyed per attach) and
+# run on the session's connection in its transaction, past the ORM's unit of work.
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+_CONTENTS: Table = DocumentContent.__table__  # type: ignore[assignment]
+_EXISTING = select(*(_DOCUMENTS.c[c.key] for c in _LISTED)).where(
+    _DOCUMENTS.c.case_id == bindparam("case_id"), _DOCUMENTS.c.sha256 == bindparam("sha256")
+)
+_INSERT_DOCUMENT, _INSERT_CONTENT = insert(_DOCUMENTS), insert(_CONTENTS)
 
 
-def _already(case: Case, name: str, doc: Document) -> str:
+def _existing(session: Session, case_id: str, digest: str) -> DocumentView | None:
+    """The case's document with these bytes, if it has one (its listed columns only)."""
+    found = session.connection().execute(_EXISTING, {"case_id": case_id, "sha256": digest})
+    row = found.first()
+    return _row_view(row) if row is not None else None
+
+
+def _already(case: Case, name: str, doc: DocumentView) -> str:
     return (
         f"{name} is already kept with {case.reference} as '{doc.title}' "
         f"(received {format_day(doc.received)}); it was not added again"
@@ -209,36 +221,40 @@ def _store(
     parent_id: str | None,
     facts: EmailFacts | None,
     now: datetime,
-) -> Document:
-    doc = Document(
-        case_id=case.id,
-        parent_id=parent_id,
-        title=title,
-        file_name=name,
-        received=received,
-        sender=sender,
-        file_type=file_type.value,
-        size=len(data),
-        sha256=digest,
-        email_from=facts.sender if facts else "",
-        email_date=facts.sent_at if facts else None,
-        email_subject=facts.subject if facts else "",
-        email_attachments=[],
-        created_by=actor.display_name,
-        created_at=now,
-    )
-    session.add(doc)
-    session.flush()
-    session.add(DocumentContent(document_id=doc.id, content=data))
-    return doc
+) -> DocumentView:
+    """Insert the document's row and its bytes (two plain inserts, no unit of work: the bytes
+    are handed to the driver as they are, never copied or compared)."""
+    values: dict[str, Any] = {
+        "id": new_id(),
+        "case_id": case.id,
+        "parent_id": parent_id,
+        "title": title,
+        "file_name": name,
+        "received": received,
+        "sender": sender,
+        "file_type": file_type.value,
+        "size": len(data),
+        "sha256": digest,
+        "email_from": facts.sender if facts else "",
+        "email_date": facts.sent_at if facts else None,
+        "email_subject": facts.subject if facts else "",
+        "email_attachments": [],
+        "created_by": actor.display_name,
+        "created_at": now,
+        "removed_on": None,
+    }
+    connection = session.connection()
+    connection.execute(_INSERT_DOCUMENT, values)
+    connection.execute(_INSERT_CONTENT, {"document_id": values["id"], "content": data})
+    return _row_view(tuple(values[c.key] for c in _LISTED))
 
 
-def _audit_facts(doc: Document) -> dict[str, Any]:
+def _audit_facts(doc: DocumentView) -> dict[str, Any]:
     return {
         "document": doc.id,
         "title": doc.title,
         "file_name": doc.file_name,
-        "file_type": doc.file_type,
+        "file_type": doc.file_type.value,
         "size": doc.size,
         "sha256": doc.sha256,
         "received": doc.received,
@@ -255,8 +271,7 @@ def _audit_change(session: Session, actor: Actor, case: Case, changes: dict[str,
     case.updated_at = datetime.now().replace(microsecond=0)
     case.updated_by = actor.display_name
     flag_modified(case, "updated_at")
-    session.flush()
-    record_event(session, actor, "add-document", case.id, changes)
+    record_event(session, actor, "add-document", case.id, changes)  # flushes the case first
 
 
 @replicated("add-document", changed=lambda _kwargs, attached: not attached.already_kept)
@@ -278,23 +293,24 @@ def attach_document(
     The type is judged from the bytes. An email's sender, date and subject are read from it,
     and each attachment it carried is kept as a document of its own (listed on the email,
     with the reason for any not kept). ``received`` defaults to the email's date, else today.
+    The bytes are hashed once; the case is read once (locked on a server).
 
     Raises:
         NotAllowed: the actor may not add documents, or the case is restricted to them.
         InvalidInput: empty, too large, a program, a future date, an over-long title.
+        RuleBroken: the case changed since ``expected_version``.
     """
     permissions.check(actor, "add-document")
-    case = _visible_case(session, actor, reference)
     name = received_name(file_name) or "document"
+    clean_title = _clean(title, MAX_TITLE, "title")
+    clean_sender = _clean(sender, MAX_SENDER, "sender's name")
+    case = begin_change(session, actor, reference, expected_version, "add-document")
     limit = max_document_bytes(session)
     file_type = _judge(data, name, limit)
     digest = hashlib.sha256(data).hexdigest()
-    clean_title = _clean(title, MAX_TITLE, "title")
-    clean_sender = _clean(sender, MAX_SENDER, "sender's name")
-    existing = _existing(session, case, digest)
+    existing = _existing(session, case.id, digest)
     if existing is not None:
-        return Attached(_view(existing), True, _already(case, name, existing))
-    case = begin_change(session, actor, case.reference, expected_version, "add-document")
+        return Attached(existing, True, _already(case, name, existing))
     facts = read_email(data, file_type) if file_type.is_email else None
     when = received or (facts.sent_at.date() if facts and facts.sent_at else today)
     not_future(when, "The date received", today)
@@ -321,8 +337,11 @@ def attach_document(
         listed.append(child[0])
         if child[1] is not None:
             children.append(child[1])
-    doc.email_attachments = listed
-    session.flush()
+    if listed:
+        session.connection().execute(
+            update(_DOCUMENTS).where(_DOCUMENTS.c.id == doc.id).values(email_attachments=listed)
+        )
+        doc = doc._replace(email_attachments=_attachments(listed))
     changes = _audit_facts(doc)
     if facts is not None:
         changes["email"] = {
@@ -336,14 +355,14 @@ def attach_document(
     kept = f"Kept '{doc.title}' ({file_type.label}, {size_text(doc.size)}) with {case.reference}"
     if listed:
         kept += f"; its {len(listed)} attachment{'s' if len(listed) != 1 else ''} listed with it"
-    return Attached(_view(doc), False, kept, tuple(children))
+    return Attached(doc, False, kept, tuple(children))
 
 
 def _attach_part(
     session: Session,
     actor: Actor,
     case: Case,
-    email_doc: Document,
+    email_doc: DocumentView,
     raw_name: str,
     data: bytes,
     limit: int,
@@ -357,12 +376,12 @@ def _attach_part(
         note = str(err).removesuffix(". Nothing was attached")
         return {"name": name, "document": "", "note": f"not kept: {note}"}, None
     digest = hashlib.sha256(data).hexdigest()
-    existing = _existing(session, case, digest)
+    existing = _existing(session, case.id, digest)
     if existing is not None:
         message = _already(case, name, existing)
         return (
             {"name": name, "document": existing.id, "note": "already kept with the case"},
-            Attached(_view(existing), True, message),
+            Attached(existing, True, message),
         )
     doc = _store(
         session,
@@ -380,7 +399,7 @@ def _attach_part(
         now=now,
     )
     message = f"Kept '{name}' ({file_type.label}, {size_text(doc.size)}) from the email"
-    return {"name": name, "document": doc.id, "note": ""}, Attached(_view(doc), False, message)
+    return {"name": name, "document": doc.id, "note": ""}, Attached(doc, False, message)
 
 
 class _Ordered(Protocol):
@@ -401,6 +420,10 @@ class _Ordered(Protocol):
 T = TypeVar("T", bound=_Ordered)
 
 
+_RECEIVED_ORDER = attrgetter("received", "created_at", "title", "id")
+_ATTACHMENT_ORDER = attrgetter("created_at", "file_name", "id")
+
+
 def in_order(rows: Iterable[T]) -> list[T]:
     """Documents in the order received, each email's attachments straight after it."""
     docs = list(rows)
@@ -408,72 +431,89 @@ def in_order(rows: Iterable[T]) -> list[T]:
     for d in docs:
         if d.parent_id is not None:
             children.setdefault(d.parent_id, []).append(d)
+    if not children:  # no email with attachments: one sort
+        return sorted(docs, key=_RECEIVED_ORDER)
     known = {d.id for d in docs}
     tops = sorted(
-        (d for d in docs if d.parent_id is None or d.parent_id not in known),
-        key=lambda d: (d.received, d.created_at, d.title, d.id),
+        (d for d in docs if d.parent_id is None or d.parent_id not in known), key=_RECEIVED_ORDER
     )
     out: list[T] = []
     for d in tops:
         out.append(d)
-        out += sorted(children.get(d.id, ()), key=lambda c: (c.created_at, c.file_name, c.id))
+        out += sorted(children.get(d.id, ()), key=_ATTACHMENT_ORDER)
     return out
 
 
-# Plain SQL (portable): a case's documents are read as plain values and turned into views
-# here, which is several times quicker than typed ORM rows for a case with hundreds.
-def _list_sql(key: str) -> TextClause:
-    columns = ", ".join(f"d.{col.key}" for col in _LISTED)
-    return text(
-        f"SELECT c.reference, c.restricted, {columns} FROM cases c "
-        f"LEFT JOIN documents d ON d.case_id = c.id WHERE c.{key} = :value"
-    )
+# Plain SQL (portable) on the DB-API connection (``db.queries.connection_of``): a case's
+# documents are read as plain values and made into views in one step, with no SQLAlchemy
+# result or typed rows on the way, which a case with hundreds of documents notices.
+_COLUMNS = ", ".join(f"d.{col.key}" for col in _LISTED)
+_LIST_SQL = (
+    f"SELECT c.reference, c.restricted, {_COLUMNS} FROM cases c "
+    "LEFT JOIN documents d ON d.case_id = c.id WHERE c.{key} = ?"
+)
+_LIST_BY_REFERENCE, _LIST_BY_ID = _LIST_SQL.format(key="reference"), _LIST_SQL.format(key="id")
+# Another spelling of the reference, or the case's id (as get_case takes them).
+_FIND_CASE = "SELECT id FROM cases WHERE reference = ? OR id = ?"
 
 
-_LIST_BY_REFERENCE, _LIST_BY_ID = _list_sql("reference"), _list_sql("id")
-
-
-def _day(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _moment(value: Any) -> Any:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+_FILE_TYPES = {t.value: t for t in FileType}  # a dict look-up, not an Enum call per row
+_day, _moment, _new_view = date.fromisoformat, datetime.fromisoformat, tuple.__new__
 
 
 def _plain_view(r: Sequence[Any]) -> DocumentView:
-    """A document from the plain values of ``_LIST_SQL`` (strings on SQLite, typed values on
-    PostgreSQL)."""
-    attached = r[12]
-    if isinstance(attached, str):
-        attached = json.loads(attached) if attached != "[]" else ()
-    return _row_view(
+    """A document from the plain values of ``_LIST_SQL`` after the case's two columns
+    (strings on SQLite, typed values on PostgreSQL), in one step."""
+    (_, _, did, parent, title, name, received, sender, ftype, size, digest) = r[:11]
+    (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[11:]
+    if isinstance(received, str):  # SQLite: every date and time comes as ISO text
+        received = _day(received)
+        at = _moment(at)
+        if e_date is not None:
+            e_date = _moment(e_date)
+        e_attached = json.loads(e_attached) if e_attached != "[]" else ()
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function
+    return _new_view(
+        DocumentView,
         (
-            *r[:4],
-            _day(r[4]),
-            *r[5:10],
-            _moment(r[10]),
-            r[11],
-            attached,
-            r[13],
-            _moment(r[14]),
-            r[15],
-        )
+            did,
+            parent,
+            title,
+            name,
+            received,
+            sender,
+            _FILE_TYPES[ftype],
+            size,
+            digest,
+            e_from,
+            e_date,
+            e_subject,
+            _attachments(e_attached) if e_attached else (),
+            by,
+            at,
+            removed_on is not None,
+        ),
     )
 
 
-def list_documents(session: Session, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
+def list_documents(reader: Reader, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
     """The case's documents in the order received (their bytes are never read).
 
+    ``reader`` is a session, or the quick reader's connection (as the case view reads).
     One query for the case and its documents, read as plain values.
+
+    Raises:
+        NotFound: no such case, or one restricted from the actor (in the same words).
     """
-    rows = session.execute(_LIST_BY_REFERENCE, {"value": reference.strip()}).all()
+    conn = connection_of(reader)
+    wanted = reference.strip()
+    rows = conn.execute(_LIST_BY_REFERENCE, (wanted,)).fetchall()
+    if not rows:
+        found = conn.execute(_FIND_CASE, (wanted.upper(), wanted)).fetchone()
+        rows = conn.execute(_LIST_BY_ID, (found[0],)).fetchall() if found else []
     if not rows or (rows[0][1] and not permissions.sees_restricted(actor)):
-        # Given the case's id or another spelling, no such case, or one the actor may not
-        # see: get_case finds it or says there is none, in the same words for each.
-        case_id = get_case(session, actor, reference).id
-        rows = session.execute(_LIST_BY_ID, {"value": case_id}).all()
-    docs = [_plain_view(r[2:]) for r in rows if r[2] is not None]
+        raise no_such_case(wanted)
+    docs = [_plain_view(r) for r in rows if r[2] is not None]
     return tuple(in_order(docs))
 
 

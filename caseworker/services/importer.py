@@ -21,7 +21,13 @@ from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.clocks import clock_columns, stopped_on
 from caseworker.services.importer_read import UnreadableRows, read_table
-from caseworker.services.importer_rows import ImportProblem, ImportRow, check_header, read_rows
+from caseworker.services.importer_rows import (
+    FORMAL_SUFFIX,
+    ImportProblem,
+    ImportRow,
+    check_header,
+    read_rows,
+)
 from caseworker.services.intake import choose_policy
 from caseworker.services.permissions import check, sees_restricted
 from caseworker.services.replication import no_case, replica_device, replicated
@@ -36,6 +42,7 @@ from caseworker.services.settings import (
 from db.bulk import insert_many
 from db.models import (
     Case,
+    CaseLink,
     CaseParty,
     CaseServiceArea,
     CaseTheme,
@@ -91,6 +98,7 @@ class ImportSummary:
     capped_extensions: int = 0
     withdrawn: int = 0
     restricted: int = 0
+    three_stage: int = 0  # three-stage histories that reached the Formal stage
 
     def lines(self) -> list[str]:
         """The summary as plain lines for the command line and the app."""
@@ -109,6 +117,13 @@ class ImportSummary:
             out.append(f"Withdrawn: {self.withdrawn}")
         if self.restricted:
             out.append(f"Restricted (shown only to staff given access): {self.restricted}")
+        if self.three_stage:
+            n = self.three_stage
+            out.append(
+                f"Three-stage histories that reached the Formal stage: {n} (each kept as two "
+                f"linked records, the Formal stage and Stage 3 under its reference + "
+                f"{FORMAL_SUFFIX}; each local stage received counts as a Stage 1 complaint)"
+            )
         if self.capped_extensions:
             n = self.capped_extensions
             out.append(
@@ -272,6 +287,7 @@ class _Writer:
         self.themes = {k: ensure_theme(session, actor, n).id for k, n in lists.themes.used.items()}
         self.staff = {k: ensure_staff(session, actor, n) for k, n in lists.staff.used.items()}
         self.policies = _Policies(session)  # after the new areas are added
+        self.ids: dict[str, str] = {}  # reference -> case id, of the records written
 
     def _policy(self, row: ImportRow) -> Policy:
         return self.policies.of(row)
@@ -345,9 +361,16 @@ class _Writer:
         themes: list[dict[str, Any]] = []
         extensions: list[dict[str, Any]] = []
         search: list[dict[str, str]] = []
+        links: list[dict[str, str]] = []
         for row in rows:
-            case_id = new_id()
+            case_id = self.ids[row.reference] = new_id()
             cases.append(self._case(row, case_id))
+            if row.informal_reference:
+                informal_id = self.ids[row.informal_reference]
+                reason = "The same complaint's Informal stage (a three-stage history)"
+                links.append({"case_id": case_id, "linked_case_id": informal_id, "reason": reason})
+                reason = "The same complaint's Formal stage and Stage 3 (a three-stage history)"
+                links.append({"case_id": informal_id, "linked_case_id": case_id, "reason": reason})
             if row.has_person:
                 person_id = new_id()
                 people.append(_person(row, person_id))
@@ -405,6 +428,7 @@ class _Writer:
             (CaseServiceArea, areas),
             (CaseTheme, themes),
             (ExtensionRecord, extensions),
+            (CaseLink, links),
         ):
             table: Table = model.__table__  # type: ignore[assignment]
             insert_many(s, table, values)
@@ -549,6 +573,7 @@ def import_records(
         capped_extensions=capped_extensions(rows, _Policies(session)),
         withdrawn=sum(r.withdrawn is not None for r in rows),
         restricted=sum(r.restricted for r in rows),
+        three_stage=sum(bool(r.informal_reference) for r in rows),
     )
     if dry_run:
         if progress is not None:

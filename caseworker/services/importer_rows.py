@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TypeVar
@@ -13,7 +13,7 @@ from caseworker.domain.clocks import CaseFacts, Extension
 from caseworker.domain.dates import parse_date
 from caseworker.domain.errors import CaseworkerError, InvalidInput
 from caseworker.domain.lifecycle import CaseState, check_sequence, replay_step
-from caseworker.domain.policy import available_policies
+from caseworker.domain.policy import Policy, available_policies, load_policy
 from caseworker.domain.vocab import (
     Channel,
     Decision,
@@ -58,6 +58,14 @@ COLUMNS: tuple[str, ...] = (
     "stage2_extension_good_reason",
     "stage2_responded",
     "stage2_decision",
+    "stage3_received",
+    "stage3_acknowledged",
+    "stage3_handler",
+    "stage3_extension_days",
+    "stage3_extension_reason",
+    "stage3_extension_good_reason",
+    "stage3_responded",
+    "stage3_decision",
     "refused_reason",
     "withdrawn",
     "withdrawn_by_resident",
@@ -68,11 +76,25 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("reference", "kind", "received")
 _STAGE_COLUMNS: tuple[str, ...] = (
-    *(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "acknowledged", "escalated"))),
+    *(
+        c
+        for c in COLUMNS
+        if c.startswith(("stage1_", "stage2_", "stage3_", "acknowledged", "escalated"))
+    ),
     "refused_reason",
     "withdrawn",
     "withdrawn_by_resident",
     "withdrawal_reason",
+)
+
+# The columns each stage has after its stage prefix.
+_STAGE_PARTS = (
+    "handler",
+    "extension_days",
+    "extension_reason",
+    "extension_good_reason",
+    "responded",
+    "decision",
 )
 
 # Words that place a refusal explanation under an exclusion reason (first match wins).
@@ -168,6 +190,8 @@ class ImportRow:
     closed: date | None
     restricted: bool
     policy: str
+    # A three-stage history's Formal record: the reference of its Informal record (linked).
+    informal_reference: str = ""
 
     @property
     def has_person(self) -> bool:
@@ -527,7 +551,7 @@ def read_row(number: int, cells: dict[str, Cell], today: date) -> ImportRow | li
     if received is None and not r.text("received"):
         r.problem("received", "every record needs the date it was received")
     policy = r.text("policy")
-    if policy and policy not in available_policies():
+    if policy and policy not in _shipped():
         r.problem(
             "policy",
             f"'{policy}' is not a policy; use one of: "
@@ -600,10 +624,9 @@ def read_rows(
         if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
             problems.append(ImportProblem(number, "", "this row has more cells than the header"))
         named = dict(zip(table.header, cells, strict=False))
-        result = read_row(number, named, today)
-        if isinstance(result, list):
-            problems.extend(result)
-        else:
+        records, found = read_record(number, named, today)
+        problems.extend(found)
+        for result in records:
             earlier = first_seen.setdefault(result.reference, number)
             if earlier != number:
                 problems.append(
@@ -615,3 +638,150 @@ def read_rows(
         if progress is not None and i % 1000 == 999:
             progress(i + 1)
     return rows, problems
+
+
+# A three-stage history (a policy with ``[three_stages]``): the spreadsheet's Stage 1 columns
+# hold the Informal stage, its Stage 2 columns the Formal stage and the stage3_ columns the
+# local Stage 3. Caseworker keeps the Informal stage as one record (under the scheme's
+# Informal policy, ended when the Formal stage was asked for) and the Formal stage with
+# Stage 3 as another (its Stage 1 and Stage 2), linked: under the Code each local stage
+# received is a Stage 1 complaint, and Stage 3 is the Code's Stage 2 (DOMAIN.md).
+FORMAL_SUFFIX = "-FORMAL"
+STAGE3_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c.startswith("stage3_"))
+# The Formal record's column -> the spreadsheet's column it is read from.
+_FORMAL_FROM: dict[str, str] = {
+    "received": "escalated",
+    **{f"stage1_{c}": f"stage2_{c}" for c in _STAGE_PARTS},
+    "acknowledged": "stage2_acknowledged",
+    "escalated": "stage3_received",
+    **{f"stage2_{c}": f"stage3_{c}" for c in _STAGE_PARTS},
+    "stage2_acknowledged": "stage3_acknowledged",
+}
+# Read by the Formal record as they are (the rest belongs to the Informal stage).
+_FORMAL_SAME = (
+    "kind",
+    "issue_date",
+    "channel",
+    "site",
+    "service_areas",
+    "themes",
+    "tenant",
+    "tenure",
+    "resident_name",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "description",
+    "withdrawn",
+    "withdrawn_by_resident",
+    "withdrawal_reason",
+    "closed",
+    "restricted",
+)
+_ENDINGS = ("withdrawn", "withdrawn_by_resident", "withdrawal_reason", "closed")
+
+
+def _mapped(
+    problems: list[ImportProblem], columns: dict[str, str], *, formal: bool = False
+) -> list[ImportProblem]:
+    """Problems found in a part of a row, named by the spreadsheet's columns (and, for the
+    Formal record, its stages by their local names)."""
+
+    def words(message: str) -> str:
+        if not formal:
+            return message
+        return message.replace("Stage 2", "Stage 3").replace("Stage 1", "Formal stage")
+
+    return [
+        ImportProblem(p.row, columns.get(p.column, p.column), words(p.message)) for p in problems
+    ]
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Policy]:
+    """The shipped policies by name (read once: every row of a file asks)."""
+    return {name: load_policy(name) for name in available_policies()}
+
+
+def read_record(
+    number: int, cells: dict[str, Cell], today: date
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """The records one row holds (two for a three-stage history that reached its Formal
+    stage), or the problems found in it."""
+    policy_name = " ".join(str(cells.get("policy") or "").split())
+    policy = _shipped().get(policy_name) if policy_name else None
+    given = [c for c in STAGE3_COLUMNS if cells.get(c) not in (None, "")]
+    if policy is not None and policy.informal_of:
+        return [], [
+            ImportProblem(
+                number,
+                "policy",
+                f"{policy_name} is for the Informal stage of {policy.informal_of} records; "
+                f"give policy {policy.informal_of}, with the Informal stage in the Stage 1 "
+                "columns",
+            )
+        ]
+    if policy is None or not policy.three_stage:
+        if any(str(cells[c]).strip() for c in given):
+            given = [c for c in given if str(cells[c]).strip()]
+            schemes = [name for name, p in _shipped().items() if p.three_stage]
+            return [], [
+                ImportProblem(
+                    number,
+                    c,
+                    "only a record under a three-stage policy has a Stage 3; give policy "
+                    f"{' or '.join(schemes)}, with the Informal stage in the Stage 1 columns "
+                    "and the Formal stage in the Stage 2 columns",
+                )
+                for c in given
+            ]
+        result = read_row(number, cells, today)
+        return ([], result) if isinstance(result, list) else ([result], [])
+    return _three_stages(number, cells, today, policy)
+
+
+def _three_stages(
+    number: int, cells: dict[str, Cell], today: date, policy: Policy
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    formal_asked = str(cells.get("escalated") or "").strip() != ""
+    informal = {
+        c: v for c, v in cells.items() if not c.startswith(("stage2_", "stage3_", "escalated"))
+    }
+    informal["policy"] = policy.informal_policy
+    informal_columns: dict[str, str] = {}
+    if formal_asked:
+        # The Informal stage ended when the Formal stage was asked for; how the complaint
+        # ended (closed, withdrawn) belongs to the Formal record.
+        for c in _ENDINGS:
+            informal.pop(c, None)
+        informal["closed"] = cells["escalated"]
+        informal_columns["closed"] = "escalated"
+        if not str(cells.get("stage1_responded") or "").strip():
+            return [], [
+                ImportProblem(
+                    number,
+                    "escalated",
+                    "the Formal stage (escalated) follows the Informal stage's response: give "
+                    "stage1_responded",
+                )
+            ]
+    first = read_row(number, informal, today)
+    if isinstance(first, list):
+        return [], _mapped(first, informal_columns)
+    if not formal_asked:
+        if any(str(cells.get(c) or "").strip() for c in (*_FORMAL_FROM.values(),)):
+            stray = [c for c in _FORMAL_FROM.values() if str(cells.get(c) or "").strip()]
+            return [], [
+                ImportProblem(number, c, "is given but escalated (the Formal stage) is empty")
+                for c in stray
+            ]
+        return [first], []
+    formal: dict[str, Cell] = {c: cells[c] for c in _FORMAL_SAME if c in cells}
+    formal.update({to: cells[c] for to, c in _FORMAL_FROM.items() if c in cells})
+    formal["reference"] = f"{first.reference}{FORMAL_SUFFIX}"
+    formal["policy"] = policy.name
+    second = read_row(number, formal, today)
+    if isinstance(second, list):
+        return [], _mapped(second, _FORMAL_FROM, formal=True)
+    return [first, replace(second, informal_reference=first.reference)], []

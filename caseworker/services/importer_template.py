@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from caseworker.domain.policy import available_policies, load_policy
 from caseworker.domain.vocab import Channel, Decision, RecordKind
 from caseworker.services.importer_rows import COLUMNS, REQUIRED
 
@@ -56,6 +57,21 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     ),
     "stage2_responded": ("The date the Stage 2 final response was sent", "a date"),
     "stage2_decision": ("The Stage 2 decision", ", ".join(d.value for d in Decision)),
+    "stage3_received": (
+        "Three-stage policy only (Stage 1 columns: the Informal stage, Stage 2: the Formal "
+        "stage): the date Stage 3 was asked for",
+        "a date",
+    ),
+    "stage3_acknowledged": ("The Stage 3 acknowledgement date", "a date"),
+    "stage3_handler": ("Who handled Stage 3", "a name"),
+    "stage3_extension_days": ("Working days of extension agreed at Stage 3, in all", "a number"),
+    "stage3_extension_reason": ("Why Stage 3 was extended", "text"),
+    "stage3_extension_good_reason": (
+        "The reason is a good reason to go beyond the policy's limit",
+        _YES_NO,
+    ),
+    "stage3_responded": ("The date the Stage 3 final response was sent", "a date"),
+    "stage3_decision": ("The Stage 3 decision", ", ".join(d.value for d in Decision)),
     "refused_reason": (
         "Not taken on as a complaint: why (matched to an exclusion reason by its words)",
         "text",
@@ -69,8 +85,9 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
         _YES_NO,
     ),
     "policy": (
-        "The policy it was handled under (empty: the store's default)",
-        "hos-2024, lgsco-2024, receipt-based-local",
+        "The policy it was handled under (empty: the store's default); local-three-stage for "
+        "records of an older scheme of three stages (Informal, Formal, Stage 3)",
+        ", ".join(p for p in available_policies() if not load_policy(p).informal_of),
     ),
 }
 

@@ -112,10 +112,15 @@ def next_reference(session: Session, year: int) -> str:
 
 
 def choose_policy(session: Session, area_is_housing: bool | None, requested: str) -> Policy:
-    if requested:
-        return load_policy(requested)
     key = "policy_housing" if area_is_housing in (True, None) else "policy_other"
-    return load_policy(str(get_setting(session, key)))
+    policy = load_policy(requested or str(get_setting(session, key)))
+    if policy.three_stage or policy.informal_of:
+        # The Code allows two stages only; a three-stage scheme is kept for older records.
+        raise InvalidInput(
+            f"{policy.name} is an older three-stage scheme, kept for importing records "
+            "handled under it; a new case follows a two-stage policy"
+        )
+    return policy
 
 
 def _person(session: Session, actor: Actor, item: PersonInput | str) -> Person:

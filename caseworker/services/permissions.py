@@ -63,6 +63,7 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     "make-letter": (Role.OFFICER, "make letters"),
     "record-letter-sent": (Role.OFFICER, "record letters as sent"),
     "add-document": (Role.OFFICER, "add documents"),
+    "resolve-conflict": (Role.OFFICER, "resolve sync conflicts"),
     # Managers: also reports, reassigning and settings.
     "run-report": (Role.MANAGER, "run reports"),
     "reassign": (Role.MANAGER, "reassign cases"),

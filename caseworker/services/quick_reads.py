@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from caseworker.domain.calendar import WorkingCalendar
-from caseworker.domain.clocks import Clock, ClockName, judge
+from caseworker.domain.clocks import countdown_words, judge
 from db.queries import Reader, connection_of
+from db.raw import has_accounts as raw_has_accounts
 
 DEFAULTS: dict[str, Any] = {
     "reference_prefix": "CW",
@@ -71,7 +73,7 @@ def needs_organisation(reader: Reader) -> bool:
 
 def has_accounts(reader: Reader) -> bool:
     """True once an administrator has made the first user account (sign-in is then needed)."""
-    return connection_of(reader).execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+    return raw_has_accounts(connection_of(reader))  # type: ignore[arg-type]
 
 
 def staff_names(reader: Reader) -> list[str]:
@@ -87,11 +89,29 @@ def handler_names(reader: Reader) -> list[str]:
     return sorted({h for (h,) in handlers} | set(staff_names(conn)))
 
 
-def countdown_text(
-    next_due: date | None, next_clock: str | None, cal: WorkingCalendar, today: date
-) -> str:
-    """The list's countdown for a stored next deadline, worded as the clocks word it."""
-    if next_due is None or next_clock is None:
-        return ""
-    state, left = judge(next_due, None, None, today, cal)
-    return Clock(ClockName(next_clock), next_due, False, state, left, lambda: "").countdown
+class Deadline(Protocol):
+    """A row with a stored next deadline (a case list row)."""
+
+    @property
+    def next_due(self) -> date | None: ...
+
+    @property
+    def next_clock(self) -> str | None: ...
+
+
+def countdown_texts(rows: Iterable[Deadline], cal: WorkingCalendar, today: date) -> list[str]:
+    """The countdowns of a page of rows, in one pass: each date judged once (two look-ups
+    in the calendar's index of working days) and worded as the clocks word it."""
+    worded: dict[date, str] = {}
+    out: list[str] = []
+    for row in rows:
+        due = row.next_due
+        if due is None or row.next_clock is None:
+            out.append("")
+            continue
+        text = worded.get(due)
+        if text is None:
+            state, left = judge(due, None, None, today, cal)
+            text = worded[due] = countdown_words(state, left, due)
+        out.append(text)
+    return out

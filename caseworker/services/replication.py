@@ -13,6 +13,7 @@ import base64
 import dataclasses
 import functools
 import hashlib
+import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import RuleBroken
@@ -74,10 +75,30 @@ _INSIDE: ContextVar[bool] = ContextVar("caseworker_replicated_inside", default=F
 _KEY = "caseworker_replica_device"
 
 
+# Engines whose store has the replica table (a store older than revision 0014 has not: it
+# is opened to be upgraded, and is never a replica).
+_HAS_TABLE: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_identity_table(session: Session) -> bool:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if _HAS_TABLE.get(engine):
+        return True
+    found = inspect(session.connection()).has_table(ReplicaIdentity.__tablename__)
+    if found:
+        _HAS_TABLE[engine] = True
+    return found
+
+
 def replica_device(session: Session) -> str | None:
     """This store's device id if it is an offline replica (asked once per session)."""
     if _KEY not in session.info:
-        session.info[_KEY] = session.scalar(select(ReplicaIdentity.device_id).limit(1))
+        session.info[_KEY] = (
+            session.scalar(select(ReplicaIdentity.device_id).limit(1))
+            if _has_identity_table(session)
+            else None
+        )
     value = session.info[_KEY]
     return str(value) if value else None
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
 from caseworker.domain.clocks import ClockName, ClockState, compute_clocks, find_clock
-from caseworker.domain.policy import CODE_POLICY, Policy, load_policy
+from caseworker.domain.policy import CODE_POLICY, Policy, available_policies, load_policy
 from caseworker.domain.vocab import Channel, Decision, RecordKind, Tenure
 from caseworker.reports.figures import (
     CATEGORIES,
@@ -33,6 +33,7 @@ from caseworker.reports.figures import (
     ExtensionFigures,
     Figures,
     LateBand,
+    LocalStageFigures,
     TsmCounts,
 )
 from caseworker.reports.model import Report, StageFigures, TenantMeasures, one_place, percent
@@ -171,6 +172,11 @@ class _Stage:
     year_tenant_within_code: int = 0
     awaiting: int = 0
     overdue: int = 0
+    # By the cases' policy: received, responses sent, within own policy, within the Code
+    # (for the table of an older three-stage scheme's local stages).
+    by_policy: defaultdict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0])
+    )
 
     def figures(self) -> StageFigures:
         return StageFigures(
@@ -229,6 +235,7 @@ class _Counter:
             if kind != cat:
                 continue
             out.received += n
+            out.by_policy[policy][0] += n
             if withdrawn:
                 out.withdrawn += n
             elif by_clocks:
@@ -267,8 +274,10 @@ class _Counter:
         out, stage = self.out, self.p.stage
         clocks = 0
         for g, n in responses(self.session, self.w, self.p, _LETTER[stage]):
+            by = out.by_policy[g.policy]
             if g.in_period:
                 out.responded += n
+                by[1] += n
                 out.decisions[g.decision or ""] += n
                 out.letters += n * g.letter
             tenant = g.in_year and g.tenant
@@ -280,11 +289,13 @@ class _Counter:
                 continue
             if g.in_period:
                 out.within_local += n * g.within_local
+                by[2] += n * g.within_local
                 if g.due is not None and g.responded is not None:
                     days = self.judge.working_days_late(g.due, g.responded)
                     out.late.append((g.extended, days, n))
             if not g.code_clocks:  # within the Code's timescale exactly when within its own
                 out.within_code += n * g.within_local if g.in_period else 0
+                by[3] += n * g.within_local if g.in_period else 0
                 out.year_tenant_within_code += n * g.within_local if tenant else 0
         if clocks:
             self._responses_by_clocks()
@@ -300,14 +311,17 @@ class _Counter:
                 and f.due(stage) is not None
                 and f.ack_due_at(stage) is not None
             )
+            by = out.by_policy[f.policy]
             if not stored and in_period:
                 local = judge.within_local(f, stage)
                 out.within_local += local
+                by[2] += local
                 if not local:
                     days = judge.working_days_late(judge.due(f, stage), sent)
                     out.late.append((bool(f.extensions.get(stage)), days, 1))
             within = judge.within_code(f, stage)
             out.within_code += within and in_period
+            by[3] += within and in_period
             out.year_tenant_within_code += (
                 within and sent >= w.year_start and f.complainant_tenure == Tenure.TENANT.value
             )
@@ -468,6 +482,47 @@ def _tsm(
     return counts, measures
 
 
+def _local_stages(stages: list[_Stage], code: Policy) -> tuple[LocalStageFigures, ...]:
+    """Each older three-stage scheme with records in the period, by local stage: its
+    Informal and Formal stages are the Code's Stage 1, its Stage 3 the Code's Stage 2."""
+    one, two = stages
+    seen = {*one.by_policy, *two.by_policy}
+    out: list[LocalStageFigures] = []
+    for name in available_policies():
+        scheme = load_policy(name)
+        if not scheme.three_stage or not seen & {name, scheme.informal_policy}:
+            continue
+        informal = load_policy(scheme.informal_policy)
+        parts = (
+            (scheme.stage_names[0], 1, informal.stage1_days, one.by_policy[informal.name]),
+            (scheme.stage_names[1], 1, scheme.stage1_days, one.by_policy[name]),
+            (scheme.stage_names[2], 2, scheme.stage2_days, two.by_policy[name]),
+        )
+        for stage, code_stage, days, (received, responded, local, in_code) in parts:
+            code_days = code.stage1_days if code_stage == 1 else code.stage2_days
+            out.append(
+                LocalStageFigures(
+                    scheme.title, stage, code_stage, f"{days} working days",
+                    f"{code_days} working days", received, responded, local, in_code,
+                )
+            )  # fmt: skip
+        first, second = out[-3], out[-2]
+        out.append(
+            LocalStageFigures(
+                scheme.title,
+                f"Stage 1 total ({first.stage} and {second.stage})",
+                1,
+                "",
+                "",
+                first.received + second.received,
+                first.responded + second.responded,
+                first.within_local + second.within_local,
+                first.within_code + second.within_code,
+            )
+        )
+    return tuple(out)
+
+
 def _tenure_label(tenure: str | None) -> str:
     return NOT_RECORDED if tenure is None else Tenure(tenure).label + "s"
 
@@ -585,6 +640,7 @@ def gather_figures(
         tsm_counts=tsm_counts,
         tsm=tsm,
         evidence=_evidence(stages, judge.code),
+        local_stages=_local_stages(stages, judge.code),
     )
 
 

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from caseworker.domain.calendar import format_day
 from caseworker.domain.clocks import ClockName
 from caseworker.services.actor import Actor
 from caseworker.services.permissions import sees_restricted, visible_filter
-from caseworker.services.quick_reads import countdown_text, store_calendar
-from db.queries import CaseFilter, Reader, count_cases, count_each, page_cases, queue_filters
+from caseworker.services.quick_reads import countdown_texts, store_calendar
+from db.queries import (
+    CaseFilter,
+    CountStatement,
+    Reader,
+    connection_of,
+    count_cases,
+    count_statement,
+    is_server,
+    page_cases,
+    queue_filters,
+    run_counts,
+)
 
 EXPIRING_WITHIN_DAYS = 28
 SOON_WORKING_DAYS = 3
@@ -47,9 +59,32 @@ class QueueItem:
 
 def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
     """The actor's queue: counts and their filters, as at ``today``."""
-    actor_name, include_restricted = actor.display_name, sees_restricted(actor)
     cal = store_calendar(reader)
-    soon = cal.add_working_days(today, SOON_WORKING_DAYS)
+    plan = _plan(
+        is_server(reader),
+        today,
+        cal.add_working_days(today, SOON_WORKING_DAYS),
+        actor.display_name,
+        sees_restricted(actor),
+    )
+    counts = run_counts(reader, plan.statement)
+    return [QueueItem(*shown, counts[field], f) for field, f, shown in plan.items]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The queue's items for one day and actor, and the one statement that counts them."""
+
+    items: tuple[tuple[str, CaseFilter, tuple[str, str, str]], ...]  # field, filter, words
+    statement: CountStatement
+
+
+@lru_cache(maxsize=8)
+def _plan(
+    server: bool, today: date, soon: date, actor_name: str, include_restricted: bool
+) -> _Plan:
+    """Made once a day per actor: the filters and their SQL do not change between counts
+    (the queue counts again every minute and after every change)."""
     expiring = today + timedelta(days=EXPIRING_WITHIN_DAYS)
     filters = queue_filters(
         today,
@@ -62,7 +97,6 @@ def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
     due_soon = filters["due_soon"]
     assert due_soon is not None
     filters = {"todays_work": replace(due_soon, due_on_or_after=None), **filters}
-    counts = count_each(reader, filters)
     # key, the list's field in queue_filters, title, explanation
     shown = (
         (
@@ -111,8 +145,37 @@ def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
     for key, field, title, explanation in shown:
         case_filter = filters[field]
         if case_filter is not None:
-            items.append(QueueItem(key, title, explanation, counts[field], case_filter))
-    return items
+            items.append((field, case_filter, (key, title, explanation)))
+    return _Plan(tuple(items), count_statement(filters, server=server))
+
+
+CONFLICTS_KEY = "conflicts"
+
+
+def conflicts_item(reader: Reader, actor: Actor) -> QueueItem | None:
+    """ "Conflicts to resolve": cases a sync flagged, for their handler (None: there are none).
+
+    Kept apart from ``queue_items`` (a store that never synced pays one read of an empty
+    table, nothing more).
+    """
+    rows = (
+        connection_of(reader)
+        .execute(
+            "SELECT DISTINCT case_id FROM sync_conflicts "
+            "WHERE resolved_at IS NULL AND case_id IS NOT NULL"
+        )
+        .fetchall()
+    )
+    if not rows:
+        return None
+    case_filter = visible_filter(actor, CaseFilter(case_ids=tuple(sorted(str(r[0]) for r in rows))))
+    return QueueItem(
+        CONFLICTS_KEY,
+        "Conflicts to resolve",
+        "Cases where a change made offline met a different change on the server",
+        count_cases(reader, case_filter),
+        case_filter,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,6 +237,8 @@ def work_list(
         for r in page_cases(reader, shown, sort="next_due", limit=limit + len(mine))
         if r.handler_name != me
     ][:limit]
+    rows = (*mine, *team)
+    countdowns = countdown_texts(rows, cal, today)
     items = tuple(
         WorkItem(
             reference=r.reference,
@@ -183,13 +248,13 @@ def work_list(
             handler=r.handler_name,
             next_due=r.next_due,
             clock=ClockName(r.next_clock).label if r.next_clock else "",
-            countdown=countdown_text(r.next_due, r.next_clock, cal, today),
+            countdown=countdown,
             next_step=next_step(r.next_clock, r.status),
             mine=r.handler_name == me,
             overdue=r.next_due is not None and r.next_due < today,
             due_today=r.next_due == today,
             restricted=r.restricted,
         )
-        for r in (*mine, *team)
+        for r, countdown in zip(rows, countdowns, strict=True)
     )
     return WorkList(items, count_cases(reader, shown))

@@ -27,6 +27,7 @@ class ConflictView:
     replica_by: str
     replica_at: datetime | None
     resolved: bool
+    case_version: int | None = None  # the case's version as read (for a stale-edit check)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +65,16 @@ def list_conflicts(
     hidden: set[str] = set()
     if not sees_restricted(actor):
         hidden = {str(c) for c in session.scalars(select(Case.id).where(Case.restricted.is_(True)))}
+    rows = [c for c in session.scalars(stmt) if c.case_id not in hidden]
+    ids = {c.case_id for c in rows if c.case_id}
+    versions: dict[str, int] = (
+        {
+            str(i): int(v)
+            for i, v in session.execute(select(Case.id, Case.version).where(Case.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     return [
         ConflictView(
             c.id,
@@ -77,10 +88,15 @@ def list_conflicts(
             c.replica_by,
             c.replica_at,
             c.resolved_at is not None,
+            versions.get(c.case_id or ""),
         )
-        for c in session.scalars(stmt)
-        if c.case_id not in hidden
+        for c in rows
     ]
+
+
+def count_open_conflicts(session: Session, actor: Actor) -> int:
+    """How many conflicts the actor may see are waiting for a choice."""
+    return len(list_conflicts(session, actor))
 
 
 def flagged_cases(session: Session) -> list[str]:
@@ -92,3 +108,36 @@ def flagged_cases(session: Session) -> list[str]:
         .order_by(SyncConflict.reference)
     )
     return [str(r) for r in session.scalars(stmt)]
+
+
+def open_ids(session: Session) -> list[str]:
+    """The ids of conflicts not yet resolved in this store (a replica asks the server)."""
+    stmt = select(SyncConflict.id).where(SyncConflict.resolved_at.is_(None))
+    return [str(i) for i in session.scalars(stmt)]
+
+
+def resolutions(session: Session, ids: list[str]) -> list[dict[str, Any]]:
+    """On the server: who resolved which of ``ids``, when and how (the replica copies it)."""
+    if not ids:
+        return []
+    stmt = select(SyncConflict).where(
+        SyncConflict.id.in_(ids), SyncConflict.resolved_at.is_not(None)
+    )
+    return [
+        {"id": c.id, "resolved_by": c.resolved_by, "resolved_at": c.resolved_at, "choice": c.choice}
+        for c in session.scalars(stmt)
+    ]
+
+
+def copy_resolutions(session: Session, resolved: list[dict[str, Any]]) -> int:
+    """On the replica: mark conflicts the server has resolved (by whoever, wherever)."""
+    for r in resolved:
+        row = session.get(SyncConflict, r["id"])
+        if row is not None and row.resolved_at is None:
+            row.resolved_by, row.resolved_at, row.choice = (
+                r["resolved_by"],
+                r["resolved_at"],
+                r["choice"],
+            )
+    session.flush()
+    return len(resolved)

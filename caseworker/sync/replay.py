@@ -53,6 +53,7 @@ from caseworker.services.stages import (
     Response,
 )
 from caseworker.services.users import actor_of
+from caseworker.sync.resolve import resolve_conflict
 from db.models import Case, Correspondence, IdSource, SyncConflict, SyncIngest, User, ids_from
 
 # Only these classes are rebuilt from an intent's arguments (never a name taken from it).
@@ -107,6 +108,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "record-authorisation": authorisation.record_authorisation,
     "revoke-authorisation": authorisation.revoke_authorisation,
     "import": importer.import_file,
+    "resolve-conflict": resolve_conflict,
 }
 ACTION_FIELD = "(action)"  # a conflict about the whole action, refused by the server
 
@@ -240,7 +242,14 @@ def _refused(session: Session, entry: dict[str, Any], case: Case | None, why: st
 
 
 def _summary(entry: dict[str, Any]) -> dict[str, Any]:
-    return {"action": entry["action"], "after": entry.get("after_values") or {}}
+    # The arguments and keys go with it, so an officer can have the action done again
+    # (caseworker.sync.resolve) once the reason it was refused has gone.
+    return {
+        "action": entry["action"],
+        "after": entry.get("after_values") or {},
+        "args": entry.get("args") or {},
+        "new_ids": list(entry.get("new_ids") or []),
+    }
 
 
 def replay(session: Session, entry: dict[str, Any]) -> Outcome:

@@ -14,7 +14,7 @@ from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import record_event
 from caseworker.services.settings import get_setting
-from caseworker.sync import pull
+from caseworker.sync import conflicts, pull
 from caseworker.sync.push import BLOCK, PAST_BLOCK, Pushed, hand_out_block, push, refill_block
 from db.models import Case, Device, ReferenceBlock, ReplicaIdentity, Site, User, new_id
 from db.store import Store
@@ -132,6 +132,7 @@ def pull_changes(local: Store, server: Store, *, chunk: int = pull.PULL_CHUNK) -
         held = {str(c) for c in s.scalars(select(Case.id))}
         waiting = pull.pending_cases(s)
         site_staff = set(pull.site_handlers(s))
+        unresolved = conflicts.open_ids(s)
     with server.read() as srv:
         head = pull.server_head(srv)
         changed = pull.changed_cases(srv, cursor, head)
@@ -140,8 +141,10 @@ def pull_changes(local: Store, server: Store, *, chunk: int = pull.PULL_CHUNK) -
         changed = [c for c in changed if c not in waiting]
         scope = set(pull.cases_in_scope(srv, changed, site_id, site_staff))
         reference = pull.read_reference(srv)
+        resolved = conflicts.resolutions(srv, unresolved)
     with local.write() as s:
         pull.write_reference(s, reference)
+        conflicts.copy_resolutions(s, resolved)  # chosen anywhere: nothing to resolve here
     wanted = [c for c in changed if c in scope]
     copied = 0
     for i in range(0, len(wanted), chunk):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
-from datetime import date
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from casework import OFFICER, TODAY, log
-from document_files import docx, jpeg, pdf, png
-from sqlalchemy import func, select, text
+from document_files import docx, eml, jpeg, pdf, png
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.file_types import FileType
 from caseworker.services.actor import Actor, Role
+from caseworker.services.case_view import later_timeline, load_case_detail
 from caseworker.services.documents import (
     DamagedDocument,
     attach_document,
@@ -197,19 +202,78 @@ def test_a_damaged_stored_document_is_reported_not_served(store: Store) -> None:
     )
 
 
-def test_listing_never_loads_the_bytes(store: Store) -> None:
+def _tables_read(s: Session, engine_name: str, fn: Callable[[], object]) -> dict[str, int]:
+    """How many times ``fn`` read the documents and document_contents tables (each engine's own
+    count: SQLite's statement trace on the session's connection, PostgreSQL's per-transaction
+    table statistics)."""
+    names = ("documents", "document_contents")
+    if engine_name == "sqlite":
+        raw = s.connection().connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        seen: list[str] = []
+        raw.set_trace_callback(seen.append)
+        try:
+            fn()
+        finally:
+            raw.set_trace_callback(None)
+        return {n: sum(1 for st in seen if re.search(rf"\b{n}\b", st)) for n in names}
+    fn()
+    rows = s.execute(
+        text(
+            "SELECT relname, seq_scan + coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+            "WHERE relname IN ('documents', 'document_contents')"
+        )
+    ).all()
+    return {n: dict(rows).get(n, 0) for n in names}
+
+
+def test_listing_never_loads_the_bytes(store: Store, engine_name: str) -> None:
     ref = log(store)
     attach(store, ref, pdf(), "survey.pdf")
-    statements: list[str] = []
-    from sqlalchemy import event
+    with store.read() as s:
+        reads = _tables_read(s, engine_name, lambda: list_documents(s, OFFICER, ref))
+    assert reads["documents"] >= 1  # the count sees the list's own read...
+    assert reads["document_contents"] == 0  # ...and no read of the bytes
 
-    def seen(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
 
-    event.listen(store.engine, "before_cursor_execute", seen)
-    documents(store, ref)
-    event.remove(store.engine, "before_cursor_execute", seen)
-    assert statements and not any("document_contents" in s for s in statements)
+def test_the_quick_reader_lists_what_a_session_lists(store: Store) -> None:
+    """The case view lists on the store's quick reader (plain DB-API), the command line in a
+    session: the same documents, in the same order, with the same typed values."""
+    ref = log(store)
+    email = attach(store, ref, eml(with_report=pdf()), "complaint.eml").document
+    attach(store, ref, jpeg(), "damp.jpg", title="Photo", received=date(2026, 1, 30))
+    with store.read() as s:
+        by_session = list_documents(s, OFFICER, ref)
+    with store.quick.read() as conn:
+        by_quick = list_documents(conn, OFFICER, ref)
+        by_lower = list_documents(conn, OFFICER, ref.lower())
+        [case_id] = conn.execute("SELECT id FROM cases WHERE reference = ?", (ref,)).fetchall()
+        by_id = list_documents(conn, OFFICER, case_id[0])
+    assert by_quick == by_session == by_lower == by_id
+    assert [(d.title, d.parent_id == email.id) for d in by_quick] == [
+        ("Photo", False),
+        ("Damp in my flat - photos attached", False),
+        ("survey report.pdf", True),
+    ]
+    photo = by_quick[0]
+    assert (photo.received, photo.file_type, photo.removed) == (
+        date(2026, 1, 30),
+        FileType.JPEG,
+        False,
+    )
+    assert isinstance(photo.created_at, datetime)
+    assert by_quick[1].email_date == datetime(2026, 2, 3, 9, 15)
+    assert by_quick[1].email_attachments == (("survey report.pdf", by_quick[2].id, ""),)
+
+
+def test_listing_a_case_that_is_not_there_or_hidden_says_the_same(store: Store) -> None:
+    hidden = log(store, restricted=True)
+    attach(store, hidden, jpeg(), "damp.jpg")
+    with store.quick.read() as conn:
+        for actor, ref in ((NO_ACCESS, hidden), (OFFICER, "CW-2099-999999")):
+            with pytest.raises(NotFound) as info:
+                list_documents(conn, actor, ref)
+            assert str(info.value) == f"There is no case with reference {ref}"
 
 
 def test_an_advisor_may_not_attach(store: Store) -> None:
@@ -250,3 +314,40 @@ def test_a_hostile_file_name_keeps_no_folder_part(store: Store) -> None:
     with store.read() as s:
         assert s.scalar(select(Document.file_name)) == "evil.jpg"
         assert s.scalar(select(func.count()).select_from(DocumentContent)) == 1
+
+
+def test_the_case_detail_leaves_documents_to_the_timeline_tab(store: Store) -> None:
+    """load_case_detail (the case view's first paint) reads no document events; the Timeline
+    tab reads them when it is opened, in one query, worded as before."""
+    ref = log(store)
+    photo = attach(store, ref, jpeg(), "damp.jpg", title="Photo of damp", sender="Jane Doe")
+    report = attach(store, ref, pdf(), "survey.pdf", received=date(2026, 2, 5))
+    with store.read() as s:
+        detail = load_case_detail(s, ref, TODAY, actor=OFFICER)
+        statements: list[str] = []
+
+        def seen(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", seen)
+        later = later_timeline(s, OFFICER, detail.id)
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert sum("FROM audit_events" in st for st in statements) == 1
+    assert [e.what for e in detail.timeline] == ["Log record"]
+    assert [(e.who, e.what) for e in later] == [(OFFICER.display_name, "Add document")] * 2
+    assert [e.detail for e in later] == [
+        f"'Photo of damp' (damp.jpg), JPEG photo, {photo.document.size} bytes, "
+        "received Tue 3 Feb 2026 from Jane Doe",
+        f"'survey.pdf', PDF document, {report.document.size_text}, received Thu 5 Feb 2026",
+    ]
+
+
+def test_the_timeline_tab_read_follows_the_restriction(store: Store) -> None:
+    ref = log(store, restricted=True)
+    attach(store, ref, jpeg(), "damp.jpg")
+    with store.read() as s:
+        case_id = load_case_detail(s, ref, TODAY, actor=OFFICER).id
+        assert len(later_timeline(s, OFFICER, case_id)) == 1
+        with pytest.raises(NotFound) as info:
+            later_timeline(s, NO_ACCESS, case_id)
+    assert str(info.value) == f"There is no case with reference {case_id}"

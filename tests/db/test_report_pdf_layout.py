@@ -23,17 +23,25 @@ from db.store import Store
 HEADING = re.compile(r"^(Table \d+: .+|\d+\. [A-Z].+)$")  # "Table 7: ...", "3. Service areas..."
 
 
+TODAY = date(2026, 3, 16)
+
+
+@pytest.fixture(scope="module")
+def demo_3000(module_store: Store) -> Store:
+    """3,000 demo cases, made once per engine: the tests here only read them."""
+    generate(module_store, 3000, seed=1, today=TODAY, actor=LOCAL_ADMIN)
+    return module_store
+
+
 @pytest.mark.parametrize("scope", [ReportScope(), ReportScope(housing_only=True)])
-def test_no_heading_is_the_last_line_on_its_page(store: Store, scope: ReportScope) -> None:
-    today = date(2026, 3, 16)
-    generate(store, 3000, seed=1, today=today, actor=LOCAL_ADMIN)
-    with store.read() as s:
+def test_no_heading_is_the_last_line_on_its_page(demo_3000: Store, scope: ReportScope) -> None:
+    with demo_3000.read() as s:
         report = make_report(
             s,
             Period(date(2025, 4, 1), date(2026, 3, 15), "2025-26 to date"),
             scope,
             actor=LOCAL_ADMIN,
-            made_on=today,
+            made_on=TODAY,
         )
     pages = pdf_pages(report_pdf(report))
     assert len(pages) > 10

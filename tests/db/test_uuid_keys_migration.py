@@ -18,9 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from casework import OFFICER, act
-from sqlalchemy import func, select
+from pg_server import PgServer
+from sqlalchemy import Engine, Integer, MetaData, create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 from upgrade_reads import app_reads
 
@@ -28,9 +30,12 @@ from caseworker.cli import main
 from caseworker.services import followups, records
 from caseworker.services.audit import verify_chain
 from caseworker.services.case_view import load_case_detail
+from db.engine import make_server_engine
 from db.legacy_keys import EVENT_KEYS, current_id, mapping_digest, mapping_problem
-from db.migrate import current_revision, head_revision
+from db.migrate import current_revision, current_revision_on, head_revision, upgrade_store
 from db.models import AuditEvent
+from db.raw import StoreError
+from db.server import connect, parse_server_url
 from db.store import Store, open_store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "store_0006"
@@ -79,7 +84,7 @@ def _ordered(table: str, columns: str, order: str) -> str:
 HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
-def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
+def _rows(conn: Any, sql: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(sql)]
 
 
@@ -87,27 +92,26 @@ def _before(path: Path) -> dict[str, Any]:
     """Counts, each row's content by its integer id, and each case's rows in order."""
     conn = sqlite3.connect(path)
     try:
-        out: dict[str, Any] = {"counts": {}, "by_id": {}, "ordered": {}}
-        for table, columns in CONTENT.items():
-            out["by_id"][table] = {
-                r[0]: r[1:] for r in _rows(conn, f"SELECT id, {columns} FROM {table}")
-            }
-            out["ordered"][table] = _rows(conn, _ordered(table, columns, "id"))
-        for table in (*CONTENT, *OTHER_TABLES):
-            out["counts"][table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        out["equality"] = _rows(conn, "SELECT id, person_id, answers FROM equality_answers")
-        out["events"] = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
-        out["links"] = _rows(
-            conn,
-            LINKS,
-        )
-        out["letters"] = _rows(
-            conn,
-            LETTERS,
-        )
-        return out
+        return _state(conn)
     finally:
         conn.close()
+
+
+def _state(conn: Any) -> dict[str, Any]:
+    """``_before`` on an open connection (``sqlite3`` or ``psycopg``)."""
+    out: dict[str, Any] = {"counts": {}, "by_id": {}, "ordered": {}}
+    for table, columns in CONTENT.items():
+        out["by_id"][table] = {
+            r[0]: r[1:] for r in _rows(conn, f"SELECT id, {columns} FROM {table}")
+        }
+        out["ordered"][table] = _rows(conn, _ordered(table, columns, "id"))
+    for table in (*CONTENT, *OTHER_TABLES):
+        out["counts"][table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    out["equality"] = _rows(conn, "SELECT id, person_id, answers FROM equality_answers")
+    out["events"] = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
+    out["links"] = _rows(conn, LINKS)
+    out["letters"] = _rows(conn, LETTERS)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -133,42 +137,34 @@ def test_the_fixture_is_a_store_with_integer_keys() -> None:
         conn.close()
 
 
+def _check_kept(conn: Any, before: dict[str, Any]) -> None:
+    """Every converted row keeps its content under its old id, its order within its case
+    (by position now), and every table its count; links and letters still join."""
+    for table, columns in CONTENT.items():
+        after = {r[0]: r[2:] for r in _rows(conn, f"SELECT legacy_id, id, {columns} FROM {table}")}
+        assert after == before["by_id"][table], table
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {table}")]
+        assert all(HEX32.fullmatch(i) for i in ids) and len(set(ids)) == len(ids), table
+        # Complaint points kept their own position; the others were given one.
+        ordered = _rows(conn, _ordered(table, columns, "position"))
+        assert ordered == before["ordered"][table], table
+    for table in (*CONTENT, *OTHER_TABLES):
+        count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        # One event more: the conversion's own.
+        assert count == before["counts"][table] + (table == "audit_events"), table
+    equality = _rows(conn, "SELECT legacy_id, person_id, answers FROM equality_answers")
+    assert equality == before["equality"]
+    assert _rows(conn, LINKS) == before["links"]
+    assert _rows(conn, LETTERS) == before["letters"]
+
+
 def test_every_row_keeps_its_content_order_and_relations(
     upgraded: tuple[Path, dict[str, Any]],
 ) -> None:
     path, before = upgraded
     conn = sqlite3.connect(path)
     try:
-        for table, columns in CONTENT.items():
-            after = {
-                r[0]: r[2:] for r in _rows(conn, f"SELECT legacy_id, id, {columns} FROM {table}")
-            }
-            assert after == before["by_id"][table], table
-            ids = [r[0] for r in conn.execute(f"SELECT id FROM {table}")]
-            assert all(HEX32.fullmatch(i) for i in ids) and len(set(ids)) == len(ids), table
-            # Complaint points kept their own position; the others were given one.
-            ordered = _rows(conn, _ordered(table, columns, "position"))
-            assert ordered == before["ordered"][table], table
-        for table in (*CONTENT, *OTHER_TABLES):
-            count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            # One event more: the conversion's own.
-            assert count == before["counts"][table] + (table == "audit_events"), table
-        equality = _rows(conn, "SELECT legacy_id, person_id, answers FROM equality_answers")
-        assert equality == before["equality"]
-        assert (
-            _rows(
-                conn,
-                LINKS,
-            )
-            == before["links"]
-        )
-        assert (
-            _rows(
-                conn,
-                LETTERS,
-            )
-            == before["letters"]
-        )
+        _check_kept(conn, before)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
@@ -224,38 +220,43 @@ def test_the_audit_chain_verifies_with_old_events_unchanged_and_one_appended(
     )
 
 
+def _old_ids_found(store: Store, events: list[tuple[Any, ...]]) -> int:
+    """How many integer ids named in old events find their rows (each checked)."""
+    found = 0
+    with Session(store.engine) as s:
+        for _seq, changes, _digest in events:
+            data = json.loads(changes) if isinstance(changes, str) else changes
+            for key, model in EVENT_KEYS.items():
+                if not isinstance(data.get(key), int):
+                    continue
+                case_id = (
+                    s.execute(model.__table__.select().where(model.legacy_id == data[key]))
+                    .one()
+                    .case_id
+                )
+                new = current_id(s, key, case_id, data[key])
+                assert new is not None and HEX32.fullmatch(new)
+                row = s.get(model, new)
+                assert row is not None and row.legacy_id == data[key]
+                if key == "note":
+                    assert row.text == data["text"]  # type: ignore[union-attr]
+                found += 1
+        # An id no row had finds nothing.
+        assert current_id(s, "note", case_id, 999) is None
+    return found
+
+
 def test_old_events_integer_ids_still_find_their_rows(
     upgraded: tuple[Path, dict[str, Any]],
 ) -> None:
     path, before = upgraded
     store = open_store(path)
-    found = 0
     try:
-        with Session(store.engine) as s:
-            for _seq, changes, _digest in before["events"]:
-                data = json.loads(changes)
-                for key, model in EVENT_KEYS.items():
-                    if not isinstance(data.get(key), int):
-                        continue
-                    case_id = (
-                        s.execute(model.__table__.select().where(model.legacy_id == data[key]))
-                        .one()
-                        .case_id
-                    )
-                    new = current_id(s, key, case_id, data[key])
-                    assert new is not None and HEX32.fullmatch(new)
-                    row = s.get(model, new)
-                    assert row is not None and row.legacy_id == data[key]
-                    if key == "note":
-                        assert row.text == data["text"]  # type: ignore[union-attr]
-                    found += 1
-            # An id no row had finds nothing.
-            assert current_id(s, "note", case_id, 999) is None
+        # The three notes and the note on the linked case, the party, two remedies (one
+        # completed), two actions (one completed), the learning.
+        assert _old_ids_found(store, before["events"]) == 12
     finally:
         store.close()
-    # The three notes and the note on the linked case, the party, two remedies (one
-    # completed), two actions (one completed), the learning.
-    assert found == 12
 
 
 def test_the_app_shows_the_same_after_the_upgrade(upgraded: tuple[Path, dict[str, Any]]) -> None:
@@ -352,3 +353,185 @@ def test_a_new_store_has_nothing_to_convert_and_no_conversion_event(store: Store
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
         assert mapping_problem(s) is None
+
+
+# -- The same upgrade on a PostgreSQL store that holds integer keys --------------------------
+
+
+def _load_into_server(path: Path, engine: Engine) -> None:
+    """Every row of the old store file, as it is, into a server store at revision 0006.
+
+    Both schemas are read from the databases themselves (the models describe the newest
+    revision, not 0006); values pass through SQLAlchemy's types on each side, as
+    ``copy-store`` does.
+    """
+    src_engine = create_engine(f"sqlite:///{path}")
+    old, server = MetaData(), MetaData()
+    old.reflect(src_engine)
+    server.reflect(engine)
+    try:
+        with src_engine.connect() as src, engine.begin() as dst:
+            for table in server.sorted_tables:
+                if table.name == "alembic_version":
+                    continue
+                if table.name == "case_search":
+                    columns = "rowid, case_id, reference, names, contacts, description"
+                    rows = [
+                        dict(r._mapping)
+                        for r in src.execute(text(f"SELECT {columns} FROM case_search"))
+                    ]
+                    marks = ", ".join(f":{c.strip()}" for c in columns.split(","))
+                    dst.execute(text(f"INSERT INTO case_search ({columns}) VALUES ({marks})"), rows)
+                    continue
+                names = [c.name for c in table.columns if c.computed is None]
+                source = old.tables[table.name]
+                rows = [
+                    dict(r._mapping) for r in src.execute(select(*(source.c[n] for n in names)))
+                ]
+                if rows:
+                    dst.execute(insert(table), rows)
+            # Integer keys were given: each table's counter continues after them.
+            for table in server.sorted_tables:
+                for col in table.primary_key.columns:
+                    if col.autoincrement is True or (
+                        col.autoincrement == "auto" and isinstance(col.type, Integer)
+                    ):
+                        dst.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', "
+                                f"'{col.name}'), coalesce(max({col.name}), 0) + 1, false) "
+                                f"FROM {table.name}"
+                            )
+                        )
+    finally:
+        src_engine.dispose()
+
+
+def _schema(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Keys, foreign keys and indexes of a server store, to compare two stores' schemas."""
+    return {
+        "constraints": _rows(
+            conn,
+            "SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+            "AND contype IN ('p', 'f', 'u') ORDER BY 1, 2, 3",
+        ),
+        "columns": _rows(
+            conn,
+            "SELECT table_name, column_name, data_type, is_nullable "
+            "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+        ),
+        "indexes": _rows(
+            conn,
+            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2",
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def server_upgraded(pg_server: PgServer) -> tuple[str, dict[str, Any]]:
+    """The old store's rows in a server store at revision 0006, then upgraded to the head."""
+    url = pg_server.url_for(pg_server.create_database())
+    engine = make_server_engine(parse_server_url(url))
+    try:
+        upgrade_store(engine, "0006")
+        _load_into_server(FIXTURE / "store.sqlite", engine)
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert current_revision_on(conn) == "0006"
+            ids = [r[0] for r in raw.execute("SELECT id FROM notes ORDER BY id")]  # type: ignore[union-attr]
+            assert ids == list(range(1, 11))  # integer keys, as the file had
+            before = _state(raw)
+            conn.rollback()
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreError, match="older Caseworker"):
+        open_store(url)  # a server store is not migrated by whoever opens it
+    store = open_store(url, upgrade=True)  # caseworker upgrade
+    try:
+        assert current_revision(store.engine) == head_revision()
+    finally:
+        store.close()
+    return url, before
+
+
+def _server_raw(url: str) -> psycopg.Connection[Any]:
+    return connect(parse_server_url(url))
+
+
+def test_a_server_store_keeps_every_row_with_its_links(
+    server_upgraded: tuple[str, dict[str, Any]], pg_server: PgServer
+) -> None:
+    url, before = server_upgraded
+    assert before["counts"]["notes"] == 10 and before["counts"]["audit_events"] == 27
+    with _server_raw(url) as conn:
+        _check_kept(conn, before)
+        converted = _schema(conn)
+    # The converted store's keys, foreign keys, columns and indexes are a new store's.
+    with _server_raw(pg_server.fresh_store_url()) as conn:
+        assert converted == _schema(conn)
+
+
+def test_a_server_stores_old_ids_still_find_their_rows(
+    server_upgraded: tuple[str, dict[str, Any]],
+) -> None:
+    url, before = server_upgraded
+    store = open_store(url)
+    try:
+        assert _old_ids_found(store, before["events"]) == 12
+    finally:
+        store.close()
+
+
+def test_a_server_stores_audit_chain_verifies_with_the_conversion_event(
+    server_upgraded: tuple[str, dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, before = server_upgraded
+    with _server_raw(url) as conn:
+        events = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
+        last = conn.execute(
+            "SELECT actor, role, case_id, action, changes, prev_digest FROM audit_events "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    assert events[:-1] == before["events"]  # history never rewritten
+    actor, role, case_id, action, changes, prev = last
+    assert (actor, role, case_id, action, prev) == (
+        "Caseworker upgrade",
+        "system",
+        None,
+        "convert-keys",
+        before["events"][-1][2],
+    )
+    recorded = changes if isinstance(changes, dict) else json.loads(changes)
+    assert recorded["revision"] == "0009"
+    counts = before["counts"]
+    assert recorded["rows"] == {table: counts[table] for table in CONTENT} | {"equality_answers": 1}
+    assert counts["notes"] == 10 and counts["remedies"] > 0 and counts["learning"] > 0
+    store = open_store(url)
+    try:
+        with Session(store.engine) as s:
+            assert verify_chain(s) is None
+            assert mapping_digest(s) == recorded["mapping_sha256"]
+    finally:
+        store.close()
+    # As IT would check it: the first administrator, then audit verify.
+    monkeypatch.setenv("CASEWORKER_NEW_PASSWORD", "a long admin password")
+    assert (
+        main(
+            ["--db", url, "users", "add", "admin", "--name", "Ann Admin", "--role", "administrator"]
+        )
+        == 0
+    )
+    monkeypatch.setenv("CASEWORKER_USER", "admin")
+    monkeypatch.setenv("CASEWORKER_PASSWORD", "a long admin password")
+    capsys.readouterr()
+    assert main(["--db", url, "audit", "verify"]) == 0
+    with _server_raw(url) as conn:
+        n, head = conn.execute(
+            "SELECT count(*), (SELECT digest FROM audit_events ORDER BY seq DESC LIMIT 1) "
+            "FROM audit_events"
+        ).fetchone()
+    assert n == len(events) + 1  # the administrator's creation
+    assert capsys.readouterr().out == f"Audit trail intact: {n} events, head {head[:12]}\n"

@@ -36,11 +36,13 @@ def test_sign_in_dialog_shows_refusals_then_signs_in(qtbot: QtBot, store: Store)
     qtbot.addWidget(dialog)
     dialog.username.setText("root")
     dialog.password.setText("wrong password")
-    dialog.try_sign_in()
+    with qtbot.waitSignal(dialog.checked, timeout=20000):  # checked on a worker thread
+        dialog.try_sign_in()
     assert dialog.message.text() == REFUSED
     assert (dialog.username.text(), dialog.password.text(), dialog.actor) == ("root", "", None)
     dialog.password.setText("correct horse battery")
-    dialog.try_sign_in()
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        dialog.try_sign_in()
     assert dialog.actor is not None
     assert (dialog.actor.username, dialog.actor.role) == ("root", Role.ADMINISTRATOR)
     assert dialog.result() == SignInDialog.DialogCode.Accepted

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from ui_helpers import OFFICER, log, name_organisation
@@ -25,6 +26,7 @@ from caseworker.services.letters import make_letters
 from db.store import Store
 from ui.clock import FixedClock
 from ui.context import AppContext
+from ui.lazy_page import LazyPage
 from ui.main_window import MainWindow
 from ui.views.case_documents import CorrespondencePanel
 
@@ -255,3 +257,35 @@ def test_screenshot_of_the_correspondence_tab(
     out = Path(os.environ.get("CASEWORKER_SHOT_DIR", tmp_path)) / "case-documents.png"
     assert window.grab().save(str(out))
     assert out.stat().st_size > 0
+
+
+def test_the_timeline_tab_lists_the_documents_when_opened(
+    window: MainWindow, store: Store, qtbot: QtBot
+) -> None:
+    ref = case_with_papers(store)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_case(ref)
+    tabs = window.case_view.tabs
+    labels = [tabs.tabText(i) for i in range(tabs.count())]
+    tabs.setCurrentIndex(labels.index("Ti&meline"))
+    page = tabs.currentWidget()
+    assert isinstance(page, LazyPage)
+    table = page.page
+    assert isinstance(table, QTableWidget)
+    cells = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]  # type: ignore[union-attr]
+    documents = sorted(r[3] for r in cells if r[2] == "Add document")
+    assert documents == [
+        "'Damp in my flat - photos attached' (complaint.eml), Email, 2 KB, received "
+        "Tue 3 Feb 2026 from Jane Doe <jane.doe@example.org>; 1 attachment listed with it",
+        "'Surveyor's report' (survey.pdf), PDF document, 1 KB, received Wed 4 Feb 2026 "
+        "from R. Surveyor",
+    ]
+    assert sorted(r[2] for r in cells) == [
+        "Acknowledge",
+        "Add document",
+        "Add document",
+        "Letter: Stage 1 acknowledgement",
+        "Log record",
+        "Make letter",
+    ]

@@ -277,3 +277,21 @@ def test_counting_back_before_the_indexed_years() -> None:
     # Wed 5 Jan 2000: T4 (1), M3 is New Year observed, F31 Dec 1999 Millennium holiday,
     # T30 (2), W29 (3), T28 and M27 holidays, F24 (4), T23 Dec 1999 (5).
     assert cal.add_working_days(date(2000, 1, 5), -5) == date(1999, 12, 23)
+
+
+def test_working_days_between_agrees_with_a_day_by_day_count() -> None:
+    # Two look-ups in the calendar's index must give what walking the days gives, over
+    # Christmas closures, bank holidays and weekends, both ways round.
+    cal = WorkingCalendar(closures=[date(2025, 12, 29), date(2025, 12, 30)])
+    start = date(2025, 12, 1)
+    for offset in range(-40, 80, 3):
+        end = date.fromordinal(start.toordinal() + offset)
+        lo, hi = sorted((start, end))
+        walked = sum(
+            cal.is_working_day(date.fromordinal(o))
+            for o in range(lo.toordinal() + 1, hi.toordinal() + 1)
+        )
+        assert cal.working_days_between(start, end) == (walked if end >= start else -walked)
+    # 1 Dec 2025 (Mon) to 2 Jan 2026 (Fri): 24 weekdays, less Christmas, Boxing Day, the two
+    # closure days and New Year's Day.
+    assert cal.working_days_between(start, date(2026, 1, 2)) == 19

@@ -290,7 +290,8 @@ def test_extension_at_the_limit_is_fine(capsys: pytest.CaptureFixture[str]) -> N
         ),
         (
             ["--received", "2026-01-05", "--policy", "nope"],
-            "'nope' is not a known policy; use one of: hos-2024, lgsco-2024, receipt-based-local",
+            "'nope' is not a known policy; use one of: hos-2024, lgsco-2024, local-three-stage, "
+            "local-three-stage-informal, receipt-based-local",
         ),
         (
             ["--received", "2026-01-05", "--nation", "wales"],

@@ -21,7 +21,7 @@ from caseworker.domain.policy import (
 from caseworker.domain.vocab import OmbudsmanKind
 from caseworker.paths import resource_path
 
-SHIPPED = "hos-2024, lgsco-2024, receipt-based-local"
+SHIPPED = "hos-2024, lgsco-2024, local-three-stage, local-three-stage-informal, receipt-based-local"
 
 
 def _shipped_data(name: str = "hos-2024") -> dict[str, Any]:
@@ -29,8 +29,40 @@ def _shipped_data(name: str = "hos-2024") -> dict[str, Any]:
 
 
 def test_available_policies() -> None:
-    assert available_policies() == ["hos-2024", "lgsco-2024", "receipt-based-local"]
+    assert available_policies() == [
+        "hos-2024",
+        "lgsco-2024",
+        "local-three-stage",
+        "local-three-stage-informal",
+        "receipt-based-local",
+    ]
     assert DEFAULT_POLICY == "hos-2024"
+
+
+def test_a_three_stage_scheme_names_its_informal_stage() -> None:
+    from caseworker.domain.policy import load_policy
+
+    scheme, informal = load_policy("local-three-stage"), load_policy("local-three-stage-informal")
+    assert (scheme.three_stage, scheme.informal_policy, scheme.stage_names) == (
+        True,
+        "local-three-stage-informal",
+        ("Informal", "Formal", "Stage 3"),
+    )
+    assert (informal.three_stage, informal.informal_of) == (False, "local-three-stage")
+    # DOMAIN.md: 3 / 15 / 20 working days.
+    assert (informal.stage1_days, scheme.stage1_days, scheme.stage2_days) == (3, 15, 20)
+    assert not load_policy("hos-2024").three_stage
+
+
+def test_a_bad_three_stages_table_is_named() -> None:
+    data = _shipped_data("local-three-stage")
+    data["three_stages"]["stage_names"] = ["Informal", "Formal"]
+    with pytest.raises(PolicyError) as err:
+        parse_policy("local-three-stage", data)
+    assert str(err.value) == (
+        "policy local-three-stage: 'three_stages.stage_names' must be three names; "
+        "got ['Informal', 'Formal']"
+    )
 
 
 def test_hos_2024() -> None:

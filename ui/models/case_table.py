@@ -20,7 +20,7 @@ from caseworker.domain.calendar import WorkingCalendar, format_day
 from caseworker.domain.clocks import ClockName
 from caseworker.services import case_list
 from caseworker.services.case_list import CaseFilter, CaseRow, sort_key
-from caseworker.services.quick_reads import countdown_text, store_calendar
+from caseworker.services.quick_reads import countdown_texts, store_calendar
 from ui.context import AppContext
 from ui.labels import flags_text, kind_label, status_label
 
@@ -88,6 +88,7 @@ class CaseTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._texts: dict[int, tuple[str, ...]] = {}  # the cells' words, by row, as shown
+        self._countdowns: dict[int, str] = {}  # by row: worded a page at a time
         self._calendar: WorkingCalendar | None = None
         self.fetches = 0  # pages read from the store (for tests and benchmarks)
         self.refresh()
@@ -131,7 +132,10 @@ class CaseTableModel(QAbstractTableModel):
             )
         texts = self._texts.get(number)
         if texts is None:
-            texts = self._texts[number] = tuple(self._text(row, c) for c in range(len(COLUMNS)))
+            texts = self._texts[number] = tuple(
+                self._countdown(number) if c == COUNTDOWN else self._text(row, c)
+                for c in range(len(COLUMNS))
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return texts[col] or None  # whole, for a narrow column that elides it
         return texts[col]
@@ -168,6 +172,7 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._texts.clear()
+        self._countdowns.clear()
 
         def read(session: Any) -> int:
             self._calendar = store_calendar(session)
@@ -179,6 +184,7 @@ class CaseTableModel(QAbstractTableModel):
     def refresh_countdowns(self) -> None:
         """The day moved on: countdown texts change, rows do not."""
         self._texts.clear()
+        self._countdowns.clear()
         if self._count:
             self.dataChanged.emit(self.index(0, COUNTDOWN), self.index(self._count - 1, COUNTDOWN))
 
@@ -229,17 +235,25 @@ class CaseTableModel(QAbstractTableModel):
             gone, _rows = self._pages.popitem(last=False)
             for r in range(gone * PAGE_SIZE, (gone + 1) * PAGE_SIZE):
                 self._texts.pop(r, None)
+                self._countdowns.pop(r, None)
         return page
 
     # Cells ----------------------------------------------------------------------------------
 
+    def _countdown(self, number: int) -> str:
+        """Row ``number``'s countdown; a page's countdowns are worded together, in one pass."""
+        text = self._countdowns.get(number)
+        if text is None:
+            assert self._calendar is not None
+            first = number - number % PAGE_SIZE
+            page = self._pages.get(number // PAGE_SIZE, [])
+            texts = countdown_texts(page, self._calendar, self._context.today())
+            self._countdowns.update(zip(range(first, first + len(texts)), texts, strict=True))
+            text = self._countdowns.get(number, "")
+        return text
+
     def _text(self, row: CaseRow, col: int) -> str:
         key = COLUMNS[col].key
-        if key == "countdown":
-            assert self._calendar is not None
-            return countdown_text(
-                row.next_due, row.next_clock, self._calendar, self._context.today()
-            )
         if key == "resident":
             rep = f" (for them: {row.representative_name})" if row.representative_name else ""
             return f"{row.resident_name}{rep}"

@@ -268,6 +268,15 @@ def _email_text(doc: DocumentView) -> str:
     return "\n".join(lines)
 
 
+def keep_rows_visible(table: QTableWidget, rows: int) -> None:
+    """Give ``table`` the height of its header and first ``rows`` rows at least, so with large
+    text (200%) on a small screen the case page scrolls instead of squeezing a list of
+    hundreds into a row or two."""
+    shown = range(min(rows, table.rowCount()))
+    height = table.horizontalHeader().sizeHint().height() + sum(table.rowHeight(r) for r in shown)
+    table.setMinimumHeight(height + 2 * table.frameWidth())
+
+
 class CorrespondencePanel(QWidget):
     """Letters and documents of one case, with attach, preview, open and save."""
 
@@ -287,7 +296,7 @@ class CorrespondencePanel(QWidget):
         self.context = context
         self.reference = reference
         self.setAcceptDrops(True)
-        self.documents = context.read(lambda s: list_documents(s, context.actor, reference))
+        self.documents = context.read_quick(lambda c: list_documents(c, context.actor, reference))
         self.rows = correspondence_rows(letters, self.documents)
         self.previews: list[DocumentPreview] = []
         self._build(notice)
@@ -312,6 +321,7 @@ class CorrespondencePanel(QWidget):
             for c, value in enumerate(row.cells):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeRowsToContents()
+        keep_rows_visible(self.table, 6)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.attach_button = QPushButton("A&ttach documents…")

@@ -39,7 +39,7 @@ from caseworker.domain.vocab import (
     Relationship,
     RemedyKind,
 )
-from caseworker.services.case_view import CaseDetail, load_case_detail
+from caseworker.services.case_view import CaseDetail, later_timeline, load_case_detail
 from ui.context import AppContext
 from ui.dialogs import follow_ups, representatives
 from ui.dialogs.base import ActionDialog
@@ -48,7 +48,7 @@ from ui.labels import kind_label, label_of, status_label
 from ui.lazy_page import LazyPage
 from ui.letters.make_letter import MakeLetterDialog
 from ui.letters.preview import LetterPreview, LetterRef
-from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence
+from ui.views.case_documents import CorrespondencePanel, LazyCorrespondence, keep_rows_visible
 from ui.widgets import heading, scrolling
 
 _STATE_TEXT = {
@@ -553,11 +553,17 @@ class CaseView(QWidget):
         self._documents_notice = text
 
     def _timeline_tab(self, d: CaseDetail) -> QWidget:
-        entries = sorted(d.timeline + d.notes, key=lambda e: e.at, reverse=True)
+        # Built when first shown: the documents received are read only now (one query), so
+        # a case with hundreds of them opens as quickly as one with none.
+        later = self.context.read(lambda s: later_timeline(s, self.context.actor, d.id))
+        # Newest first; within one second, the later entry first (each list is oldest first).
+        entries = sorted(reversed(d.timeline + d.notes + later), key=lambda e: e.at, reverse=True)
         rows = [
             [f"{e.at:%H:%M} {format_day(e.at.date())}", e.who, e.what, e.detail] for e in entries
         ]
-        return _read_only_table(["When", "Who", "What", "Detail"], rows, "Timeline")
+        table = _read_only_table(["When", "Who", "What", "Detail"], rows, "Timeline")
+        keep_rows_visible(table, 6)
+        return table
 
     # Acting -----------------------------------------------------------------------------------
 

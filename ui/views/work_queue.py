@@ -28,6 +28,7 @@ from caseworker.services.work_queue import (
     QueueItem,
     WorkItem,
     WorkList,
+    conflicts_item,
     queue_items,
     work_list,
 )
@@ -142,6 +143,11 @@ class WorkQueueView(QWidget):
         today = self.context.today()
         actor = self.context.actor
         self.items = counted or self.context.read_quick(lambda s: queue_items(s, actor, today))
+        flagged = self.context.read_quick(lambda s: conflicts_item(s, actor))
+        if flagged is not None:
+            self.items = [*self.items, flagged]
+        for key, shown in self.buttons.items():  # a count that is gone (conflicts resolved)
+            shown.setVisible(any(i.key == key for i in self.items))
         self.date_label.setText(f"Today is {format_day(today)}.")
         for item in self.items:
             button = self.buttons.get(item.key)
@@ -153,7 +159,8 @@ class WorkQueueView(QWidget):
                 self.buttons[item.key] = button
                 self.flow.addWidget(button)
             self._label_button(button, item)
-        self.select(self.selected if self.selected in self.buttons else TODAY_KEY)
+        present = any(i.key == self.selected for i in self.items)
+        self.select(self.selected if present else TODAY_KEY)
 
     def _label_button(self, button: QPushButton, item: QueueItem) -> None:
         cases = "case" if item.count == 1 else "cases"

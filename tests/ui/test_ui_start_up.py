@@ -1,0 +1,228 @@
+"""Start-up as councils run it: sign-in first, the store opened and checked off the GUI thread."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from ui_helpers import RECEIVED, log, name_organisation
+
+from caseworker.services.actor import LOCAL_ADMIN, Role
+from caseworker.services.users import create_user
+from db.checks import integrity_problem
+from db.store import Store
+from ui.app import _finish_start, _quick_reader, _StoreOpener
+from ui.clock import FixedClock
+from ui.context import AppContext
+from ui.main_window import MainWindow
+
+PASSWORD = "correct horse battery"
+
+# The real start (``caseworker --db STORE``), with a person who signs in once the dialog
+# is on screen; what was loaded then, and the window they get, are printed.
+_SIGN_IN = """
+import argparse, json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.app
+import ui.dialogs.sign_in
+from ui.dialogs.sign_in import SignInDialog
+from ui.main_window import MainWindow
+seen = {}
+app = ui.app._application()
+real_ask = ui.dialogs.sign_in.ask_sign_in
+
+def ask(check, name, parent=None, on_painted=None):
+    def painted():  # before the app's own step at the first paint (opening the store)
+        seen["dialog"] = sorted(m for m in ("sqlalchemy", "argon2") if m in sys.modules)
+        on_painted()
+    return real_ask(check, name, parent, painted)
+
+ui.dialogs.sign_in.ask_sign_in = ask
+
+def poll():
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, SignInDialog) and "dialog" in seen and sys.argv[2] == "--cancel":
+            w.reject()
+        elif isinstance(w, SignInDialog) and "dialog" in seen and not w.checking and not w.actor:
+            w.username.setText(sys.argv[2])
+            w.password.setText(sys.argv[3])
+            w.try_sign_in()
+        if isinstance(w, MainWindow) and w.isVisible() and "window" not in seen:
+            seen["window"] = [w.context.actor.username, w.current_page(),
+                              w.queue.count("awaiting-ack"), w.statusBar().currentMessage()]
+            QTimer.singleShot(0, w.close)
+    QTimer.singleShot(20, poll)
+
+poll()
+code = ui.app.run(argparse.Namespace(db=sys.argv[1]))
+print(json.dumps(seen), code)
+"""
+
+
+def _add_officer(store: Store) -> None:
+    with store.write() as session:
+        for username, name, role in (
+            ("admin", "Ann Admin", Role.ADMINISTRATOR),  # the first account must be one
+            ("dee", "Dee Officer", Role.OFFICER),
+        ):
+            create_user(
+                session,
+                LOCAL_ADMIN,
+                username=username,
+                display_name=name,
+                role=role,
+                password=PASSWORD,
+            )
+
+
+def _start(store_path: Path, *creds: str) -> tuple[dict[str, list[object]], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGN_IN, str(store_path), *creds],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "CASEWORKER_TODAY": "2026-02-02"},
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen, code = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
+    return json.loads(seen), code
+
+
+def test_with_accounts_the_sign_in_is_painted_before_the_store_is_opened(
+    store: Store, store_path: Path
+) -> None:
+    name_organisation(store)
+    log(store)
+    log(store, name="Bob Green")
+    _add_officer(store)
+    store.close()
+    assert _quick_reader(argparse.Namespace(), store_path) is not None  # accounts or not
+    seen, code = _start(store_path, "dee", PASSWORD)
+    assert code == "0"
+    assert seen["dialog"] == []  # neither SQLAlchemy nor Argon2 loaded when it was painted
+    assert seen["window"] == [
+        "dee",
+        "queue",
+        2,
+        f"Store: {store_path} · Working as Dee Officer",
+    ]
+
+
+def test_a_cancelled_sign_in_closes_cleanly(store: Store, store_path: Path) -> None:
+    _add_officer(store)
+    store.close()
+    seen, code = _start(store_path, "--cancel")
+    assert (seen, code) == ({"dialog": []}, "0")  # no window; the store it opened is closed
+
+
+def test_a_wrong_password_at_the_quick_sign_in_is_refused(qtbot, store: Store, store_path) -> None:
+    from caseworker.services.users import REFUSED
+    from ui.dialogs.sign_in import CHECKING, SignInDialog
+
+    _add_officer(store)
+    store.close()
+    opener = _StoreOpener(store_path)
+    opener.start()
+
+    def check(name: str, password: str):  # type: ignore[no-untyped-def]
+        from datetime import datetime
+
+        from caseworker.services.users import sign_in
+
+        return sign_in(opener.store(), name, password, now=datetime(2026, 2, 2, 9))
+
+    dialog = SignInDialog(check, store_path.name)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("dee")
+    dialog.password.setText("not the password")
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        dialog.try_sign_in()
+        assert (dialog.message.text(), dialog.password.isEnabled()) == (CHECKING, False)
+    assert (dialog.message.text(), dialog.password.text(), dialog.actor) == (REFUSED, "", None)
+    assert dialog.password.isEnabled()
+    opener.store().close()
+    opener.wait()
+
+
+def test_the_full_store_is_opened_off_the_gui_thread(
+    qtbot, store: Store, store_path: Path, monkeypatch
+) -> None:
+    import db.store
+    from ui.app import _after_first_paint
+
+    log(store)
+    store.close()
+    quick = _quick_reader(argparse.Namespace(), store_path)
+    assert quick is not None
+    opened_on: list[threading.Thread] = []
+    real_open = db.store.open_store
+
+    def open_store(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened_on.append(threading.current_thread())
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(db.store, "open_store", open_store)
+    opener = _StoreOpener(store_path)
+    ctx = AppContext(None, LOCAL_ADMIN, FixedClock(RECEIVED), quick=quick, opener=opener.store)
+    window = MainWindow(ctx, complete=False)
+    qtbot.addWidget(window)
+    _after_first_paint(window, ctx, opener)
+    qtbot.waitUntil(lambda: window.complete, timeout=20000)
+    assert len(opened_on) == 1
+    assert opened_on[0] is not threading.main_thread()
+    qtbot.waitUntil(lambda: window.backup_worker is not None and window.backup_worker.isFinished())
+    ctx.close()
+
+
+def _damage_a_table(path: Path, table: str) -> None:
+    """Overwrite ``table``'s root page with junk (the schema on page 1 stays readable)."""
+    conn = sqlite3.connect(path)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    (size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * size)
+        fh.write(b"\xff" * size)
+
+
+def test_a_damaged_store_is_caught_after_the_first_paint_and_not_backed_up(
+    qtbot, store: Store, store_path: Path
+) -> None:
+    log(store)
+    store.close()
+    assert integrity_problem(store_path) is None
+    _damage_a_table(store_path, "audit_events")
+    problem = integrity_problem(store_path)
+    assert problem is not None and "audit_events" not in problem  # SQLite names the page
+    quick = _quick_reader(argparse.Namespace(), store_path)
+    assert quick is not None  # the light check before the first paint passes...
+    opener = _StoreOpener(store_path)
+    ctx = AppContext(None, LOCAL_ADMIN, FixedClock(RECEIVED), quick=quick, opener=opener.store)
+    window = MainWindow(ctx, complete=False)
+    qtbot.addWidget(window)
+    window.show()
+    _finish_start(window, ctx)
+    qtbot.waitUntil(lambda: window.damage_message is not None, timeout=20000)
+    box = window.damage_message
+    assert box is not None and box.isVisible()
+    assert box.windowTitle() == "This store is damaged"
+    found = f"Caseworker checked store.sqlite and found it damaged ({problem})"
+    assert box.text().startswith(found)
+    assert "Restore a backup (caseworker restore PATH)" in box.text()
+    assert not window.isEnabled() and window.store_damaged
+    backups = store_path.parent / "store.sqlite.backups"
+    assert not backups.exists() or not list(backups.glob("daily-*"))  # good copies kept
+    box.done(0)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    opener.wait()
+    ctx.close()
