@@ -103,6 +103,9 @@ def too_large(name: str, size: int, limit: int) -> str:
     )
 
 
+_FILE_TYPES = {t.value: t for t in FileType}  # a dict look-up, not an Enum call per row
+_day, _moment, _new_view = date.fromisoformat, datetime.fromisoformat, tuple.__new__
+
 _LISTED = (
     Document.id,
     Document.parent_id,
@@ -135,26 +138,31 @@ def _attachments(listed: Any) -> tuple[tuple[str, str, str], ...]:
 
 
 def _row_view(r: Sequence[Any]) -> DocumentView:
-    """A document from its listed columns (``_LISTED``), in that order."""
+    """A document from its listed columns (``_LISTED``), in that order, as Python values."""
     (did, parent, title, name, received, sender, ftype, size, digest) = r[:9]
     (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[9:]
-    return DocumentView(
-        did,
-        parent,
-        title,
-        name,
-        received,
-        sender,
-        _FILE_TYPES[ftype],
-        size,
-        digest,
-        e_from,
-        e_date,
-        e_subject,
-        _attachments(e_attached) if e_attached else (),
-        by,
-        at,
-        removed_on is not None,
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function (the list
+    # of a case's documents makes one a row)
+    return _new_view(
+        DocumentView,
+        (
+            did,
+            parent,
+            title,
+            name,
+            received,
+            sender,
+            _FILE_TYPES[ftype],
+            size,
+            digest,
+            e_from,
+            e_date,
+            e_subject,
+            _attachments(e_attached) if e_attached else (),
+            by,
+            at,
+            removed_on is not None,
+        ),
     )
 
 
@@ -457,43 +465,17 @@ _LIST_BY_REFERENCE, _LIST_BY_ID = _LIST_SQL.format(key="reference"), _LIST_SQL.f
 _FIND_CASE = "SELECT id FROM cases WHERE reference = ? OR id = ?"
 
 
-_FILE_TYPES = {t.value: t for t in FileType}  # a dict look-up, not an Enum call per row
-_day, _moment, _new_view = date.fromisoformat, datetime.fromisoformat, tuple.__new__
-
-
 def _plain_view(r: Sequence[Any]) -> DocumentView:
     """A document from the plain values of ``_LIST_SQL`` after the case's two columns
-    (strings on SQLite, typed values on PostgreSQL), in one step."""
-    (_, _, did, parent, title, name, received, sender, ftype, size, digest) = r[:11]
-    (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[11:]
-    if isinstance(received, str):  # SQLite: every date and time comes as ISO text
-        received = _day(received)
-        at = _moment(at)
-        if e_date is not None:
-            e_date = _moment(e_date)
-        e_attached = json.loads(e_attached) if e_attached != "[]" else ()
-    # tuple.__new__ directly: the named tuple's own __new__ is a Python function
-    return _new_view(
-        DocumentView,
-        (
-            did,
-            parent,
-            title,
-            name,
-            received,
-            sender,
-            _FILE_TYPES[ftype],
-            size,
-            digest,
-            e_from,
-            e_date,
-            e_subject,
-            _attachments(e_attached) if e_attached else (),
-            by,
-            at,
-            removed_on is not None,
-        ),
-    )
+    (strings on SQLite, typed values on PostgreSQL)."""
+    values = list(r[2:])
+    if isinstance(values[4], str):  # SQLite: every date and time comes as ISO text
+        values[4] = _day(values[4])  # received
+        values[14] = _moment(values[14])  # created at
+        if values[10] is not None:
+            values[10] = _moment(values[10])  # the email's date
+        values[12] = json.loads(values[12]) if values[12] != "[]" else ()  # its attachments
+    return _row_view(values)
 
 
 def list_documents(reader: Reader, actor: Actor, reference: str) -> tuple[DocumentView, ...]:
