@@ -57,6 +57,7 @@ from caseworker.letters.styles import (
     RULE,
     LetterStyles,
     letter_styles,
+    register_fonts,
 )
 from caseworker.letters.wrap import lines_markup, paragraph_markup
 
@@ -84,6 +85,7 @@ def bare_text(content: LetterContent, org: Organisation) -> BareText:
     """The text of a Stage 1 response as the baseline gets it (no forms or enclosures)."""
     if content.enclosure:
         raise ValueError("the baseline lays out letters without enclosures")
+    register_fonts()  # line breaks are measured in the letters' own font
     st = letter_styles(content.large_print)
     styles = {"normal": st.body, "strong": st.strong, "indented": st.indented}
 
