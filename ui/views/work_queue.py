@@ -118,6 +118,7 @@ class WorkQueueView(QWidget):
         self.in_list_button.setAccessibleName("Show these cases in the case list")
         bottom.addWidget(self.in_list_button)
         layout.addLayout(bottom)
+        self._content_widths: list[int] | None = None  # the columns' content, per fill
         self._connect_signals()
         self.refresh(counted() if counted else None)
 
@@ -231,17 +232,24 @@ class WorkQueueView(QWidget):
                 if col == COUNTDOWN and icon is not None:
                     cell.setIcon(_icon(icon))
                 table.setItem(row, col, cell)
+        self._content_widths = None
         self._fit_columns()
         if self.work.items and table.currentRow() < 0:
             table.setCurrentCell(0, REFERENCE)
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their content, shared out when the window is narrow."""
+        """Columns as wide as their content, shared out when the window is narrow.
+
+        The content's widths are measured once per fill (each measure reads every cell: the
+        first paint resizes the view twice more) and again if the font changes."""
         table = self.table
         header = table.horizontalHeader()
-        widths = [
-            max(header.sectionSizeHint(c), table.sizeHintForColumn(c)) for c in range(len(_COLUMNS))
-        ]
+        if self._content_widths is None:
+            self._content_widths = [
+                max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                for c in range(len(_COLUMNS))
+            ]
+        widths = list(self._content_widths)
         room = table.viewport().width()
         over = sum(widths) - room
         if over > 0 and room > 0:
@@ -261,6 +269,9 @@ class WorkQueueView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter (or Return) on a row opens the case; a new width fits the columns again."""
+        if watched is self.table and event.type() == QEvent.Type.FontChange:
+            self._content_widths = None  # a new text size: the content measures anew
+            self._fit_columns()
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         if (
