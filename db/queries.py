@@ -324,6 +324,15 @@ def _without_value(sql: _Sql, col: str, f: CaseFilter) -> str:
     return f"{col} IS NULL" if f.case_ids is None else f"{sql.unindexed(col)} IS NULL"
 
 
+def _may_lack(col: str, f: CaseFilter) -> bool:
+    """False when the filter bounds ``col`` (a deadline window): no case without a value
+    can match, so the second read (``col IS NULL``) is left out. SQLite would otherwise walk
+    every case with no deadline (most closed cases: 0.74 million at 1,000,000 records) to
+    find none."""
+    bounded = (f.due_before, f.due_on_or_before, f.due_on_or_after)
+    return not (col == SORTS["next_due"][0] and any(d is not None for d in bounded))
+
+
 def _row(values: tuple[Any, ...]) -> CaseRow:
     """One CaseRow from the columns of ``ROW_COLUMNS``, each converted to its field's type."""
     out = list(values)
@@ -367,7 +376,7 @@ def page_cases(
         if after is not None:
             _after_value(w, col, after, descending)
         rows = _rows(conn, w, _order(col, descending) + " LIMIT ?", limit)
-    if len(rows) < limit:
+    if len(rows) < limit and _may_lack(col, f):
         w = _conditions(sql, f).add(_without_value(sql, col, f))
         if after is not None and after.value is None:
             _ref_after(w, after, descending)
@@ -398,7 +407,7 @@ def page_cases_at(
     rows: list[CaseRow] = []
     if offset < with_value:
         rows = _rows(conn, valued, _order(col, descending) + " LIMIT ? OFFSET ?", limit, offset)
-    if len(rows) < limit:
+    if len(rows) < limit and _may_lack(col, f):
         w = _conditions(sql, f).add(_without_value(sql, col, f))
         skip = max(0, offset - with_value)
         tail = _reference_order(descending) + " LIMIT ? OFFSET ?"
