@@ -79,7 +79,10 @@ _KEYSET_SORTS = {
 class CaseTableModel(QAbstractTableModel):
     """Rows of ``case_list.page`` under a ``CaseFilter``; a small LRU cache of pages."""
 
-    def __init__(self, context: AppContext, case_filter: CaseFilter | None = None) -> None:
+    def __init__(
+        self, context: AppContext, case_filter: CaseFilter | None = None, *, load: bool = True
+    ) -> None:
+        """``load=False``: empty until ``refresh()`` (the window is built before sign-in)."""
         super().__init__()
         self._context = context
         self._filter = case_filter or CaseFilter()
@@ -91,7 +94,9 @@ class CaseTableModel(QAbstractTableModel):
         self._countdowns: dict[int, str] = {}  # by row: worded a page at a time
         self._calendar: WorkingCalendar | None = None
         self.fetches = 0  # pages read from the store (for tests and benchmarks)
-        self.refresh()
+        self.loaded = False  # counted for the person working
+        if load:
+            self.refresh()
 
     # Qt's model interface -------------------------------------------------------------------
 
@@ -168,7 +173,12 @@ class CaseTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Forget cached pages and count again (after a change, a new filter or sort)."""
+        """Forget cached pages and count again (after a change, a new filter or sort).
+
+        Before anyone has signed in the list stays empty: nothing is read.
+        """
+        if not self._context.signed_in:
+            return
         self.beginResetModel()
         self._pages.clear()
         self._texts.clear()
@@ -179,6 +189,7 @@ class CaseTableModel(QAbstractTableModel):
             return case_list.count(session, self._context.actor, self._filter)
 
         self._count = self._context.read_quick(read)
+        self.loaded = True
         self.endResetModel()
 
     def refresh_countdowns(self) -> None:
