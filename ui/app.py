@@ -29,6 +29,7 @@ from ui.text_size import apply_text_scale, saved_text_scale
 from ui.theme import apply_readable_palette
 
 if TYPE_CHECKING:
+    from caseworker.domain.calendar import WorkingCalendar
     from caseworker.services.work_queue import QueueItem, WorkList
     from db.store import Store
     from ui.main_window import MainWindow
@@ -463,16 +464,20 @@ class _Counted:
 
     items: list[QueueItem]
     listed: WorkList
+    cases: tuple[int, WorkingCalendar]  # the case list's count, and the store's calendar
 
 
 def _count_for(window: MainWindow, context: AppContext, path: Path) -> None:
     """Count the queue and read today's work on a worker thread (a connection of its own),
     then fill the window with them (``start_work``). If the count fails the window counts
     itself and says what is wrong."""
+    from caseworker.services import case_list
+    from caseworker.services.quick_reads import store_calendar
     from caseworker.services.work_queue import TODAY_KEY, queue_items, work_list
     from ui.workers import Worker
 
     actor, today = context.actor, context.today()
+    case_filter = window.cases.model.case_filter
 
     def job(_progress: object) -> _Counted:
         reader = QuickReader(path)
@@ -481,7 +486,9 @@ def _count_for(window: MainWindow, context: AppContext, path: Path) -> None:
             def read(conn: sqlite3.Connection) -> _Counted:
                 items = queue_items(conn, actor, today)
                 today_item = next(i for i in items if i.key == TODAY_KEY)
-                return _Counted(items, work_list(conn, actor, today_item.case_filter, today))
+                listed = work_list(conn, actor, today_item.case_filter, today)
+                everything = case_list.count(conn, actor, case_filter)
+                return _Counted(items, listed, (everything, store_calendar(conn)))
 
             return reader.read_value(read)
         finally:
@@ -491,7 +498,7 @@ def _count_for(window: MainWindow, context: AppContext, path: Path) -> None:
 
     def counted(result: object) -> None:
         assert isinstance(result, _Counted)
-        window.start_work(result.items, result.listed)
+        window.start_work(result.items, result.listed, result.cases)
 
     worker.succeeded.connect(counted)
     worker.failed.connect(lambda _message: window.start_work())

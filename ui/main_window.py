@@ -33,6 +33,7 @@ from ui.views.welcome import WelcomeView
 from ui.views.work_queue import WorkQueueView
 
 if TYPE_CHECKING:
+    from caseworker.domain.calendar import WorkingCalendar
     from caseworker.services.work_queue import QueueItem, WorkList
     from ui.letters.batch import AcknowledgementBatch
     from ui.views.case_view import CaseView
@@ -138,13 +139,19 @@ class MainWindow(QMainWindow):
         self.cases.case_requested.connect(self.open_case)
 
     def start_work(
-        self, counted: list[QueueItem] | None = None, listed: WorkList | None = None
+        self,
+        counted: list[QueueItem] | None = None,
+        listed: WorkList | None = None,
+        cases: tuple[int, WorkingCalendar] | None = None,
     ) -> None:
-        """Fill the window for whoever signed in: the queue (as counted on a worker thread
-        at start-up, else counted here), the status bar, and the first page."""
+        """Fill the window for whoever signed in: the queue and the case list's count (as
+        read on a worker thread at start-up, else read here: the queue now, the list in a
+        later step), the status bar, and the first page."""
         context = self.context
         if not self.queue.filled:
             self.queue.refresh(counted, listed)
+        if cases is not None and not self.cases.model.loaded:
+            self.cases.model.refresh(cases)
         self.statusBar().showMessage(f"{context.where} · Working as {context.actor.display_name}")
         if context.read_quick(needs_organisation):
             self.show_page("welcome")

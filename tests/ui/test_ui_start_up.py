@@ -134,7 +134,8 @@ def poll():
     if shown and "window" not in seen:
         w = shown[0]
         seen["window"] = [w.context.actor.username, w.queue.count("awaiting-ack"),
-                          len(windows()), len(case_reads(False)), len(case_reads(True)) > 0]
+                          w.cases.model.rowCount(), len(windows()), len(case_reads(False)),
+                          len(case_reads(True)) > 0]
         QTimer.singleShot(0, w.close)
     QTimer.singleShot(20, poll)
 
@@ -213,8 +214,9 @@ def test_nothing_of_the_cases_is_read_or_shown_before_the_password_is_accepted(
     assert code == "0"
     # refused; the window built meanwhile: not shown, not counted, nothing of a case read
     assert seen["wrong"] == [REFUSED, False, False, 0, 0]
-    # the right password: Dee's window, its two cases counted, still no read before
-    assert seen["window"] == ["dee", 2, 1, 0, True]
+    # the right password: Dee's one window, the two cases counted in the queue and the
+    # case list (on a worker), and still no read from before the answer
+    assert seen["window"] == ["dee", 2, 2, 1, 0, True]
 
 
 def test_a_cancelled_sign_in_closes_cleanly(store: Store, store_path: Path) -> None:

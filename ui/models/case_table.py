@@ -172,10 +172,12 @@ class CaseTableModel(QAbstractTableModel):
         self._filter = case_filter
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, counted: tuple[int, WorkingCalendar] | None = None) -> None:
         """Forget cached pages and count again (after a change, a new filter or sort).
 
-        Before anyone has signed in the list stays empty: nothing is read.
+        ``counted``: the count under the model's filter and the store's calendar, as read on
+        a worker thread at start-up. Before anyone has signed in the list stays empty:
+        nothing is read.
         """
         if not self._context.signed_in:
             return
@@ -188,7 +190,10 @@ class CaseTableModel(QAbstractTableModel):
             self._calendar = store_calendar(session)
             return case_list.count(session, self._context.actor, self._filter)
 
-        self._count = self._context.read_quick(read)
+        if counted is not None:
+            self._count, self._calendar = counted
+        else:
+            self._count = self._context.read_quick(read)
         self.loaded = True
         self.endResetModel()
 
