@@ -70,12 +70,14 @@ def test_the_columns_fit_their_content_again_when_the_text_grows(
     def fits() -> int:
         return max(header.sectionSizeHint(REFERENCE), table.sizeHintForColumn(REFERENCE))
 
+    # Measured from the texts (font metrics and the cell's padding): never narrower than
+    # Qt's own measure of the column, so nothing is cut, and at most a little wider.
     before = table.columnWidth(REFERENCE)
-    assert before == fits()
+    assert fits() <= before <= fits() + 16
     font = table.font()
     font.setPointSizeF(font.pointSizeF() * 2)
     table.setFont(font)
     after = table.columnWidth(REFERENCE)
-    assert after == fits() and after > before * 1.5
+    assert fits() <= after <= fits() + 16 and after > before * 1.5
     queue.resize(1100, 600)  # a resize keeps the measured widths
     assert table.columnWidth(REFERENCE) == after
