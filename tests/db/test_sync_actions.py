@@ -85,6 +85,7 @@ PASSWORD = "a long enough pass phrase"
 TODAY = date(2026, 6, 1)
 RECENT = date(2026, 5, 26)  # received recently: its clocks still run on TODAY
 RECENT_ACK = date(2026, 5, 27)
+EXPIRED = date(2026, 5, 31)  # an authorisation that ran out the day before TODAY
 ADMIN = Actor("ada", "Ada Admin", Role.ADMINISTRATOR)
 SITE = "Bolsover"
 IMPORT_CSV = (
@@ -222,6 +223,18 @@ def _prepare(server: Store) -> dict[str, str]:
             representatives=(
                 representative(
                     auth_state="authorised", auth_method="signed-form", auth_received_on=RECEIVED
+                ),
+            ),
+        ),
+        "expire-authorisation": _complaint(
+            server,
+            "logged",
+            representatives=(
+                representative(
+                    auth_state="authorised",
+                    auth_method="signed-form",
+                    auth_received_on=RECEIVED,
+                    auth_expires=EXPIRED,
                 ),
             ),
         ),
@@ -408,7 +421,10 @@ def _offline(world: World) -> None:
     with r.read() as s:
         pending = _party(s, refs["record-authorisation"]).id
         authorised = _party(s, refs["revoke-authorisation"]).id
+        expiring = _party(s, refs["expire-authorisation"]).id
     made["record-authorisation"], made["revoke-authorisation"] = pending, authorised
+    made["expire-authorisation"] = expiring
+    assert _step(r, authorisation.expire_authorisations, today=TODAY) == 1
     _step(
         r, authorisation.record_authorisation, refs["record-authorisation"], pending,
         method="verbal-verified", received_on=date(2026, 5, 20), scope="all-matters",
@@ -690,6 +706,11 @@ def _revoke_authorisation(w: World, s: Any) -> None:
     assert (p.auth_state, p.auth_revoked_on) == ("revoked", date(2026, 5, 30))
 
 
+def _expire_authorisation(w: World, s: Any) -> None:
+    p = s.get(CaseParty, w.made["expire-authorisation"])
+    assert (p.auth_state, p.auth_expires, p.auth_revoked_on) == ("expired", EXPIRED, None)
+
+
 CHECKS: dict[str, Check] = {
     "log-record": _log_record,
     "import": _import,
@@ -725,6 +746,7 @@ CHECKS: dict[str, Check] = {
     "add-representative": _add_representative,
     "record-authorisation": _record_authorisation,
     "revoke-authorisation": _revoke_authorisation,
+    "expire-authorisation": _expire_authorisation,
 }
 
 
