@@ -119,6 +119,8 @@ ORDER = (
     "intents pushed",
     "cases pulled",
     "cases removed from a replica",
+    "conflicts kept",
+    "same changes merged silently",
     "examples",
     "final syncs compared",
 )
