@@ -39,7 +39,7 @@ from casework import (
 )
 from pg_server import PgServer
 from sqlalchemy import func, select
-from sync_world import closed_port_url, point_at
+from sync_world import closed_port_url, point_at, replica_of
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import LetterKind
@@ -61,7 +61,7 @@ from caseworker.services.replication import SPECS, encode
 from caseworker.services.settings import ensure_staff, set_setting
 from caseworker.services.users import create_first_administrator, create_user
 from caseworker.sync.replay import decode
-from caseworker.sync.replica import create_replica, sync
+from caseworker.sync.replica import sync
 from db.models import (
     Case,
     CaseLink,
@@ -436,6 +436,12 @@ def _offline(world: World) -> None:
     )  # fmt: skip
 
 
+def _replica(server: Store, template: Path, path: Path) -> Store:
+    """A Bolsover replica of ``server`` (never synced through its address: the tests pass
+    the server's store to ``sync`` themselves)."""
+    return replica_of(server, ADMIN, template, path, SITE, "postgresql://unused", TODAY)
+
+
 @pytest.fixture(scope="module")
 def world(
     pg_server: PgServer, template_store: Path, tmp_path_factory: pytest.TempPathFactory
@@ -443,10 +449,7 @@ def world(
     server = _server(pg_server)
     refs = _prepare(server)
     folder = tmp_path_factory.mktemp("sync-actions")
-    path = folder / "replica.sqlite"
-    shutil.copyfile(template_store, path)
-    replica = open_store(path)
-    create_replica(replica, server, ADMIN, SITE, "postgresql://unused", today=TODAY)
+    replica = _replica(server, template_store, folder / "replica.sqlite")
     w = World(server, replica, refs, folder)
     _offline(w)
     with replica.read() as s:
@@ -810,10 +813,7 @@ def pair(
     server = _server(pg_server)
     recent = _complaint(server, "stage-1", recent=True)
     older = _complaint(server, "stage-1")
-    path = tmp_path / "replica.sqlite"
-    shutil.copyfile(template_store, path)
-    replica = open_store(path)
-    create_replica(replica, server, ADMIN, SITE, "postgresql://unused", today=TODAY)
+    replica = _replica(server, template_store, tmp_path / "replica.sqlite")
     yield server, replica, recent, older
     replica.close()
     server.close()
