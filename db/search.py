@@ -98,10 +98,26 @@ def search_key_sql(column: str) -> str:
 def index_case(
     session: Session, case_id: str, reference: str, names: str, contacts: str, description: str
 ) -> None:
-    """Write (or rewrite) one case's search entry."""
+    """Write (or rewrite) one case's search entry; left as it is if it already reads so (a
+    note or a document changes none of it, and rewriting a full-text entry is costly)."""
     from sqlalchemy import text  # not at the top: the case list reads search without it
 
     rowid = search_rowid(case_id)
+    current = session.execute(
+        text(
+            "SELECT case_id, reference, names, contacts, description FROM case_search "
+            "WHERE rowid = :rowid"
+        ),
+        {"rowid": rowid},
+    ).first()
+    if current is not None and tuple(current) == (
+        case_id,
+        reference,
+        names,
+        contacts,
+        description,
+    ):
+        return
     drop_search_entry(session, case_id)
     session.execute(
         text(
