@@ -36,12 +36,14 @@ from caseworker.services.audit import verify_chain  # noqa: E402
 from caseworker.services.device_chains import verify_device_chains  # noqa: E402
 from caseworker.services.ending import withdraw  # noqa: E402
 from caseworker.services.intake import log_record  # noqa: E402
-from caseworker.services.records import add_note  # noqa: E402
+from caseworker.services.records import add_note, link_cases  # noqa: E402
 from caseworker.services.stages import Definition, acknowledge, extend  # noqa: E402
 from caseworker.sync import pull  # noqa: E402
 from caseworker.sync.replica import ServerUnreachable, identity, sync  # noqa: E402
 from db.models import (  # noqa: E402
+    AuditEvent,
     Case,
+    CaseLink,
     Note,
     OutboxEntry,
     SyncConflict,
@@ -104,8 +106,8 @@ _examples = iter(range(10**9))
 
 
 class Partitions(RuleBasedStateMachine):
-    """Edits on every side (log a contact, add a note, acknowledge, extend, withdraw), cuts,
-    heals, pushes, pulls, and crashes mid-sync."""
+    """Edits on every side (log a contact, add a note, acknowledge, extend, withdraw, link
+    two cases), cuts, heals, pushes, pulls, and crashes mid-sync."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -232,6 +234,20 @@ class Partitions(RuleBasedStateMachine):
                 ),
             )  # fmt: skip
 
+    @rule(side=st.integers(0, 3), one=st.integers(0, 10**6), two=st.integers(0, 10**6))
+    def link(self, side: int, one: int, two: int) -> None:
+        """Link two cases (often the same two on several sides: merged as one link)."""
+        refs = self._held(self._side(side)[0])
+        if len(refs) > 1 and one % len(refs) != two % len(refs):
+            first, second = sorted((refs[one % len(refs)], refs[two % len(refs)]))
+            self._did(
+                side,
+                lambda s: link_cases(
+                    s, self._officer(side), first, second, reason="Same repair",
+                    expected_version=None,
+                ),
+            )  # fmt: skip
+
     @rule()
     def next_day(self) -> None:
         self.day += 10
@@ -348,6 +364,12 @@ class Partitions(RuleBasedStateMachine):
                         )
                     if action == "acknowledge":
                         assert case.acknowledged is not None
+                    if action == "link-case":  # made here, or the same link made elsewhere
+                        assert srv.scalar(
+                            select(func.count())
+                            .select_from(CaseLink)
+                            .where(CaseLink.case_id == case_id)
+                        )
 
     @invariant()
     def every_chain_verifies(self) -> None:
@@ -389,6 +411,17 @@ class Partitions(RuleBasedStateMachine):
                 assert self._sync(i), "a sync failed with every link healed"
         STATS["final syncs compared"] += 1
         with self.server.store.read() as srv:
+            STATS["conflicts kept"] += int(
+                srv.scalar(select(func.count()).select_from(SyncConflict)) or 0
+            )
+            STATS["same changes merged silently"] += int(
+                srv.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.action == "sync-same-change")
+                )
+                or 0
+            )
             rows = srv.execute(
                 select(
                     Case.id,
