@@ -70,7 +70,8 @@ def drive(argv: list[str]) -> int:
             if kind == "SignInDialog" and "dialog" not in marks:
                 marks["dialog"] = 0.0  # once
                 QTimer.singleShot(0, lambda: (first_paint("dialog"), sign_in(obj)))
-            elif kind == "WorkQueueView" and "queue" not in marks:
+            elif kind == "WorkQueueView" and "queue" not in marks and obj.filled:
+                # (the queue painted with its counts and list, not an empty page)
                 marks["queue"] = 0.0
                 QTimer.singleShot(0, lambda: first_paint("queue"))
             return False

@@ -8,12 +8,13 @@ import os
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker.domain.dates import parse_date
@@ -28,7 +29,8 @@ from ui.text_size import apply_text_scale, saved_text_scale
 from ui.theme import apply_readable_palette
 
 if TYPE_CHECKING:
-    from caseworker.services.work_queue import QueueItem
+    from caseworker.domain.calendar import WorkingCalendar
+    from caseworker.services.work_queue import QueueItem, WorkList
     from db.store import Store
     from ui.main_window import MainWindow
 
@@ -129,34 +131,80 @@ class _StoreOpener(QThread):
 
     It also loads what sign-in and the other pages need, so the window never waits on
     an import. ``store()`` waits for it; the GUI thread calls that only when a person asks
-    for something the full store serves before it is ready.
+    for something the full store serves before it is ready. With ``window_first`` (a
+    store with accounts) it loads the main window's modules before anything else and
+    says so (``window_loaded``), so the window can be built while the person signs in.
     """
 
-    def __init__(self, path: Path) -> None:
+    window_loaded = Signal()
+
+    def __init__(self, path: Path, *, window_first: bool = False) -> None:
         super().__init__()
         self.path = path
+        self.window_first = window_first
         self._store: Store | None = None
         self._error: Exception | None = None
         self._opened = threading.Event()
+        self._go_on = threading.Event()  # cleared: wait before loading the next module
+        self._go_on.set()
+        self._built = threading.Event()  # with window_first, set once the window is built
+        if not window_first:
+            self._built.set()
+
+    def pause(self) -> None:
+        """Load no more modules until ``resume()`` (the GUI thread needs the CPU and
+        Python's lock for the moments between the answer to sign-in and the first paint)."""
+        self._go_on.clear()
+
+    def resume(self) -> None:
+        self._go_on.set()
 
     def run(self) -> None:
+        # Hand Python's lock back to the GUI thread promptly while this thread imports:
+        # typing in the sign-in dialog must not wait on it.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, _SWITCH_S))
         try:
+            self._load()
+        finally:
+            sys.setswitchinterval(interval)
+
+    def _load(self) -> None:
+        try:
+            if self.window_first:
+                importlib.import_module("ui.main_window")
             from db.store import open_store
 
             self._store = open_store(self.path, checked=True)
+            if self.window_first:
+                importlib.import_module("caseworker.services.users")  # what sign-in needs
         except Exception as exc:  # given to whoever asks for the store
             self._error = exc
             return
         finally:
             self._opened.set()  # sign-in may go on while the rest loads
+        if self.window_first:
+            # The window is built on the GUI thread now, while this thread waits: sharing
+            # Python's lock would make each of its pieces take several times as long.
+            self.window_loaded.emit()
         try:
             for module in _LOADED_AFTER_FIRST_PAINT:
+                self._wait_turn()
                 importlib.import_module(module)
+            self._wait_turn()
             from sqlalchemy.orm import configure_mappers
 
             configure_mappers()  # else the first read on the GUI thread does it (≈ 0.1 s)
         except ImportError:  # pragma: no cover - the GUI thread will import it and say
             pass
+
+    def _wait_turn(self) -> None:
+        self._built.wait()
+        self._go_on.wait()
+
+    def built(self) -> None:
+        """The window is built (or will not be): the other pages' modules may load."""
+        self._built.set()
 
     def store(self) -> Store:
         """The open store (waiting for it if need be).
@@ -174,6 +222,10 @@ class _StoreOpener(QThread):
         assert self._store is not None
         return self._store
 
+
+# The interval at which a thread loading modules hands Python's lock over (Python's default
+# is 5 ms): short, so the GUI thread's turn comes soon after it asks.
+_SWITCH_S = 0.001
 
 # What the full store's pages, sign-in and the first user actions import.
 _LOADED_AFTER_FIRST_PAINT = (
@@ -272,17 +324,18 @@ def _quick_start(
 ) -> tuple[MainWindow, AppContext, _StoreOpener] | int:
     """Paint the first window from the quick reader; the full store opens on a thread.
 
-    With user accounts the sign-in dialog comes first: it is painted before anything else
-    loads, the store opens while the person types, and the password is checked on a
-    worker thread. The work queue is then counted for whoever signed in.
+    With user accounts the sign-in dialog comes first (see ``_signed_in_start``). The work
+    queue is then counted for whoever signed in.
     """
-    opener = _StoreOpener(path)
     clock = _clock(args)
     try:
         accounts = quick.read_value(has_accounts)
     except sqlite3.Error as exc:
         quick.close()
         return _fail(f"{path} cannot be read ({exc}); {WAY_OUT}", screenshot)
+    if accounts and not screenshot:
+        return _signed_in_start(path, quick, clock)
+    opener = _StoreOpener(path)
     if accounts:
         actor = _sign_in_quickly(args, path, opener, screenshot)
         if not isinstance(actor, Actor):
@@ -302,32 +355,180 @@ def _quick_start(
 def _sign_in_quickly(
     args: argparse.Namespace, path: Path, opener: _StoreOpener, screenshot: bool
 ) -> Actor | int:
-    """Who signs in: the dialog, painted at once (the store opens behind it), or for a
-    screenshot the command line's rules. An exit code if cancelled or refused."""
-    if screenshot:
-        from caseworker.commands.common import actor_from_args
+    """Who signs in for a screenshot: the command line's rules (an exit code if refused)."""
+    from caseworker.commands.common import actor_from_args
 
-        try:
-            return actor_from_args(args, opener.store())
-        except (StoreError, CaseworkerError) as exc:
-            return _fail(str(exc), screenshot)
+    try:
+        return actor_from_args(args, opener.store())
+    except (StoreError, CaseworkerError) as exc:
+        return _fail(str(exc), screenshot)
+
+
+def _signed_in_start(
+    path: Path, quick: QuickReader, clock: Today
+) -> tuple[MainWindow, AppContext, _StoreOpener] | int:
+    """A store with accounts: the sign-in dialog first, the window built behind it.
+
+    The dialog is painted before anything else loads. Once it is on screen the store opens
+    on a thread, which loads the main window's modules first; the window is then built,
+    hidden and empty, a piece per turn of the event loop, so typing never waits. Nothing
+    of the cases is read until the password is accepted (the context has no actor till
+    then). The password is checked on a worker thread; after it, the queue is counted
+    for the person on another (``_count_for``), and the window is shown once it is
+    filled (``MainWindow.work_started``). An exit code if the sign-in is cancelled.
+    """
     from ui.dialogs.sign_in import ask_sign_in
 
+    opener = _StoreOpener(path, window_first=True)
+    context = AppContext(None, None, clock, quick=quick, opener=opener.store)
+    builder = _WindowBuilder(context, opener)
+    opener.window_loaded.connect(builder.start)
+
     def check(name: str, password: str) -> Actor:
+        store = opener.store()  # (the opener loads the users' module too)
         from caseworker.services.users import sign_in
 
-        return sign_in(opener.store(), name, password, now=datetime.now())
+        actor = sign_in(store, name, password, now=datetime.now())
+        opener.pause()  # until the window is painted (``_after_first_paint``)
+        return actor
 
     def painted() -> None:
         opener.start()
         _show_focus()
 
     actor = ask_sign_in(check, path.name, on_painted=painted)
-    return 0 if actor is None else actor
+    if actor is None:
+        builder.stop()
+        _stop(opener)
+        context.ticker.deleteLater()
+        context.close()
+        return 0
+    context.sign_in(actor)
+    window = builder.finish()
+    _count_for(window, context, path)
+    return window, context, opener
+
+
+class _WindowBuilder(QObject):
+    """Builds the main window, hidden and empty, one piece per turn of the event loop
+    (the shell, the case list, the work queue), while the sign-in dialog is up."""
+
+    def __init__(self, context: AppContext, opener: _StoreOpener) -> None:
+        super().__init__()
+        self.context = context
+        self.opener = opener
+        self.window: MainWindow | None = None
+        self._steps = self._build()
+        self._stopped = False
+
+    def _build(self) -> Iterator[None]:
+        from ui.main_window import MainWindow
+
+        self.window = MainWindow(self.context, complete=False, waiting=True)
+        yield
+        yield from self.window.first_steps()
+
+    def start(self) -> None:
+        QTimer.singleShot(0, self._step)
+
+    def _step(self) -> None:
+        if self._stopped:
+            return
+        try:
+            next(self._steps)
+        except StopIteration:
+            self.opener.built()
+            return
+        QTimer.singleShot(0, self._step)
+
+    def finish(self) -> MainWindow:
+        """The window, with whatever was not built yet built now."""
+        self._stopped = True
+        for _ in self._steps:
+            pass
+        self.opener.built()
+        assert self.window is not None
+        return self.window
+
+    def stop(self) -> None:
+        """The sign-in was cancelled: the half-built window is thrown away unshown."""
+        self._stopped = True
+        self.opener.built()
+        if self.window is not None:
+            self.window.deleteLater()
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """Today's work and the case list's count (with the store's calendar), read on a
+    worker thread for the person who signed in."""
+
+    listed: WorkList
+    cases: tuple[int, WorkingCalendar]
+
+
+def _count_for(window: MainWindow, context: AppContext, path: Path) -> None:
+    """Count the queue on one worker thread, and read today's work and count the case list
+    on another (each with a connection of its own: SQLite lets go of Python's lock while it
+    reads, so on two cores the reads overlap); then fill the window with them
+    (``start_work``). If a read fails the window reads for itself and says what is wrong."""
+    from caseworker.services import case_list
+    from caseworker.services.quick_reads import store_calendar
+    from caseworker.services.work_queue import (
+        SOON_WORKING_DAYS,
+        queue_items,
+        todays_work_filter,
+        work_list,
+    )
+    from ui.workers import Worker
+
+    actor, today = context.actor, context.today()
+    case_filter = window.cases.model.case_filter
+    # The store's calendar is one object shared by every thread, and it is not safe to
+    # extend from two at once: its years are indexed here, first (a few milliseconds).
+    context.read_quick(store_calendar).add_working_days(today, SOON_WORKING_DAYS)
+
+    def reading(read: Callable[[sqlite3.Connection], object]) -> Worker:
+        def job(_progress: object) -> object:
+            reader = QuickReader(path)
+            try:
+                return reader.read_value(read)
+            finally:
+                reader.close()
+
+        return Worker(job, window)
+
+    def list_and_count(conn: sqlite3.Connection) -> _Listed:
+        listed = work_list(conn, actor, todays_work_filter(conn, actor, today), today)
+        return _Listed(listed, (case_list.count(conn, actor, case_filter), store_calendar(conn)))
+
+    workers = [
+        reading(lambda conn: queue_items(conn, actor, today)),
+        reading(list_and_count),
+    ]
+    results: dict[int, object] = {}
+
+    def arrived(which: int, result: object) -> None:
+        results[which] = result
+        if len(results) < len(workers):
+            return
+        counted, listed = results[0], results[1]
+        if isinstance(counted, list) and isinstance(listed, _Listed):
+            window.start_work(counted, listed.listed, listed.cases)
+        else:  # one failed: the window reads for itself (and says what is wrong)
+            window.start_work()
+
+    for which, worker in enumerate(workers):
+        worker.succeeded.connect(lambda result, w=which: arrived(w, result))
+        worker.failed.connect(lambda _message, w=which: arrived(w, None))
+        window.counting.append(worker)
+        worker.start()
 
 
 def _stop(opener: _StoreOpener) -> None:
     """Close the store the opener made, if it was started (after a cancelled sign-in)."""
+    opener.resume()
+    opener.built()
     if opener.isRunning() or opener.isFinished():
         try:
             opener.store().close()
@@ -480,15 +681,26 @@ def run(args: argparse.Namespace) -> int:
                 window, getattr(args, "view", "queue") or "queue", Path(screenshot), size
             )
         window.resize(*size)
-        window.show()
-        QTimer.singleShot(0, lambda: _after_first_paint(window, context, opener))
+
+        def show() -> None:
+            window.show()
+            QTimer.singleShot(0, lambda: _after_first_paint(window, context, opener))
+
+        if window.working:
+            show()
+        else:  # shown once filled for the person who signed in (``_signed_in_start``)
+            window.work_started.connect(show)
         return app.exec()
     finally:
+        for counting in window.counting:
+            counting.wait()
         if window.backup_worker is not None:
             window.backup_worker.wait()  # a half-made copy is no backup
         window.close()
         window.deleteLater()
         if opener is not None:
+            opener.resume()
+            opener.built()
             opener.wait()
             _stop(opener)  # closed with the context too, if it took it (closing is idempotent)
         context.ticker.deleteLater()
@@ -500,6 +712,8 @@ def _after_first_paint(
 ) -> None:
     """Open the full store on its thread (if sign-in has not), then finish the start."""
     _show_focus()
+    if opener is not None:
+        opener.resume()
     if opener is None or opener.isFinished():
         _finish_start(window, context)
         return

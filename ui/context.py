@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class NotSignedIn(RuntimeError):
+    """Case data was asked for before anyone signed in (a fault in the app, not the user's)."""
+
+
 class AppContext(QObject):
     """The store, the actor and the clock; views hear of changes through its signals.
 
@@ -36,7 +40,7 @@ class AppContext(QObject):
     def __init__(
         self,
         store: Store | None,
-        actor: Actor,
+        actor: Actor | None,
         clock: Today,
         *,
         quick: QuickReader | ServerReader | None = None,
@@ -50,9 +54,31 @@ class AppContext(QObject):
         self.quick: QuickReader | ServerReader = (
             quick if quick is not None else store.quick  # type: ignore[union-attr]
         )
-        self.actor = actor
+        self._actor = actor
         self.clock = clock
         self.ticker = Ticker(clock, self)
+
+    @property
+    def actor(self) -> Actor:
+        """Who is working (every read of case data takes them).
+
+        Raises:
+            NotSignedIn: the window is being built while the sign-in dialog is up, and no
+                one has signed in yet: nothing may read case data then.
+        """
+        if self._actor is None:
+            raise NotSignedIn("no one has signed in yet")
+        return self._actor
+
+    @property
+    def signed_in(self) -> bool:
+        return self._actor is not None
+
+    def sign_in(self, actor: Actor) -> None:
+        """The person whose password was accepted (once: a window is never handed on)."""
+        if self._actor is not None:
+            raise NotSignedIn(f"{self._actor.username} is already signed in")
+        self._actor = actor
 
     @property
     def short_name(self) -> str:

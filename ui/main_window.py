@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,12 +28,14 @@ from caseworker.services.case_list import CaseFilter
 from caseworker.services.permissions import allowed
 from caseworker.services.quick_reads import needs_organisation
 from ui.context import AppContext
+from ui.status_bar import StatusBar
 from ui.views.case_list import CaseListView
 from ui.views.welcome import WelcomeView
 from ui.views.work_queue import WorkQueueView
 
 if TYPE_CHECKING:
-    from caseworker.services.work_queue import QueueItem
+    from caseworker.domain.calendar import WorkingCalendar
+    from caseworker.services.work_queue import QueueItem, WorkList
     from ui.letters.batch import AcknowledgementBatch
     from ui.views.case_view import CaseView
     from ui.views.intake import IntakeView
@@ -46,6 +48,8 @@ DEMO_MODULE = "caseworker.services.demo"
 
 class MainWindow(QMainWindow):
     """Pages (work queue, cases, new contact, case, settings) picked from a list on the left."""
+
+    work_started = Signal()  # filled for the person working: the window may be shown
 
     # The pages, their titles and shortcuts, in the order of the list on the left.
     PAGES = (
@@ -63,17 +67,23 @@ class MainWindow(QMainWindow):
         *,
         complete: bool = True,
         counted: Callable[[], list[QueueItem] | None] | None = None,
+        waiting: bool = False,
     ) -> None:
         """The window with its work queue and case list.
 
         ``complete=False`` leaves the other pages and the menus' actions to ``finish()``,
         so the app can paint the first window before loading the rest (see ui.app).
         ``counted``: gives the work queue as counted at start-up (it waits for the count).
+        ``waiting=True``: only the shell is built, hidden, while the sign-in dialog is up
+        (nothing is read); ``first_steps()`` builds the queue and case list pages empty, and
+        ``start_work()`` fills them for whoever signed in.
         """
         super().__init__()
         self.context = context
         self.complete = False
         self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
+        self.counting: list[QThread] = []  # the queue counted at start-up, after sign-in
+        self.working = False  # filled for the person working (``start_work``)
         self.store_damaged = False  # the full check after the first paint found damage
         self.damage_message: QMessageBox | None = None
         self._steps: Iterator[None] | None = None
@@ -89,6 +99,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setStatusBar(StatusBar())  # a long message elides beside the sync line
         self.menus: dict[str, QMenu] = {
             name: self.menuBar().addMenu(title)
             for name, title in (
@@ -103,22 +114,53 @@ class MainWindow(QMainWindow):
         for key, title, shortcut in self.PAGES:
             self._add_nav(key, title, shortcut)
         self.nav_items["case"].setHidden(True)
-        self.cases = CaseListView(context)  # first: the queue may wait for its count
-        self.queue = WorkQueueView(context, counted=counted)
+        self.resize(1280, 800)
+        if waiting:
+            return
+        for _ in self.first_steps(load=True, counted=counted):
+            pass
+        self.start_work()
+        if complete:
+            self.finish()
+
+    def first_steps(
+        self,
+        *,
+        load: bool = False,
+        counted: Callable[[], list[QueueItem] | None] | None = None,
+    ) -> Iterator[None]:
+        """The case list and the work queue, one per step (empty unless ``load``)."""
+        self.cases = CaseListView(self.context, load=load)  # first: the queue may wait
+        yield
+        self.queue = WorkQueueView(self.context, counted=counted, load=load)
         self._add_widget("queue", self.queue)
         self._add_widget("cases", self.cases)
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.queue.list_requested.connect(self.open_list)
         self.queue.case_requested.connect(self.open_case)
         self.cases.case_requested.connect(self.open_case)
+
+    def start_work(
+        self,
+        counted: list[QueueItem] | None = None,
+        listed: WorkList | None = None,
+        cases: tuple[int, WorkingCalendar] | None = None,
+    ) -> None:
+        """Fill the window for whoever signed in: the queue and the case list's count (as
+        read on a worker thread at start-up, else read here: the queue now, the list in a
+        later step), the status bar, and the first page."""
+        context = self.context
+        if not self.queue.filled:
+            self.queue.refresh(counted, listed)
+        if cases is not None and not self.cases.model.loaded:
+            self.cases.model.refresh(cases)
         self.statusBar().showMessage(f"{context.where} · Working as {context.actor.display_name}")
         if context.read_quick(needs_organisation):
             self.show_page("welcome")
         else:
             self.show_page("queue")
-        self.resize(1280, 800)
-        if complete:
-            self.finish()
+        self.working = True
+        self.work_started.emit()
 
     def finish(self) -> None:
         """Build the other pages and the menus' actions (they need the full store)."""
@@ -139,6 +181,9 @@ class MainWindow(QMainWindow):
         from ui.views.reports import ReportsView
         from ui.views.settings import SettingsView
 
+        if not self.cases.model.loaded:  # built before sign-in: counted now, off the paint
+            self.cases.model.refresh()
+            yield
         context = self.context
         self.batch: AcknowledgementBatch = AcknowledgementBatch(
             context.store, context.actor, context.today, self
@@ -211,6 +256,8 @@ class MainWindow(QMainWindow):
         elif key not in self.pages:
             self.finish()
         widget = self.pages[key]
+        if key == "cases" and not self.cases.model.loaded:
+            self.cases.model.refresh()
         self.nav_items[key].setHidden(False)
         self.stack.setCurrentWidget(widget)
         self.nav.blockSignals(True)

@@ -415,3 +415,40 @@ def test_wide_search_pages_join_up_in_deadline_order(
     assert everything == sorted(
         everything, key=lambda r: (r.next_due is None, r.next_due or date.min, r.reference)
     )
+
+
+def test_a_filter_on_the_sort_column_reads_only_cases_with_a_value(
+    store: Store, cases: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deadline order under a deadline filter (the work queue's lists), or site order under
+    a site filter: no case without a value can match, so it is not looked for (that read
+    walked every case with no deadline: half a second at a million records)."""
+    reads: list[str] = []
+    real = db.queries._rows
+
+    def spy(conn: Any, w: Any, tail: str, *args: Any) -> list[CaseRow]:
+        reads.append(w.sql())
+        return real(conn, w, tail, *args)
+
+    monkeypatch.setattr(db.queries, "_rows", spy)
+    due = CaseFilter(include_restricted=True, due_on_or_before=date(2026, 2, 10))
+    with store.read() as s:
+        first = page_cases(s, due, limit=100)
+        later = page_cases_at(s, due, offset=2, limit=100)
+        overdue = page_cases(s, CaseFilter(include_restricted=True, due_before=date(2026, 2, 9)))
+        bolsover = next(n.id for n in sites(s) if n.name == "Bolsover")
+        at_site = page_cases(
+            s, CaseFilter(include_restricted=True, site_id=bolsover), sort="site", limit=100
+        )
+    by_ref = {v: k for k, v in cases.items()}
+    assert [by_ref[r.reference] for r in first] == ["pending", "enquiry", "logged", "compliment"]
+    assert [by_ref[r.reference] for r in later] == ["logged", "compliment"]
+    assert [by_ref[r.reference] for r in overdue] == ["pending", "enquiry"]
+    assert [by_ref[r.reference] for r in at_site] == ["stage1"]
+    assert len(reads) == 4
+    assert not [r for r in reads if "IS NULL" in r]
+    # Without such a filter the cases with no deadline still come last (one more read).
+    with store.read() as s:
+        everything = page_cases(s, CaseFilter(include_restricted=True), limit=100)
+    assert [by_ref[r.reference] for r in everything][-2:] == ["request", "closed"]
+    assert len(reads) == 6 and "c.next_due IS NULL" in reads[-1]

@@ -171,19 +171,21 @@ def test_every_row_keeps_its_content_order_and_relations(
         conn.close()
 
 
-def test_the_audit_chain_verifies_with_old_events_unchanged_and_one_appended(
-    upgraded: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+def _events_and_last(conn: Any) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Every event's (seq, changes, digest), and the newest event's who, what and link."""
+    events = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
+    last = conn.execute(
+        "SELECT actor, role, case_id, action, changes, prev_digest FROM audit_events "
+        "ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return events, last
+
+
+def _check_conversion_event(
+    target: str, events: list[tuple[Any, ...]], last: tuple[Any, ...], before: dict[str, Any]
 ) -> None:
-    path, before = upgraded
-    conn = sqlite3.connect(path)
-    try:
-        events = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
-        last = conn.execute(
-            "SELECT actor, role, case_id, action, changes, prev_digest FROM audit_events "
-            "ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-    finally:
-        conn.close()
+    """Old events are unchanged, one convert-keys event follows them naming every converted
+    table's rows, and the chain and the old-id mapping it recorded verify."""
     assert events[:-1] == before["events"]  # history never rewritten
     actor, role, case_id, action, changes, prev = last
     assert (actor, role, case_id, action, prev) == (
@@ -193,19 +195,12 @@ def test_the_audit_chain_verifies_with_old_events_unchanged_and_one_appended(
         "convert-keys",
         before["events"][-1][2],
     )
-    recorded = json.loads(changes)
+    recorded = changes if isinstance(changes, dict) else json.loads(changes)
     assert recorded["revision"] == "0009"
-    assert recorded["rows"] == {
-        "complaint_points": before["counts"]["complaint_points"],
-        "case_parties": before["counts"]["case_parties"],
-        "extensions": before["counts"]["extensions"],
-        "remedies": before["counts"]["remedies"],
-        "outstanding_actions": before["counts"]["outstanding_actions"],
-        "learning": before["counts"]["learning"],
-        "notes": before["counts"]["notes"],
-        "equality_answers": 1,
-    }
-    store = open_store(path)
+    counts = before["counts"]
+    assert recorded["rows"] == {table: counts[table] for table in CONTENT} | {"equality_answers": 1}
+    assert counts["notes"] == 10 and counts["remedies"] > 0 and counts["learning"] > 0
+    store = open_store(target)
     try:
         with Session(store.engine) as s:
             assert verify_chain(s) is None
@@ -213,6 +208,18 @@ def test_the_audit_chain_verifies_with_old_events_unchanged_and_one_appended(
             assert mapping_digest(s) == recorded["mapping_sha256"]
     finally:
         store.close()
+
+
+def test_the_audit_chain_verifies_with_old_events_unchanged_and_one_appended(
+    upgraded: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, before = upgraded
+    conn = sqlite3.connect(path)
+    try:
+        events, last = _events_and_last(conn)
+    finally:
+        conn.close()
+    _check_conversion_event(str(path), events, last, before)
     assert main(["--db", str(path), "audit", "verify"]) == 0
     head = events[-1][2]
     assert (
@@ -490,32 +497,8 @@ def test_a_server_stores_audit_chain_verifies_with_the_conversion_event(
 ) -> None:
     url, before = server_upgraded
     with _server_raw(url) as conn:
-        events = _rows(conn, "SELECT seq, changes, digest FROM audit_events ORDER BY seq")
-        last = conn.execute(
-            "SELECT actor, role, case_id, action, changes, prev_digest FROM audit_events "
-            "ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-    assert events[:-1] == before["events"]  # history never rewritten
-    actor, role, case_id, action, changes, prev = last
-    assert (actor, role, case_id, action, prev) == (
-        "Caseworker upgrade",
-        "system",
-        None,
-        "convert-keys",
-        before["events"][-1][2],
-    )
-    recorded = changes if isinstance(changes, dict) else json.loads(changes)
-    assert recorded["revision"] == "0009"
-    counts = before["counts"]
-    assert recorded["rows"] == {table: counts[table] for table in CONTENT} | {"equality_answers": 1}
-    assert counts["notes"] == 10 and counts["remedies"] > 0 and counts["learning"] > 0
-    store = open_store(url)
-    try:
-        with Session(store.engine) as s:
-            assert verify_chain(s) is None
-            assert mapping_digest(s) == recorded["mapping_sha256"]
-    finally:
-        store.close()
+        events, last = _events_and_last(conn)
+    _check_conversion_event(url, events, last, before)
     # As IT would check it: the first administrator, then audit verify.
     monkeypatch.setenv("CASEWORKER_NEW_PASSWORD", "a long admin password")
     assert (

@@ -66,6 +66,85 @@ print(json.dumps(seen), code)
 """
 
 
+# The real start again, watching every statement on every SQLite connection: a wrong
+# password first, then the right one. What the window and the reads were at each point
+# is printed.
+_WATCHED = """
+import argparse, json, re, sqlite3, sys, threading
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.app
+from ui.dialogs.sign_in import SignInDialog
+from ui.main_window import MainWindow
+
+CASE_DATA = re.compile(
+    r"\\b(cases|case_parties|people|remedies|outstanding_actions|notes|correspondence"
+    r"|documents|drafts|learning|extensions)\\b",
+    re.IGNORECASE,
+)
+lock = threading.Lock()
+statements = []  # (accepted yet, statement)
+accepted = [False]
+real_connect = sqlite3.connect
+
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    def note(statement):
+        with lock:
+            statements.append((accepted[0], statement))
+    conn.set_trace_callback(note)
+    return conn
+
+sqlite3.connect = sqlite3.dbapi2.connect = connect
+real_signed_in = SignInDialog._signed_in
+
+def signed_in(self, actor):
+    with lock:
+        accepted[0] = True
+    real_signed_in(self, actor)
+
+SignInDialog._signed_in = signed_in
+seen = {}
+app = ui.app._application()
+
+def windows():
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+def case_reads(after):
+    with lock:
+        return [s for a, s in statements if a == after and CASE_DATA.search(s)]
+
+def poll():
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, SignInDialog) and w.isVisible()]
+    if dialogs and "wrong" not in seen and not dialogs[0].checking:
+        seen["wrong"] = "sent"
+        dialogs[0].username.setText(sys.argv[2])
+        dialogs[0].password.setText("not the password")
+        dialogs[0].try_sign_in()
+    elif dialogs and seen.get("wrong") == "sent" and not dialogs[0].checking:
+        built = [w for w in windows() if hasattr(w, "queue")]
+        if built:  # refused, and the window built behind the dialog meanwhile
+            w = built[0]
+            seen["wrong"] = [dialogs[0].message.text(), w.isVisible(), w.queue.filled,
+                             w.cases.model.rowCount(), len(case_reads(False))]
+            dialogs[0].password.setText(sys.argv[3])
+            dialogs[0].try_sign_in()
+    shown = [w for w in windows() if w.isVisible()]
+    if shown and "window" not in seen:
+        w = shown[0]
+        seen["window"] = [w.context.actor.username, w.queue.count("awaiting-ack"),
+                          w.cases.model.rowCount(), len(windows()), len(case_reads(False)),
+                          len(case_reads(True)) > 0]
+        QTimer.singleShot(0, w.close)
+    QTimer.singleShot(20, poll)
+
+poll()
+code = ui.app.run(argparse.Namespace(db=sys.argv[1]))
+print(json.dumps(seen), code)
+"""
+
+
 def _add_officer(store: Store) -> None:
     with store.write() as session:
         for username, name, role in (
@@ -82,9 +161,11 @@ def _add_officer(store: Store) -> None:
             )
 
 
-def _start(store_path: Path, *creds: str) -> tuple[dict[str, list[object]], str]:
+def _start(
+    store_path: Path, *creds: str, script: str = _SIGN_IN
+) -> tuple[dict[str, list[object]], str]:
     done = subprocess.run(
-        [sys.executable, "-c", _SIGN_IN, str(store_path), *creds],
+        [sys.executable, "-c", script, str(store_path), *creds],
         capture_output=True,
         text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "CASEWORKER_TODAY": "2026-02-02"},
@@ -115,6 +196,27 @@ def test_with_accounts_the_sign_in_is_painted_before_the_store_is_opened(
         2,
         f"Store: {store_path} · Working as Dee Officer",
     ]
+
+
+def test_nothing_of_the_cases_is_read_or_shown_before_the_password_is_accepted(
+    store: Store, store_path: Path
+) -> None:
+    """The window is built behind the sign-in dialog, hidden and empty; a wrong password
+    leaves it so; the cases are read only once the right password is accepted."""
+    from caseworker.services.users import REFUSED
+
+    name_organisation(store)
+    log(store)
+    log(store, name="Bob Green")
+    _add_officer(store)
+    store.close()
+    seen, code = _start(store_path, "dee", PASSWORD, script=_WATCHED)
+    assert code == "0"
+    # refused; the window built meanwhile: not shown, not counted, nothing of a case read
+    assert seen["wrong"] == [REFUSED, False, False, 0, 0]
+    # the right password: Dee's one window, the two cases counted in the queue and the
+    # case list (on a worker), and still no read from before the answer
+    assert seen["window"] == ["dee", 2, 2, 1, 0, True]
 
 
 def test_a_cancelled_sign_in_closes_cleanly(store: Store, store_path: Path) -> None:

@@ -79,7 +79,10 @@ _KEYSET_SORTS = {
 class CaseTableModel(QAbstractTableModel):
     """Rows of ``case_list.page`` under a ``CaseFilter``; a small LRU cache of pages."""
 
-    def __init__(self, context: AppContext, case_filter: CaseFilter | None = None) -> None:
+    def __init__(
+        self, context: AppContext, case_filter: CaseFilter | None = None, *, load: bool = True
+    ) -> None:
+        """``load=False``: empty until ``refresh()`` (the window is built before sign-in)."""
         super().__init__()
         self._context = context
         self._filter = case_filter or CaseFilter()
@@ -91,7 +94,9 @@ class CaseTableModel(QAbstractTableModel):
         self._countdowns: dict[int, str] = {}  # by row: worded a page at a time
         self._calendar: WorkingCalendar | None = None
         self.fetches = 0  # pages read from the store (for tests and benchmarks)
-        self.refresh()
+        self.loaded = False  # counted for the person working
+        if load:
+            self.refresh()
 
     # Qt's model interface -------------------------------------------------------------------
 
@@ -167,8 +172,15 @@ class CaseTableModel(QAbstractTableModel):
         self._filter = case_filter
         self.refresh()
 
-    def refresh(self) -> None:
-        """Forget cached pages and count again (after a change, a new filter or sort)."""
+    def refresh(self, counted: tuple[int, WorkingCalendar] | None = None) -> None:
+        """Forget cached pages and count again (after a change, a new filter or sort).
+
+        ``counted``: the count under the model's filter and the store's calendar, as read on
+        a worker thread at start-up. Before anyone has signed in the list stays empty:
+        nothing is read.
+        """
+        if not self._context.signed_in:
+            return
         self.beginResetModel()
         self._pages.clear()
         self._texts.clear()
@@ -178,7 +190,11 @@ class CaseTableModel(QAbstractTableModel):
             self._calendar = store_calendar(session)
             return case_list.count(session, self._context.actor, self._filter)
 
-        self._count = self._context.read_quick(read)
+        if counted is not None:
+            self._count, self._calendar = counted
+        else:
+            self._count = self._context.read_quick(read)
+        self.loaded = True
         self.endResetModel()
 
     def refresh_countdowns(self) -> None:

@@ -88,11 +88,14 @@ class CaseListView(QWidget):
 
     case_requested = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, load: bool = True
+    ) -> None:
+        """``load=False``: the list is empty until ``model.refresh()`` (built before sign-in)."""
         super().__init__(parent)
         self.context = context
         self.base = CaseFilter()
-        self.model = CaseTableModel(context, self.base)
+        self.model = CaseTableModel(context, self.base, load=load)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)

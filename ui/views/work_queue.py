@@ -70,14 +70,17 @@ class WorkQueueView(QWidget):
         parent: QWidget | None = None,
         *,
         counted: Callable[[], list[QueueItem] | None] | None = None,
+        load: bool = True,
     ) -> None:
-        """``counted``: gives the items as counted for today at start-up (None: count here)."""
+        """``counted``: gives the items as counted for today at start-up (None: count here).
+        ``load=False``: built empty (while the sign-in dialog is up); ``refresh`` fills it."""
         super().__init__(parent)
         self.context = context
         self.items: list[QueueItem] = []
         self.buttons: dict[str, QPushButton] = {}
         self.selected = TODAY_KEY
         self.work = WorkList((), 0)
+        self._content = [0] * len(_COLUMNS)  # each column's widest cell, at the last fill
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.title = heading("Today's work")
@@ -118,8 +121,10 @@ class WorkQueueView(QWidget):
         self.in_list_button.setAccessibleName("Show these cases in the case list")
         bottom.addWidget(self.in_list_button)
         layout.addLayout(bottom)
+        self.filled = False  # counted and listed for the person working
         self._connect_signals()
-        self.refresh(counted() if counted else None)
+        if load:
+            self.refresh(counted() if counted else None)
 
     def _connect_signals(self) -> None:
         # Bound methods, not lambdas: Qt lets go of them when this view is deleted.
@@ -131,15 +136,22 @@ class WorkQueueView(QWidget):
         self.in_list_button.clicked.connect(lambda: self.open_item(self.selected))
 
     def _case_changed(self, _reference: str) -> None:
-        self.refresh()
+        if self.filled:
+            self.refresh()
 
     def _ticked(self) -> None:
-        self.refresh()
+        if self.filled:
+            self.refresh()
 
     # Counts -----------------------------------------------------------------------------------
 
-    def refresh(self, counted: list[QueueItem] | None = None) -> None:
-        """Count again and re-read the list (after a change, and every minute for midnight)."""
+    def refresh(
+        self, counted: list[QueueItem] | None = None, listed: WorkList | None = None
+    ) -> None:
+        """Count again and re-read the list (after a change, and every minute for midnight).
+
+        At start-up ``counted`` and ``listed`` (today's work) come from a worker thread.
+        """
         today = self.context.today()
         actor = self.context.actor
         self.items = counted or self.context.read_quick(lambda s: queue_items(s, actor, today))
@@ -160,7 +172,8 @@ class WorkQueueView(QWidget):
                 self.flow.addWidget(button)
             self._label_button(button, item)
         present = any(i.key == self.selected for i in self.items)
-        self.select(self.selected if present else TODAY_KEY)
+        self.select(self.selected if present else TODAY_KEY, listed)
+        self.filled = True
 
     def _label_button(self, button: QPushButton, item: QueueItem) -> None:
         cases = "case" if item.count == 1 else "cases"
@@ -191,14 +204,20 @@ class WorkQueueView(QWidget):
 
     # The list ---------------------------------------------------------------------------------
 
-    def select(self, key: str) -> None:
-        """Show the cases of one count (the others' buttons come up)."""
+    def select(self, key: str, listed: WorkList | None = None) -> None:
+        """Show the cases of one count (the others' buttons come up); ``listed``: today's
+        work as read at start-up."""
         self.selected = key
         for k, button in self.buttons.items():
             button.setChecked(k == key)
         item = self.item(key)
         actor, today = self.context.actor, self.context.today()
-        self.work = self.context.read_quick(lambda s: work_list(s, actor, item.case_filter, today))
+        if listed is not None and key == TODAY_KEY:
+            self.work = listed
+        else:
+            self.work = self.context.read_quick(
+                lambda s: work_list(s, actor, item.case_filter, today)
+            )
         self.list_title.setText(f"<b>{item.title}</b>: {item.explanation}. Yours first.")
         self._fill()
         shown = len(self.work.items)
@@ -211,6 +230,9 @@ class WorkQueueView(QWidget):
     def _fill(self) -> None:
         table = self.table
         table.setRowCount(len(self.work.items))
+        metrics = table.fontMetrics()
+        widest = [0] * len(_COLUMNS)
+        measured: dict[str, int] = {}
         for row, w in enumerate(self.work.items):
             icon = _urgency_icon(w)
             due = format_day(w.next_due) if w.next_due else ""
@@ -225,23 +247,36 @@ class WorkQueueView(QWidget):
                 KIND: kind_label(w.kind),
             }
             for col, text in texts.items():
+                width = measured.get(text)
+                if width is None:  # the kinds, clocks and steps repeat: each measured once
+                    width = measured[text] = metrics.horizontalAdvance(text)
+                widest[col] = max(widest[col], width)
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 cell.setData(Qt.ItemDataRole.UserRole, w.reference)
                 if col == COUNTDOWN and icon is not None:
                     cell.setIcon(_icon(icon))
                 table.setItem(row, col, cell)
+        # Each column as wide as its widest cell (measured here, once per fill: asking the
+        # view for each column's size hint lays out every row, three times at start-up).
+        pad = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+        icon_width = table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+        self._content = [
+            width + pad + (icon_width if col == COUNTDOWN else 0) if width else 0
+            for col, width in enumerate(widest)
+        ]
         self._fit_columns()
         if self.work.items and table.currentRow() < 0:
             table.setCurrentCell(0, REFERENCE)
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their content, shared out when the window is narrow."""
+        """Columns as wide as their content, shared out when the window is narrow.
+
+        The content's widths are measured once per fill (each measure reads every cell: the
+        first paint resizes the view twice more) and again if the font changes."""
         table = self.table
         header = table.horizontalHeader()
-        widths = [
-            max(header.sectionSizeHint(c), table.sizeHintForColumn(c)) for c in range(len(_COLUMNS))
-        ]
+        widths = [max(header.sectionSizeHint(c), self._content[c]) for c in range(len(_COLUMNS))]
         room = table.viewport().width()
         over = sum(widths) - room
         if over > 0 and room > 0:
@@ -261,6 +296,9 @@ class WorkQueueView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter (or Return) on a row opens the case; a new width fits the columns again."""
+        if watched is self.table and event.type() == QEvent.Type.FontChange:
+            if self.filled:  # a new text size: the content measures anew
+                self._fill()
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         if (
