@@ -132,6 +132,8 @@ class Partitions(RuleBasedStateMachine):
         for proxy in world.proxies:
             proxy.heal()
         self.made = [0, 0, 0]  # intents made on each replica
+        self.checked: set[tuple[int, int]] = set()  # (replica, sequence) taken and checked
+        self.links: list[Store | None] = [None, None, None]  # each replica's way to the server
         self.day = 0
         STATS["examples"] += 1
 
@@ -262,10 +264,22 @@ class Partitions(RuleBasedStateMachine):
     def heal(self, i: int) -> None:
         self.world.proxies[i].heal()
 
+    def _link(self, i: int) -> Store:
+        """Replica ``i``'s server store through its proxy, opened once an example and its
+        connections dropped before each sync: every sync connects afresh, as after a cut,
+        without building the engine (and compiling every statement) again."""
+        link = self.links[i]
+        if link is None:
+            link = self.links[i] = open_store(self.world.proxies[i].url(self.url))
+        link.engine.dispose()
+        with link.engine.connect():  # the link is up (kept in the pool for the sync)
+            pass
+        return link
+
     def _sync(self, i: int) -> bool:
         STATS["sync rounds"] += 1
         try:
-            server = open_store(self.world.proxies[i].url(self.url))
+            server = self._link(i)
         except OFFLINE:
             STATS["syncs refused: offline"] += 1
             return False
@@ -274,8 +288,6 @@ class Partitions(RuleBasedStateMachine):
         except OFFLINE:
             STATS["syncs cut short"] += 1
             return False
-        finally:
-            server.close()
         STATS["syncs completed"] += 1
         STATS["intents pushed"] += done.pushed
         STATS["cases pulled"] += done.pulled
@@ -328,18 +340,29 @@ class Partitions(RuleBasedStateMachine):
 
     @invariant()
     def every_value_applied_or_in_a_conflict(self) -> None:
+        """Each intent the server took is checked at the step it was taken (what it left is
+        never deleted, so checking it again at every later step would find the same)."""
         for i, r in enumerate(self.replicas):
+            with self.server.store.read() as srv:
+                taken = [
+                    (seq, outcome, ids)
+                    for seq, outcome, ids in srv.execute(
+                        select(
+                            SyncIngest.device_seq, SyncIngest.outcome, SyncIngest.conflict_ids
+                        ).where(SyncIngest.device_id == self.devices[i])
+                    )
+                    if (i, seq) not in self.checked
+                ]
+            if not taken:
+                continue
             with r.read() as s:
                 entries = {
                     e.device_seq: (e.action, e.case_id, list(e.new_ids or []))
                     for e in s.scalars(select(OutboxEntry))
                 }
             with self.server.store.read() as srv:
-                for seq, outcome, conflict_ids in srv.execute(
-                    select(
-                        SyncIngest.device_seq, SyncIngest.outcome, SyncIngest.conflict_ids
-                    ).where(SyncIngest.device_id == self.devices[i])
-                ):
+                for seq, outcome, conflict_ids in taken:
+                    self.checked.add((i, seq))
                     action, case_id, new_ids = entries[seq]
                     if outcome == "conflict":
                         kept = srv.scalar(
@@ -397,6 +420,9 @@ class Partitions(RuleBasedStateMachine):
         finally:
             for r in self.replicas:
                 r.close()
+            for link in self.links:
+                if link is not None:
+                    link.close()
             self.server.store.close()
             self.world.pg.drop_database(self.db)
             for p in self.paths:
