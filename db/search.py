@@ -110,7 +110,8 @@ def search_key_sql(column: str) -> str:
 def index_case(
     session: Session, case_id: str, reference: str, names: str, contacts: str, description: str
 ) -> None:
-    """Write (or rewrite) one case's search entry.
+    """Write (or rewrite) one case's search entry; left as it is if it already reads so (a
+    note or a document changes none of it, and rewriting a full-text entry is costly).
 
     On a server it is one upsert, so an entry whose text is unchanged leaves its case row's
     document as it is (the trigger writes the case row only when the document changes).
@@ -120,6 +121,21 @@ def index_case(
     from db.dialect import on_server
 
     rowid = search_rowid(case_id)
+    current = session.execute(
+        text(
+            "SELECT case_id, reference, names, contacts, description FROM case_search "
+            "WHERE rowid = :rowid"
+        ),
+        {"rowid": rowid},
+    ).first()
+    if current is not None and tuple(current) == (
+        case_id,
+        reference,
+        names,
+        contacts,
+        description,
+    ):
+        return
     insert = (
         "INSERT INTO case_search (rowid, case_id, reference, names, contacts, description) "
         "VALUES (:rowid, :id, :ref, :names, :contacts, :description)"

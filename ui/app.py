@@ -8,7 +8,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -459,51 +459,70 @@ class _WindowBuilder(QObject):
 
 
 @dataclass(frozen=True)
-class _Counted:
-    """The work queue as counted on a worker thread for the person who signed in."""
+class _Listed:
+    """Today's work and the case list's count (with the store's calendar), read on a
+    worker thread for the person who signed in."""
 
-    items: list[QueueItem]
     listed: WorkList
-    cases: tuple[int, WorkingCalendar]  # the case list's count, and the store's calendar
+    cases: tuple[int, WorkingCalendar]
 
 
 def _count_for(window: MainWindow, context: AppContext, path: Path) -> None:
-    """Count the queue and read today's work on a worker thread (a connection of its own),
-    then fill the window with them (``start_work``). If the count fails the window counts
-    itself and says what is wrong."""
+    """Count the queue on one worker thread, and read today's work and count the case list
+    on another (each with a connection of its own: SQLite lets go of Python's lock while it
+    reads, so on two cores the reads overlap); then fill the window with them
+    (``start_work``). If a read fails the window reads for itself and says what is wrong."""
     from caseworker.services import case_list
     from caseworker.services.quick_reads import store_calendar
-    from caseworker.services.work_queue import TODAY_KEY, queue_items, work_list
+    from caseworker.services.work_queue import (
+        SOON_WORKING_DAYS,
+        queue_items,
+        todays_work_filter,
+        work_list,
+    )
     from ui.workers import Worker
 
     actor, today = context.actor, context.today()
     case_filter = window.cases.model.case_filter
+    # The store's calendar is one object shared by every thread, and it is not safe to
+    # extend from two at once: its years are indexed here, first (a few milliseconds).
+    context.read_quick(store_calendar).add_working_days(today, SOON_WORKING_DAYS)
 
-    def job(_progress: object) -> _Counted:
-        reader = QuickReader(path)
-        try:
+    def reading(read: Callable[[sqlite3.Connection], object]) -> Worker:
+        def job(_progress: object) -> object:
+            reader = QuickReader(path)
+            try:
+                return reader.read_value(read)
+            finally:
+                reader.close()
 
-            def read(conn: sqlite3.Connection) -> _Counted:
-                items = queue_items(conn, actor, today)
-                today_item = next(i for i in items if i.key == TODAY_KEY)
-                listed = work_list(conn, actor, today_item.case_filter, today)
-                everything = case_list.count(conn, actor, case_filter)
-                return _Counted(items, listed, (everything, store_calendar(conn)))
+        return Worker(job, window)
 
-            return reader.read_value(read)
-        finally:
-            reader.close()
+    def list_and_count(conn: sqlite3.Connection) -> _Listed:
+        listed = work_list(conn, actor, todays_work_filter(conn, actor, today), today)
+        return _Listed(listed, (case_list.count(conn, actor, case_filter), store_calendar(conn)))
 
-    worker = Worker(job, window)
+    workers = [
+        reading(lambda conn: queue_items(conn, actor, today)),
+        reading(list_and_count),
+    ]
+    results: dict[int, object] = {}
 
-    def counted(result: object) -> None:
-        assert isinstance(result, _Counted)
-        window.start_work(result.items, result.listed, result.cases)
+    def arrived(which: int, result: object) -> None:
+        results[which] = result
+        if len(results) < len(workers):
+            return
+        counted, listed = results[0], results[1]
+        if isinstance(counted, list) and isinstance(listed, _Listed):
+            window.start_work(counted, listed.listed, listed.cases)
+        else:  # one failed: the window reads for itself (and says what is wrong)
+            window.start_work()
 
-    worker.succeeded.connect(counted)
-    worker.failed.connect(lambda _message: window.start_work())
-    window.counting = worker
-    worker.start()
+    for which, worker in enumerate(workers):
+        worker.succeeded.connect(lambda result, w=which: arrived(w, result))
+        worker.failed.connect(lambda _message, w=which: arrived(w, None))
+        window.counting.append(worker)
+        worker.start()
 
 
 def _stop(opener: _StoreOpener) -> None:
@@ -673,8 +692,8 @@ def run(args: argparse.Namespace) -> int:
             window.work_started.connect(show)
         return app.exec()
     finally:
-        if window.counting is not None:
-            window.counting.wait()
+        for counting in window.counting:
+            counting.wait()
         if window.backup_worker is not None:
             window.backup_worker.wait()  # a half-made copy is no backup
         window.close()

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.complete = False
         self.backup_worker: QThread | None = None  # the day's backup, made after the first paint
-        self.counting: QThread | None = None  # the queue counted at start-up, after sign-in
+        self.counting: list[QThread] = []  # the queue counted at start-up, after sign-in
         self.working = False  # filled for the person working (``start_work``)
         self.store_damaged = False  # the full check after the first paint found damage
         self.damage_message: QMessageBox | None = None

@@ -429,6 +429,9 @@ class _Writer:
                 }
             )
         s = self.session
+        # The search entries first: on a server each case row takes its entry's document as
+        # it is inserted (migration 0019), rather than being written a second time after.
+        add_search_entries(s, search)
         for model, values in (
             (Person, people),
             (Case, cases),
@@ -440,7 +443,6 @@ class _Writer:
         ):
             table: Table = model.__table__  # type: ignore[assignment]
             insert_many(s, table, values)
-        add_search_entries(s, search)
         record_event(
             s,
             self.actor,

@@ -91,14 +91,13 @@ def _has_identity_table(session: Session) -> bool:
     return found
 
 
+_DEVICE_SQL = select(ReplicaIdentity.device_id).limit(1)  # built once: asked by every action
+
+
 def replica_device(session: Session) -> str | None:
     """This store's device id if it is an offline replica (asked once per session)."""
     if _KEY not in session.info:
-        session.info[_KEY] = (
-            session.scalar(select(ReplicaIdentity.device_id).limit(1))
-            if _has_identity_table(session)
-            else None
-        )
+        session.info[_KEY] = session.scalar(_DEVICE_SQL) if _has_identity_table(session) else None
     value = session.info[_KEY]
     return str(value) if value else None
 

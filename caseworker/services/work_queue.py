@@ -59,16 +59,27 @@ class QueueItem:
 
 def queue_items(reader: Reader, actor: Actor, today: date) -> list[QueueItem]:
     """The actor's queue: counts and their filters, as at ``today``."""
+    plan = _plan_for(reader, actor, today)
+    counts = run_counts(reader, plan.statement)
+    return [QueueItem(*shown, counts[field], f) for field, f, shown in plan.items]
+
+
+def todays_work_filter(reader: Reader, actor: Actor, today: date) -> CaseFilter:
+    """The filter of "Today's work" as ``queue_items`` gives it, without counting anything
+    (the app reads today's list at start-up while the counts are made on another thread)."""
+    plan = _plan_for(reader, actor, today)
+    return next(f for _field, f, shown in plan.items if shown[0] == TODAY_KEY)
+
+
+def _plan_for(reader: Reader, actor: Actor, today: date) -> _Plan:
     cal = store_calendar(reader)
-    plan = _plan(
+    return _plan(
         is_server(reader),
         today,
         cal.add_working_days(today, SOON_WORKING_DAYS),
         actor.display_name,
         sees_restricted(actor),
     )
-    counts = run_counts(reader, plan.statement)
-    return [QueueItem(*shown, counts[field], f) for field, f, shown in plan.items]
 
 
 @dataclass(frozen=True)

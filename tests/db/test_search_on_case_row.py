@@ -85,8 +85,8 @@ def test_a_renamed_resident_is_found_by_the_new_name_only(store: Store) -> None:
 
 
 def test_imported_cases_are_found_by_their_references(store: Store) -> None:
-    # The import writes the cases, then their search entries (the entries' trigger fills
-    # the case rows' documents on a server).
+    # The import writes the search entries, then the cases (on a server each case row
+    # takes its entry's document as it goes in; copy-store, below, writes the other way).
     with store.write() as s:
         import_records(s, LOCAL_ADMIN, DATA / "import_q2_2025.csv", today=date(2025, 12, 1))
     with store.read() as s:

@@ -70,6 +70,9 @@ _UPGRADE = (
     "DROP INDEX ix_case_search_doc",
     "CREATE INDEX ix_cases_resident_reference ON cases (resident_name, reference)",
     "DROP INDEX ix_cases_resident",
+    # The planner's statistics of the new column (which words are common), now rather than
+    # whenever autovacuum next analyses the table (a rewrite does not prompt it).
+    "ANALYZE cases",
 )
 
 _DOWNGRADE = (
