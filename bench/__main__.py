@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         "--explain",
         type=Path,
         metavar="FILE",
-        help="with --db: write EXPLAIN (ANALYZE, BUFFERS) of each read of every missed target",
+        help="with --db: write EXPLAIN (ANALYZE, BUFFERS) of each read of every result, the "
+        "missed targets first",
     )
     return p
 
@@ -88,9 +89,19 @@ def _run_on_server(args: argparse.Namespace) -> list[Result]:
             print(f"{name} (server)...", file=sys.stderr, flush=True)
             results.extend(replace(r, name=on_server(r.name)) for r in run(ctx))
         if args.explain is not None:
-            missed = [r.name for r in results if not r.met and r.name in ctx.statements]
-            args.explain.write_text("\n".join(f"# {n}\n{ctx.profile(n)}" for n in missed))
-            print(f"profiles of {len(missed)} missed targets in {args.explain}", file=sys.stderr)
+            # The missed targets first; the met ones too, to show where their time goes.
+            shown = sorted((r for r in results if r.name in ctx.statements), key=lambda r: r.met)
+            args.explain.write_text(
+                "\n".join(
+                    f"# {r.name} ({'met' if r.met else 'MISSED'})\n{ctx.profile(r.name)}"
+                    for r in shown
+                )
+            )
+            missed = sum(not r.met for r in shown)
+            print(
+                f"profiles of {len(shown)} results ({missed} missed) in {args.explain}",
+                file=sys.stderr,
+            )
     finally:
         raw.close()
         store.close()

@@ -143,6 +143,10 @@ def _copy_as_csv(
     return int(row[0])
 
 
+# Migration 0019: a case row inserted takes its search entry's document.
+_DOC_TRIGGER = "tr_case_takes_search_doc"
+
+
 def copy_to_server(path: Path, url: str) -> dict[str, int]:
     """Copy every row of the store file ``path`` into the empty database at ``url``.
 
@@ -175,8 +179,18 @@ def copy_to_server(path: Path, url: str) -> dict[str, int]:
             "AND table_name != 'alembic_version' ORDER BY table_name, ordinal_position"
         ):
             columns.setdefault(table, []).append((column, kind == "bytea"))
+        # A server's case row has its search document (migration 0019), a file's has not:
+        # the row takes it from its entry by the migration's trigger, kept on for this
+        # load, so the entries go in first.
+        doc_trigger = ("search_doc", False) in columns["cases"]
+        if doc_trigger:
+            columns["cases"].remove(("search_doc", False))
+        order = sorted(columns, key=lambda t: (t != "case_search", t))
         cli = shutil.which("sqlite3")
-        for table, names in columns.items():
+        for table in order:
+            names = columns[table]
+            if table == "cases" and doc_trigger:
+                dst.execute(f"ALTER TABLE cases ENABLE ALWAYS TRIGGER {_DOC_TRIGGER}")
             print(f"copying {table}", file=sys.stderr, flush=True)
             cols = sql.SQL(", ").join(sql.Identifier(n) for n, _ in names)
             target = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), cols)
@@ -189,6 +203,8 @@ def copy_to_server(path: Path, url: str) -> dict[str, int]:
                 for row in src.execute(select):
                     out.write_row(row)
                     counts[table] += 1
+        if doc_trigger:
+            dst.execute(f"ALTER TABLE cases ENABLE TRIGGER {_DOC_TRIGGER}")
         print("making the indexes", file=sys.stderr, flush=True)
         for _, definition in indexes:
             dst.execute(definition)

@@ -272,9 +272,7 @@ def _conditions(sql: _Sql, f: CaseFilter, *, by_deadline: bool = False) -> _Wher
         )
     match = search_match(f.search, server=sql.server)
     if match is not None:
-        # By search key: the matches' rowids come from the search index alone, and the
-        # deadline index holds each case's key (a page needs no case row but its own).
-        w.add(f"c.search_key IN ({match.keys_sql})", match.arg)
+        w.add(match.case_condition, match.arg)
     elif f.search.strip():
         w.add("1 = 0")  # punctuation only: nothing matches
     return w
@@ -301,13 +299,14 @@ def _after_value(w: _Where, col: str, key: SortKey, descending: bool) -> None:
 
 
 # A search matching at most this many cases is read as a list of ids first, so SQLite looks
-# each case up by key instead of walking the whole list order checking every case.
+# each case up by key instead of walking the whole list order checking every case. (On a
+# server the search is a condition on the case row, planned by its statistics: not needed.)
 SMALL_MATCH = 2000
 
 
 def _resolve_search(conn: RawConnection, f: CaseFilter) -> CaseFilter:
     match = search_match(f.search, server=isinstance(conn, ServerConnection))
-    if match is None:
+    if match is None or match.on_case_row:
         return f
     ids = [r[0] for r in conn.execute(f"{match.ids_sql} LIMIT ?", (match.arg, SMALL_MATCH + 1))]
     if len(ids) > SMALL_MATCH:

@@ -4,8 +4,10 @@
 Both index the same ``case_search`` rows (rowid, case id, reference, names, contacts,
 description) and match alike: accents and case ignored, anything but letters and digits a
 word break, every word a prefix and all required, a whole postcode exactly in the contacts.
-On PostgreSQL the folding is the migration's ``cw_fold`` (``unaccent``), the index a GIN on
-the generated ``doc`` column, the contacts weighted B.
+On PostgreSQL the folding is the migration's ``cw_fold`` (``unaccent``), the document the
+generated ``doc`` column, the contacts weighted B; triggers copy each entry's ``doc`` to its
+case row (``cases.search_doc``, migration 0019), and a search matches there, with the case
+row's GIN indexes, so it reads no second table.
 """
 
 from __future__ import annotations
@@ -39,27 +41,37 @@ def fts_query(words: str) -> str | None:
 
 @dataclass(frozen=True)
 class SearchMatch:
-    """What a person typed as a condition on ``case_search`` (one ``?``) and its argument."""
+    """What a person typed as a condition (one ``?``) and its argument: on ``case_search``
+    (a store file's FTS5 table), or on the case row itself (a server's ``search_doc``)."""
 
     where: str
     arg: str
+    on_case_row: bool = False
 
     @property
     def ids_sql(self) -> str:
         """The matching cases' ids."""
+        if self.on_case_row:
+            return f"SELECT id FROM cases WHERE {self.where}"
         return f"SELECT case_id FROM case_search WHERE {self.where}"
 
     @property
-    def keys_sql(self) -> str:
-        """The matching search keys (rowids), read from the index alone."""
-        return f"SELECT rowid FROM case_search WHERE {self.where}"
+    def case_condition(self) -> str:
+        """The condition on a case row ``c`` of the case list: on a store file, by search key
+        (FTS5 gives the matching rowids from its index alone, and the deadline index holds
+        each case's key, so a page needs no case row but its own); on a server, the case
+        row's document."""
+        if self.on_case_row:
+            return self.where.replace("search_doc", "c.search_doc", 1)
+        return f"c.search_key IN (SELECT rowid FROM case_search WHERE {self.where})"
 
 
 # Every word a prefix, all required; the words folded on the server as the index is.
 _PG_WORDS = (
-    "doc @@ to_tsquery('simple', regexp_replace(btrim(cw_fold(?)), ' +', ':* & ', 'g') || ':*')"
+    "search_doc @@ to_tsquery('simple', regexp_replace(btrim(cw_fold(?)), ' +', ':* & ', 'g') "
+    "|| ':*')"
 )
-_PG_POSTCODE = "doc @@ to_tsquery('simple', cw_fold(?) || ':B')"
+_PG_POSTCODE = "search_doc @@ to_tsquery('simple', cw_fold(?) || ':B')"
 _ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -71,11 +83,11 @@ def search_match(words: str, *, server: bool) -> SearchMatch | None:
         return None if q is None else SearchMatch("case_search MATCH ?", q)
     pc = _POSTCODE.match(words)
     if pc:
-        return SearchMatch(_PG_POSTCODE, (pc.group(1) + pc.group(2)).upper())
+        return SearchMatch(_PG_POSTCODE, (pc.group(1) + pc.group(2)).upper(), on_case_row=True)
     terms = _ALNUM.findall(words)
     if not terms:
         return None
-    return SearchMatch(_PG_WORDS, " ".join(terms))
+    return SearchMatch(_PG_WORDS, " ".join(terms), on_case_row=True)
 
 
 def search_rowid(case_id: str) -> int:
@@ -98,16 +110,46 @@ def search_key_sql(column: str) -> str:
 def index_case(
     session: Session, case_id: str, reference: str, names: str, contacts: str, description: str
 ) -> None:
-    """Write (or rewrite) one case's search entry."""
+    """Write (or rewrite) one case's search entry; left as it is if it already reads so (a
+    note or a document changes none of it, and rewriting a full-text entry is costly).
+
+    On a server it is one upsert, so an entry whose text is unchanged leaves its case row's
+    document as it is (the trigger writes the case row only when the document changes).
+    """
     from sqlalchemy import text  # not at the top: the case list reads search without it
 
+    from db.dialect import on_server
+
     rowid = search_rowid(case_id)
-    drop_search_entry(session, case_id)
-    session.execute(
+    current = session.execute(
         text(
-            "INSERT INTO case_search (rowid, case_id, reference, names, contacts, description) "
-            "VALUES (:rowid, :id, :ref, :names, :contacts, :description)"
+            "SELECT case_id, reference, names, contacts, description FROM case_search "
+            "WHERE rowid = :rowid"
         ),
+        {"rowid": rowid},
+    ).first()
+    if current is not None and tuple(current) == (
+        case_id,
+        reference,
+        names,
+        contacts,
+        description,
+    ):
+        return
+    insert = (
+        "INSERT INTO case_search (rowid, case_id, reference, names, contacts, description) "
+        "VALUES (:rowid, :id, :ref, :names, :contacts, :description)"
+    )
+    if on_server(session):
+        insert += (
+            " ON CONFLICT (rowid) DO UPDATE SET case_id = EXCLUDED.case_id, "
+            "reference = EXCLUDED.reference, names = EXCLUDED.names, "
+            "contacts = EXCLUDED.contacts, description = EXCLUDED.description"
+        )
+    else:
+        drop_search_entry(session, case_id)  # FTS5 has no upsert
+    session.execute(
+        text(insert),
         {
             "rowid": rowid,
             "id": case_id,

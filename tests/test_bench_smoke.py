@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pg_server import PgServer
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).parents[1]
 MEASURED = {
@@ -100,6 +101,17 @@ def test_the_server_items_run_on_postgresql(
     assert results["import (2,000 rows) [postgresql]"]["note"].startswith("2,000 cases landed")
     # The store was copied once and is used as it is the next time.
     assert "copied" in done.stderr
+    # Every case row took its search entry's document in the load (migration 0019's trigger).
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT count(c.search_doc), count(*) FILTER (WHERE c.search_doc = s.doc) "
+                "FROM cases c JOIN case_search s ON s.case_id = c.id"
+            )
+        ).one()
+    engine.dispose()
+    assert tuple(found) == (2000, 2000)
     again = subprocess.run(
         [sys.executable, "-m", "bench", *args, "--db", url, "--only", "case list page"],
         cwd=ROOT,

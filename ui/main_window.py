@@ -28,6 +28,7 @@ from caseworker.services.case_list import CaseFilter
 from caseworker.services.permissions import allowed
 from caseworker.services.quick_reads import needs_organisation
 from ui.context import AppContext
+from ui.status_bar import StatusBar
 from ui.views.case_list import CaseListView
 from ui.views.welcome import WelcomeView
 from ui.views.work_queue import WorkQueueView
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setStatusBar(StatusBar())  # a long message elides beside the sync line
         self.menus: dict[str, QMenu] = {
             name: self.menuBar().addMenu(title)
             for name, title in (

@@ -25,7 +25,9 @@ UNREACHABLE = 3
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("sync", help="replica: send changes to the server and fetch its")
     p.add_argument(
-        "--json", action="store_true", help='print {"pushed", "pulled", "conflicts", "server"}'
+        "--json",
+        action="store_true",
+        help='print {"pushed", "pulled", "conflicts", "removed", "server"}',
     )
     p.add_argument("--today", metavar="D", help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
@@ -61,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
                     "pushed": done.pushed,
                     "pulled": done.pulled,
                     "conflicts": done.conflicts,
+                    "removed": done.removed,
                     "server": done.server,
                 }
             )
@@ -68,9 +71,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(
             f"Synced with {done.server}: {done.pushed} change(s) sent, {done.pulled} case(s) "
-            f"brought up to date, {done.conflicts} conflict(s) to resolve"
+            f"brought up to date, {done.conflicts} conflict(s) to resolve{_removed(done.removed)}"
         )
     return 0
+
+
+def _removed(count: int) -> str:
+    """The cases that left this PC's scope at the pull (closed or moved elsewhere)."""
+    if count == 0:
+        return ""
+    if count == 1:
+        return "; 1 case no longer held here was removed"
+    return f"; {count} cases no longer held here were removed"
 
 
 def local_waiting(local: Any) -> int:

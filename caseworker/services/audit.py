@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from caseworker.services import permissions
@@ -75,10 +75,11 @@ def record_event(
         if case is not None and case.restricted:
             permissions.check_restricted(actor, case.reference)
     serialise(session, Lock.RECORD)  # one chain: no two writers read the same head
-    prev = session.scalar(select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1))
+    prev = _chain_head_for_append(session)
     safe = json_safe(changes)
     at = datetime.now().replace(microsecond=0)
     cdigest = changes_digest(safe)
+    digest = event_digest(prev, at, actor.display_name, actor.role.value, case_id, action, cdigest)
     event = AuditEvent(
         at=at,
         actor=actor.display_name,
@@ -87,14 +88,38 @@ def record_event(
         action=action,
         changes=safe,
         changes_digest=cdigest,
-        prev_digest=prev or GENESIS,
-        digest=event_digest(
-            prev or GENESIS, at, actor.display_name, actor.role.value, case_id, action, cdigest
-        ),
+        prev_digest=prev,
+        digest=digest,
     )
     session.add(event)
     session.flush()
+    session.info[_HEAD] = (session.get_transaction(), event, digest)
     return event
+
+
+# The newest event this session appended, kept for the next append in the same transaction
+# (a sync batch or an import appends hundreds): the transaction holds the chain (the store
+# file's write lock, or the server's advisory lock), so no other writer can append after it.
+_HEAD = "caseworker_audit_head"
+_HEAD_SQL = select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1)
+
+
+def _chain_head_for_append(session: Session) -> str:
+    """The digest the next event follows: the one this transaction appended last, while it
+    still stands (a savepoint rolled back takes its events away: then it is read again)."""
+    kept = session.info.get(_HEAD)
+    if kept is not None:
+        transaction, event, digest = kept
+        if transaction is session.get_transaction() and inspect(event).persistent:
+            return str(digest)
+    with session.no_autoflush:  # the case's UPDATE goes out with the event, in one flush
+        return session.scalar(_HEAD_SQL) or GENESIS
+
+
+def forget_chain_head(session: Session) -> None:
+    """Say that events were appended other than by ``record_event`` (a bulk writer chaining
+    its own rows), so the next ``record_event`` reads the chain's head again."""
+    session.info.pop(_HEAD, None)
 
 
 # Retention blanks an event's changes whole, replacing them with exactly this shape (an
@@ -189,5 +214,4 @@ def _unexplained_redaction(
 
 def chain_head(session: Session) -> str:
     """The digest of the newest event (printed on reports and beside backups)."""
-    head = session.scalar(select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1))
-    return head or GENESIS
+    return session.scalar(_HEAD_SQL) or GENESIS

@@ -14,8 +14,9 @@ from caseworker.domain.vocab import (
     AuthorisationState,
     parse,
 )
+from caseworker.services import permissions
 from caseworker.services.actor import Actor
-from caseworker.services.cases import begin_change, finish_change, not_future
+from caseworker.services.cases import begin_change, finish_change, get_case, not_future
 from caseworker.services.errors import NotFound
 from caseworker.services.intake import RepresentativeInput, representative_party
 from caseworker.services.replication import replicated, representative_on_case
@@ -140,26 +141,59 @@ def revoke_authorisation(
 
 
 def expire_authorisations(session: Session, actor: Actor, *, today: date) -> int:
-    """Mark every authorisation whose expiry date has passed as expired (audited per case)."""
-    parties = list(
-        session.scalars(
-            select(CaseParty).where(
-                CaseParty.auth_state == AuthorisationState.AUTHORISED.value,
-                CaseParty.auth_expires.is_not(None),
-                CaseParty.auth_expires < today,
-            )
+    """Mark every authorisation whose expiry date has passed as expired (audited per case).
+
+    Each one goes through ``expire_authorisation``, so on an offline replica every expiry is
+    an intent the server replays (and the server's own expiries reach replicas at pull).
+    """
+    due = session.execute(
+        select(Case.reference, CaseParty.id)
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(
+            CaseParty.auth_state == AuthorisationState.AUTHORISED.value,
+            CaseParty.auth_expires.is_not(None),
+            CaseParty.auth_expires < today,
         )
+        .order_by(Case.reference, CaseParty.id)
+    ).all()
+    for reference, party_id in due:
+        expire_authorisation(session, actor, reference, party_id, today=today)
+    return len(due)
+
+
+@replicated("expire-authorisation", fields=AUTH_FIELDS, locate=representative_on_case)
+def expire_authorisation(
+    session: Session, actor: Actor, reference: str, party_id: str, *, today: date
+) -> CaseParty:
+    """Mark one representative's authorisation expired: its expiry date is before ``today``.
+
+    Raises:
+        RuleBroken: the authorisation is not in force, or runs until today or later.
+    """
+    permissions.check(actor, "expire-authorisation")
+    case = get_case(session, actor, reference, for_update=True)  # any case: dates decide
+    party = _party(case, party_id)
+    if party.auth_state != AuthorisationState.AUTHORISED.value:
+        raise RuleBroken(
+            f"The authorisation for {party.person.name} is {party.auth_state}, not in force: "
+            "there is nothing to expire"
+        )
+    if party.auth_expires is None or party.auth_expires >= today:
+        until = (
+            "has no expiry date"
+            if party.auth_expires is None
+            else f"runs until {party.auth_expires.isoformat()}"
+        )
+        raise RuleBroken(f"The authorisation for {party.person.name} {until}: it has not expired")
+    party.auth_state = AuthorisationState.EXPIRED.value
+    finish_change(
+        session,
+        actor,
+        case,
+        "expire-authorisation",
+        {"party": party.id, "expired": party.auth_expires},
     )
-    for party in parties:
-        party.auth_state = AuthorisationState.EXPIRED.value
-        finish_change(
-            session,
-            actor,
-            party.case,
-            "expire-authorisation",
-            {"party": party.id, "expired": party.auth_expires},
-        )
-    return len(parties)
+    return party
 
 
 def authorisation_covers(party: CaseParty, case: Case, today: date) -> bool:

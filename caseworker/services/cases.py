@@ -6,21 +6,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.domain.calendar import format_day
+from caseworker.domain.clocks import Extension
 from caseworker.domain.errors import InvalidInput, RuleBroken
-from caseworker.domain.lifecycle import check_allowed, state_of
+from caseworker.domain.lifecycle import check_allowed, state_from
 from caseworker.domain.vocab import Status, case_tenure
 from caseworker.services import permissions
 from caseworker.services.actor import Actor
 from caseworker.services.audit import json_safe, record_event
-from caseworker.services.clocks import refresh_case_clocks
+from caseworker.services.clocks import store_clocks
 from caseworker.services.errors import NotFound, StaleCase
 from caseworker.services.permissions import sees_restricted
-from db.models import Case, CaseParty, Person
+from caseworker.services.quick_reads import store_calendar
+from db.models import Case, CaseParty, OutstandingAction, Remedy
+from db.queries import RawConnection, connection_of
 from db.search import contacts_text, index_case
 
 
@@ -105,15 +108,41 @@ def check_amount(amount: Decimal | None, financial: bool) -> None:
         raise InvalidInput("A financial remedy needs the amount offered")
 
 
+# The case a change reads, with whether it has open remedies and actions (all the lifecycle
+# table needs of its rows), in one query built once; read afresh, and locked on a server.
+_OPEN_REMEDIES = exists().where(Remedy.case_id == Case.id, Remedy.done.is_(None))
+_OPEN_ACTIONS = exists().where(
+    OutstandingAction.case_id == Case.id, OutstandingAction.done.is_(None)
+)
+_FOR_CHANGE = (
+    select(Case, _OPEN_REMEDIES, _OPEN_ACTIONS)
+    .with_for_update(of=Case)
+    .execution_options(populate_existing=True)
+)
+_CHANGE_BY_REFERENCE = _FOR_CHANGE.where(Case.reference.in_(bindparam("wanted", expanding=True)))
+_CHANGE_BY_ID = _FOR_CHANGE.where(Case.id == bindparam("wanted"))
+
+
 def begin_change(
     session: Session, actor: Actor, reference: str, expected_version: int | None, action: str
 ) -> Case:
     """The case to change, once the actor may see it and do ``action``, the version is the
-    one the caller saw and the lifecycle table allows ``action`` in the case's state."""
+    one the caller saw and the lifecycle table allows ``action`` in the case's state.
+
+    The case is found as ``get_case`` finds it (and refused in its words), in one query that
+    also says whether it has open remedies and actions, so none of its rows is loaded.
+    """
     permissions.check(actor, action)
-    case = get_case(session, actor, reference, for_update=True)
+    wanted = reference.strip()
+    found = session.execute(_CHANGE_BY_REFERENCE, {"wanted": [wanted, wanted.upper()]}).first()
+    if found is None and wanted:
+        found = session.execute(_CHANGE_BY_ID, {"wanted": wanted}).first()
+    if found is None or (found[0].restricted and not sees_restricted(actor)):
+        raise no_such_case(wanted)
+    case: Case = found[0]
     check_version(case, expected_version)
-    check_allowed(state_of(case), action, case.reference)
+    state = state_from(case, open_remedies=bool(found[1]), open_actions=bool(found[2]))
+    check_allowed(state, action, case.reference)
     return case
 
 
@@ -133,47 +162,78 @@ def finish_change(
 ) -> int:
     """Refresh stored clocks and denormalised columns, audit, and bump the version.
 
-    Returns the case's new version.
+    The action's own rows are flushed once; the case's extensions and people are then read
+    as plain values (no rows loaded one by one), and the case's UPDATE goes out with the
+    audit event's INSERT in one flush. Returns the case's new version.
     """
     changes = dict(changes)
-    clock_changes = refresh_case_clocks(session, case)
+    conn = connection_of(session)  # flushes what the action changed, so it is read back
+    clock_changes = store_clocks(case, store_calendar(conn), _extensions(conn, case.id))
     if clock_changes:
         changes["clocks"] = json_safe(clock_changes)
-    refresh_list_columns(session, case)
+    _list_columns(session, conn, case)
     case.updated_at = datetime.now().replace(microsecond=0)
     case.updated_by = actor.display_name
     # Always write the row, so the version moves even when only child rows changed
     # (a note or remedy added within the same second by the same person).
     flag_modified(case, "updated_at")
-    session.flush()
-    record_event(session, actor, action, case.id, changes)
+    record_event(session, actor, action, case.id, changes)  # flushes the case with it
     return case.version
 
 
+_EXTENSIONS_SQL = (
+    "SELECT stage, days, reason, good_reason, told_on FROM extensions WHERE case_id = ? "
+    "ORDER BY position, id"
+)
+_PARTIES_SQL = (
+    "SELECT cp.role, cp.auth_state, p.name, p.adjustments, p.tenure, p.postcode, p.phone, "
+    "p.email FROM case_parties cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = ? "
+    "ORDER BY cp.position, cp.id"
+)
+
+
+def _extensions(conn: RawConnection, case_id: str) -> list[tuple[int, Extension]]:
+    """The case's extensions in order, each with its stage (SQLite gives dates as text)."""
+    return [
+        (
+            int(stage),
+            Extension(
+                int(days),
+                reason,
+                bool(good),
+                date.fromisoformat(told) if isinstance(told, str) else told,
+            ),
+        )
+        for stage, days, reason, good, told in conn.execute(_EXTENSIONS_SQL, (case_id,))
+    ]
+
+
 def refresh_list_columns(session: Session, case: Case) -> None:
-    """The case list's denormalised columns and the search entry."""
-    complainants = [p for p in case.parties if p.role == "complainant"]
-    reps = [p for p in case.parties if p.role == "representative"]
-    people: list[Person] = [p.person for p in case.parties]
-    case.resident_name = "; ".join(p.person.name for p in complainants)
-    case.representative_name = "; ".join(p.person.name for p in reps)
-    case.auth_state = _auth_summary(reps)
-    case.has_adjustments = any(bool(p.adjustments.strip()) for p in people)
-    case.complainant_tenure = case_tenure(p.person.tenure for p in complainants)
+    """The case list's denormalised columns and the search entry, from the case's people
+    as the store holds them (what the session changed is flushed first)."""
+    _list_columns(session, connection_of(session), case)
+
+
+def _list_columns(session: Session, conn: RawConnection, case: Case) -> None:
+    parties = conn.execute(_PARTIES_SQL, (case.id,)).fetchall()
+    complainants = [p for p in parties if p[0] == "complainant"]
+    reps = [p for p in parties if p[0] == "representative"]
+    case.resident_name = "; ".join(p[2] for p in complainants)
+    case.representative_name = "; ".join(p[2] for p in reps)
+    case.auth_state = _auth_summary([r[1] for r in reps])
+    case.has_adjustments = any(bool(p[3].strip()) for p in parties)
+    case.complainant_tenure = case_tenure(p[4] for p in complainants)
     index_case(
         session,
         case.id,
         f"{case.reference} {case.external_reference}".strip(),
         f"{case.resident_name} {case.representative_name}",
-        contacts_text(
-            [p.postcode for p in people], [p.phone for p in people], [p.email for p in people]
-        ),
+        contacts_text([p[5] for p in parties], [p[6] for p in parties], [p[7] for p in parties]),
         case.description,
     )
 
 
-def _auth_summary(reps: list[CaseParty]) -> str:
+def _auth_summary(states: list[str]) -> str:
     """The least-settled authorisation among the case's representatives."""
     order = ["pending", "expired", "revoked", "authorised", "not-needed"]
-    states = [r.auth_state for r in reps] or ["not-needed"]
-    return min(states, key=lambda s: order.index(s) if s in order else 0)
+    return min(states or ["not-needed"], key=lambda s: order.index(s) if s in order else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -38,15 +39,20 @@ def stopped_on(
     return stopped
 
 
-def facts_of(case: Case) -> CaseFacts:
-    """The dates of a stored case that drive its clocks."""
+def facts_of(case: Case, extensions: Sequence[tuple[int, Extension]] | None = None) -> CaseFacts:
+    """The dates of a stored case that drive its clocks.
+
+    ``extensions``: the case's extensions in order, each with its stage, when the caller has
+    read them already (else the case's own rows are loaded).
+    """
+    if extensions is None:
+        extensions = [
+            (e.stage, Extension(e.days, e.reason, e.good_reason, e.told_on))
+            for e in case.extensions
+        ]
 
     def exts(stage: int) -> tuple[Extension, ...]:
-        return tuple(
-            Extension(e.days, e.reason, e.good_reason, e.told_on)
-            for e in case.extensions
-            if e.stage == stage
-        )
+        return tuple(x for s, x in extensions if s == stage)
 
     stopped = stopped_on(
         case.status, case.refused_on, case.withdrawn_on, case.escalation_refused_on, case.closed_on
@@ -105,12 +111,15 @@ def clock_columns(
     }
 
 
-def store_clocks(case: Case, cal: WorkingCalendar) -> dict[str, list[object]]:
+def store_clocks(
+    case: Case, cal: WorkingCalendar, extensions: Sequence[tuple[int, Extension]] | None = None
+) -> dict[str, list[object]]:
     """Write the case's due dates and next deadline into its indexed columns.
 
-    Returns the columns that changed as ``{name: [before, after]}``.
+    ``extensions`` as for ``facts_of``. Returns the columns that changed as
+    ``{name: [before, after]}``.
     """
-    new = clock_columns(facts_of(case), load_policy(case.policy_name), cal, case.status)
+    new = clock_columns(facts_of(case, extensions), load_policy(case.policy_name), cal, case.status)
     changed: dict[str, list[object]] = {}
     for key, value in new.items():
         before = getattr(case, key)

@@ -19,7 +19,7 @@ from caseworker.domain.vocab import RecordKind
 from caseworker.services import demo_data as words
 from caseworker.services import permissions
 from caseworker.services.actor import LOCAL_ADMIN, Actor
-from caseworker.services.audit import chain_head, record_event
+from caseworker.services.audit import chain_head, forget_chain_head, record_event
 from caseworker.services.demo_audit import DemoAudit
 from caseworker.services.demo_letters import CaseHistory, choose_letters, make_letters
 from caseworker.services.demo_rows import Area, Lookups, RowMaker
@@ -302,6 +302,7 @@ class _Generator:
                 events += audit.rows(h.case_id, h.events, h.minute)
         maker.histories.clear()
         insert_many(self.session, Base.metadata.tables["audit_events"], events)
+        forget_chain_head(self.session)  # chained here, not by record_event
 
     def _letters(self, audit: DemoAudit, deferred: list[CaseHistory]) -> None:
         """Make the letters of the cases that had them, reading each case back from the
@@ -319,3 +320,4 @@ class _Generator:
         audit.letters = len(letters)
         insert_many(self.session, Base.metadata.tables["correspondence"], letters)
         insert_many(self.session, Base.metadata.tables["audit_events"], events)
+        forget_chain_head(self.session)  # chained here, not by record_event

@@ -23,8 +23,8 @@ from caseworker.services.audit import record_event
 from caseworker.services.cases import begin_change, no_such_case, not_future
 from caseworker.services.document_email import EmailFacts, read_email
 from caseworker.services.errors import NotFound
+from caseworker.services.quick_reads import setting
 from caseworker.services.replication import replicated
-from caseworker.services.settings import get_setting
 from db.models import Case, Document, DocumentContent, new_id
 from db.queries import Reader, connection_of
 
@@ -90,7 +90,7 @@ def size_text(size: int) -> str:
 
 def max_document_bytes(session: Session) -> int:
     """The largest document kept (Settings, 25 MB by default), in bytes."""
-    value = get_setting(session, "document_max_mb")
+    value = setting(session, "document_max_mb")  # one plain read, no ORM row
     mb = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 25
     return mb * MB
 

@@ -99,6 +99,7 @@ class ImportSummary:
     withdrawn: int = 0
     restricted: int = 0
     three_stage: int = 0  # three-stage histories that reached the Formal stage
+    formal_only: int = 0  # three-stage histories that started at the Formal stage
 
     def lines(self) -> list[str]:
         """The summary as plain lines for the command line and the app."""
@@ -123,6 +124,13 @@ class ImportSummary:
                 f"Three-stage histories that reached the Formal stage: {n} (each kept as two "
                 f"linked records, the Formal stage and Stage 3 under its reference + "
                 f"{FORMAL_SUFFIX}; each local stage received counts as a Stage 1 complaint)"
+            )
+        if self.formal_only:
+            n = self.formal_only
+            out.append(
+                f"Three-stage histories that started at the Formal stage: {n} (each kept as "
+                "one record under its own reference, with no Informal stage; its Formal stage "
+                "counts as a Stage 1 complaint)"
             )
         if self.capped_extensions:
             n = self.capped_extensions
@@ -421,6 +429,9 @@ class _Writer:
                 }
             )
         s = self.session
+        # The search entries first: on a server each case row takes its entry's document as
+        # it is inserted (migration 0019), rather than being written a second time after.
+        add_search_entries(s, search)
         for model, values in (
             (Person, people),
             (Case, cases),
@@ -432,7 +443,6 @@ class _Writer:
         ):
             table: Table = model.__table__  # type: ignore[assignment]
             insert_many(s, table, values)
-        add_search_entries(s, search)
         record_event(
             s,
             self.actor,
@@ -574,6 +584,7 @@ def import_records(
         withdrawn=sum(r.withdrawn is not None for r in rows),
         restricted=sum(r.restricted for r in rows),
         three_stage=sum(bool(r.informal_reference) for r in rows),
+        formal_only=sum(r.formal_only for r in rows),
     )
     if dry_run:
         if progress is not None:

@@ -192,6 +192,8 @@ class ImportRow:
     policy: str
     # A three-stage history's Formal record: the reference of its Informal record (linked).
     informal_reference: str = ""
+    # A three-stage history that started at the Formal stage (it has no Informal record).
+    formal_only: bool = False
 
     @property
     def has_person(self) -> bool:
@@ -657,29 +659,21 @@ _FORMAL_FROM: dict[str, str] = {
     **{f"stage2_{c}": f"stage3_{c}" for c in _STAGE_PARTS},
     "stage2_acknowledged": "stage3_acknowledged",
 }
-# Read by the Formal record as they are (the rest belongs to the Informal stage).
-_FORMAL_SAME = (
-    "kind",
-    "issue_date",
-    "channel",
-    "site",
-    "service_areas",
-    "themes",
-    "tenant",
-    "tenure",
-    "resident_name",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "description",
-    "withdrawn",
-    "withdrawn_by_resident",
-    "withdrawal_reason",
-    "closed",
-    "restricted",
-)
 _ENDINGS = ("withdrawn", "withdrawn_by_resident", "withdrawal_reason", "closed")
+# Read by the Formal record as they are: every column about the complaint rather than one of
+# its stages (taken from COLUMNS, so a column added there reaches the Formal record too), and
+# how it ended. Not the reference, date received or policy: the Formal record has its own.
+_FORMAL_SAME = tuple(
+    c
+    for c in COLUMNS
+    if c in _ENDINGS or c not in (*_STAGE_COLUMNS, "reference", "received", "policy")
+)
+# The Informal stage's columns: none given (and escalated given) is a history that started
+# at the Formal stage.
+_INFORMAL_COLUMNS = ("acknowledged", *(f"stage1_{c}" for c in _STAGE_PARTS))
+# Read by a record that started at the Formal stage as they are, besides _FORMAL_SAME (in a
+# split history they are the Informal record's).
+_FORMAL_OWN = ("reference", "refused_reason")
 
 
 def _mapped(
@@ -741,10 +735,16 @@ def read_record(
     return _three_stages(number, cells, today, policy)
 
 
+def _given(cells: dict[str, Cell], columns: tuple[str, ...]) -> list[str]:
+    return [c for c in columns if str(cells.get(c) or "").strip()]
+
+
 def _three_stages(
     number: int, cells: dict[str, Cell], today: date, policy: Policy
 ) -> tuple[list[ImportRow], list[ImportProblem]]:
     formal_asked = str(cells.get("escalated") or "").strip() != ""
+    if formal_asked and not _given(cells, _INFORMAL_COLUMNS):
+        return _formal_only(number, cells, today, policy)
     informal = {
         c: v for c, v in cells.items() if not c.startswith(("stage2_", "stage3_", "escalated"))
     }
@@ -763,17 +763,23 @@ def _three_stages(
                     number,
                     "escalated",
                     "the Formal stage (escalated) follows the Informal stage's response: give "
-                    "stage1_responded",
+                    "stage1_responded (for a complaint that started at the Formal stage, leave "
+                    "the Informal stage's columns empty and give escalated as the date received)",
                 )
             ]
     first = read_row(number, informal, today)
     if isinstance(first, list):
         return [], _mapped(first, informal_columns)
     if not formal_asked:
-        if any(str(cells.get(c) or "").strip() for c in (*_FORMAL_FROM.values(),)):
-            stray = [c for c in _FORMAL_FROM.values() if str(cells.get(c) or "").strip()]
+        stray = _given(cells, tuple(c for c in COLUMNS if c in _FORMAL_FROM.values()))
+        if stray:
             return [], [
-                ImportProblem(number, c, "is given but escalated (the Formal stage) is empty")
+                ImportProblem(
+                    number,
+                    c,
+                    "is given but escalated (the Formal stage) is empty; for a complaint that "
+                    "started at the Formal stage, give escalated as the date received",
+                )
                 for c in stray
             ]
         return [first], []
@@ -785,3 +791,36 @@ def _three_stages(
     if isinstance(second, list):
         return [], _mapped(second, _FORMAL_FROM, formal=True)
     return [first, replace(second, informal_reference=first.reference)], []
+
+
+def _formal_only(
+    number: int, cells: dict[str, Cell], today: date, policy: Policy
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """A three-stage history that started at the Formal stage (no Informal stage given):
+    one record under the row's reference, its Formal stage the record's Stage 1 and the
+    local Stage 3 its Stage 2, as for the Formal record of a split history. The Formal
+    stage was asked for when the complaint was received, so ``escalated`` must be that day:
+    a later date with no Informal stage before it is a gap the row does not explain."""
+    reader = _RowReader(number, cells, today)
+    received = reader.date("received")
+    if received is None and not reader.problems:
+        reader.problem("received", "every record needs the date it was received")
+    formal: dict[str, Cell] = {c: cells[c] for c in (*_FORMAL_SAME, *_FORMAL_OWN) if c in cells}
+    formal.update({to: cells[c] for to, c in _FORMAL_FROM.items() if c in cells})
+    formal["policy"] = policy.name
+    found = read_row(number, formal, today)
+    if isinstance(found, list) or received is None:
+        problems = found if isinstance(found, list) else []
+        return [], [*reader.problems, *_mapped(problems, _FORMAL_FROM, formal=True)]
+    if received != found.received:
+        return [], [
+            ImportProblem(
+                number,
+                "escalated",
+                f"{format_day(found.received)} is not the date received ({format_day(received)}), "
+                "and no Informal stage is given: for a complaint that started at the Formal "
+                "stage, escalated is the date received; else give the Informal stage in the "
+                "Stage 1 columns (acknowledged, stage1_responded)",
+            )
+        ]
+    return [replace(found, formal_only=True)], []

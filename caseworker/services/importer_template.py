@@ -46,7 +46,11 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     ),
     "stage1_responded": ("The date the Stage 1 response was sent", "a date"),
     "stage1_decision": ("The Stage 1 decision", ", ".join(d.value for d in Decision)),
-    "escalated": ("The date Stage 2 was asked for", "a date"),
+    "escalated": (
+        "The date Stage 2 was asked for (three-stage policy: the Formal stage; a complaint "
+        "that started at the Formal stage gives the date received, with no Stage 1 columns)",
+        "a date",
+    ),
     "stage2_acknowledged": ("The Stage 2 acknowledgement date", "a date"),
     "stage2_handler": ("Who handled Stage 2", "a name"),
     "stage2_extension_days": ("Working days of extension agreed at Stage 2, in all", "a number"),

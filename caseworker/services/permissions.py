@@ -88,6 +88,7 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     # Recorded by sync itself on the server (the merge), never by a person's action.
     "sync-batch": (Role.ADMINISTRATOR, "take a replica's changes"),
     "sync-conflict": (Role.ADMINISTRATOR, "record sync conflicts"),
+    "sync-same-change": (Role.ADMINISTRATOR, "take a change the server already holds"),
 }
 
 # An action nobody has classified yet counts as case work (the tests list every action the

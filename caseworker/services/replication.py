@@ -91,14 +91,13 @@ def _has_identity_table(session: Session) -> bool:
     return found
 
 
+_DEVICE_SQL = select(ReplicaIdentity.device_id).limit(1)  # built once: asked by every action
+
+
 def replica_device(session: Session) -> str | None:
     """This store's device id if it is an offline replica (asked once per session)."""
     if _KEY not in session.info:
-        session.info[_KEY] = (
-            session.scalar(select(ReplicaIdentity.device_id).limit(1))
-            if _has_identity_table(session)
-            else None
-        )
+        session.info[_KEY] = session.scalar(_DEVICE_SQL) if _has_identity_table(session) else None
     value = session.info[_KEY]
     return str(value) if value else None
 
@@ -130,6 +129,29 @@ def encode(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"cannot record {type(value).__name__} in an outbox intent")
+
+
+def without_bytes(value: Any) -> Any:
+    """An encoded intent with every file's or letter's bytes dropped and their SHA-256 and
+    size kept: what a replica keeps of an intent once the server has taken it (the outbox
+    must not grow with every document and letter ever sent)."""
+    if isinstance(value, dict):
+        if "__bytes__" in value:
+            size = len(base64.b64decode(str(value["__bytes__"])))
+            return {"__bytes_sent__": size, "sha256": value.get("sha256")}
+        return {k: without_bytes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_bytes(v) for v in value]
+    return value
+
+
+def holds_bytes(value: Any) -> bool:
+    """Whether an encoded intent still carries bytes."""
+    if isinstance(value, dict):
+        return "__bytes__" in value or any(holds_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_bytes(v) for v in value)
+    return False
 
 
 def _extensions(case: Case) -> list[list[Any]]:

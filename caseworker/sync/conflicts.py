@@ -10,8 +10,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseworker.services.actor import Actor
+from caseworker.services.cases import get_case
+from caseworker.services.errors import NotFound
 from caseworker.services.permissions import sees_restricted
-from db.models import Case, SyncConflict
+from caseworker.services.replication import FIELDS, locate_target, target_values
+from db.models import Case, CaseLink, SyncConflict
+
+# Actions whose fields do not say all they did (a response's remedies and actions, which
+# letter was sent, a letter's or a file's bytes): done on both sides, they are replayed (or
+# kept as a conflict), never taken as already there.
+NOT_MERGED = frozenset(
+    {
+        "respond-stage-1",
+        "respond-stage-2",
+        "make-letter",
+        "record-letter-sent",
+        "import",
+        "resolve-conflict",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -141,3 +158,70 @@ def copy_resolutions(session: Session, resolved: list[dict[str, Any]]) -> int:
             )
     session.flush()
     return len(resolved)
+
+
+def _linked(session: Session, actor: Actor, case: Case | None, args: list[Any]) -> bool:
+    """link-case: the server already links the two cases."""
+    if case is None or len(args) < 2:
+        return False
+    try:
+        other = get_case(session, actor, str(args[1]))
+    except NotFound:
+        return False
+    stmt = select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.linked_case_id == other.id)
+    return session.scalar(stmt) is not None
+
+
+def _represented(session: Session, actor: Actor, case: Case | None, args: list[Any]) -> bool:
+    """add-representative: the same person (by key) already represents the resident, as the
+    same relationship and with the same authorisation state."""
+    rep = args[1] if case is not None and len(args) > 1 else None
+    person_id = getattr(rep, "person_id", None)
+    if case is None or not person_id:
+        return False  # a new person typed on the PC is a new row: never the same one
+    return any(
+        p.role == "representative"
+        and p.person_id == person_id
+        and p.relationship_to_resident == getattr(rep, "relationship", None)
+        and p.auth_state == getattr(rep, "auth_state", None)
+        for p in case.parties
+    )
+
+
+# Actions that only add rows, and how to tell the server already holds the same rows.
+_HELD = {"link-case": _linked, "add-representative": _represented}
+
+
+def same_change_held(
+    session: Session,
+    actor: Actor,
+    entry: dict[str, Any],
+    case: Case | None,
+    args: list[Any],
+    kwargs: dict[str, Any],
+) -> bool:
+    """On the server: whether it already holds exactly what this intent did, because the same
+    change was made on both sides (the same two cases linked, the same representative added,
+    the same acknowledgement, the same revocation). Such an intent is taken without a
+    conflict and without a second row.
+
+    For an action that changes fields: the case moved on since the replica read it, and
+    every field the replica changed already holds the replica's value on the server.
+    """
+    action = str(entry["action"])
+    if action in NOT_MERGED:
+        return False
+    held = _HELD.get(action)
+    if held is not None:
+        return held(session, actor, case, args)
+    fields = FIELDS.get(action) or ()
+    if not fields or (case is not None and case.version == entry.get("base_version")):
+        return False
+    _case, target = locate_target(session, actor, action, (None, None, *args), kwargs)
+    if target is None:
+        return False
+    base = entry.get("base_values") or {}
+    after = entry.get("after_values") or {}
+    mine = [f for f in fields if after.get(f) != base.get(f)]
+    now = target_values(target, action)
+    return bool(mine) and all(now[f] == after.get(f) for f in mine)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.services.audit import record_event
 from caseworker.services.device_chains import SYNC_BATCH, Link, held_head, local_links, take_links
+from caseworker.services.replication import holds_bytes, without_bytes
 from caseworker.sync.replay import Outcome, replay, sync_actor
 from db.dialect import Lock, serialise
 from db.models import Device, OutboxEntry, ReferenceBlock, ReferenceCounter, SyncConflict
@@ -92,6 +93,8 @@ def mark_pushed(local: Session, outcomes: list[Outcome], device_id: str) -> int:
         if row is not None:
             row.pushed_at = now
             row.outcome = o.outcome
+            if holds_bytes(row.args):  # taken: the digest stays, the bytes go
+                row.args = without_bytes(row.args)
         for c in o.conflicts:
             if local.get(SyncConflict, c["id"]) is None:
                 local.add(SyncConflict(**c))

@@ -53,6 +53,7 @@ from caseworker.services.stages import (
     Response,
 )
 from caseworker.services.users import actor_of
+from caseworker.sync.conflicts import same_change_held
 from caseworker.sync.resolve import resolve_conflict
 from db.models import Case, Correspondence, IdSource, SyncConflict, SyncIngest, User, ids_from
 
@@ -107,6 +108,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "add-representative": authorisation.add_representative,
     "record-authorisation": authorisation.record_authorisation,
     "revoke-authorisation": authorisation.revoke_authorisation,
+    "expire-authorisation": authorisation.expire_authorisation,
     "import": importer.import_file,
     "resolve-conflict": resolve_conflict,
 }
@@ -294,6 +296,8 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
     actor = actor_of(user)
     try:
         args, kwargs = _arguments(session, entry)
+        if same_change_held(session, actor, entry, case, args, kwargs):
+            return _same_change(session, entry, case)
         both = _changed_on_both_sides(session, actor, entry, case, args, kwargs)
         if both:
             return _keep(session, entry, case, both)
@@ -305,6 +309,22 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
             session.refresh(case)
         why = str(exc) if isinstance(exc, CaseworkerError) else _integrity(exc)
         return _refused(session, entry, case, why)
+    return Outcome(int(entry["device_seq"]), "applied")
+
+
+def _same_change(session: Session, entry: dict[str, Any], case: Case | None) -> Outcome:
+    """The server holds this change already (made on both sides): taken, nothing added."""
+    record_event(
+        session,
+        sync_actor(str(entry["device_id"])),
+        "sync-same-change",
+        case.id if case is not None else None,
+        {
+            "device": entry["device_id"],
+            "device_seq": entry["device_seq"],
+            "action": entry["action"],
+        },
+    )
     return Outcome(int(entry["device_seq"]), "applied")
 
 

@@ -167,11 +167,15 @@ def test_a_report_with_no_three_stage_records_has_no_such_table(
         (
             "X,complaint,01/10/2025,01/10/2025,,13/10/2025,,,,,,,,,local-three-stage",
             "row 2, column escalated: the Formal stage (escalated) follows the Informal "
-            "stage's response: give stage1_responded",
+            "stage's response: give stage1_responded (for a complaint that started at the "
+            "Formal stage, leave the Informal stage's columns empty and give escalated as the "
+            "date received)",
         ),
         (
             "X,complaint,01/10/2025,01/10/2025,06/10/2025,,,,03/11/2025,,,,,,local-three-stage",
-            "row 2, column stage3_received: is given but escalated (the Formal stage) is empty",
+            "row 2, column stage3_received: is given but escalated (the Formal stage) is "
+            "empty; for a complaint that started at the Formal stage, give escalated as the "
+            "date received",
         ),
         (  # Stage 3 answered before it was acknowledged: named by the spreadsheet's column
             "X,complaint,01/10/2025,01/10/2025,06/10/2025,13/10/2025,14/10/2025,31/10/2025,"
@@ -235,3 +239,132 @@ def test_a_new_case_cannot_follow_a_three_stage_policy(store: Store) -> None:
         "local-three-stage is an older three-stage scheme, kept for importing records handled "
         "under it; a new case follows a two-stage policy"
     )
+
+
+# Histories that started at the Formal stage (no Informal stage): escalated is the day the
+# complaint was received and the Informal stage's columns are empty. Hand-worked:
+# - F1 (a tenant): received, Formal asked Tue 7 Oct, acknowledged Wed 8 Oct; local due
+#   (15 working days from receipt) Tue 28 Oct, the Code's (10 from the acknowledgement) Wed
+#   22 Oct; answered Fri 24 Oct: within the local timescale, late by the Code.
+# - F2: received, Formal asked and acknowledged Wed 1 Oct; local due Wed 22 Oct, Code due
+#   Wed 15 Oct; answered Mon 20 Oct: within local, late by the Code. Stage 3 asked Tue 21
+#   Oct, acknowledged Wed 22 Oct; local due (20 from receipt) Tue 18 Nov, Code due (20 from
+#   the acknowledgement) Wed 19 Nov; answered Wed 19 Nov: late locally, within the Code.
+FORMAL_ROWS = (
+    "F1,complaint,07/10/2025,,,07/10/2025,08/10/2025,24/10/2025,,,,,24/10/2025,tenant,"
+    "local-three-stage",
+    "F2,complaint,01/10/2025,,,01/10/2025,01/10/2025,20/10/2025,21/10/2025,22/10/2025,"
+    "19/11/2025,B. Khan,19/11/2025,,local-three-stage",
+)
+
+
+def test_a_history_that_started_at_the_formal_stage_is_one_record(
+    store: Store, tmp_path: Path
+) -> None:
+    with store.write() as s:
+        summary = import_records(s, LOCAL_ADMIN, write(tmp_path, HEADER, *FORMAL_ROWS), today=TODAY)
+    assert summary.lines() == [
+        "three-stages.csv: imported 2 records",
+        "  Complaint: 2",
+        "New handlers (added): B. Khan",
+        "Three-stage histories that started at the Formal stage: 2 (each kept as one record "
+        "under its own reference, with no Informal stage; its Formal stage counts as a Stage 1 "
+        "complaint)",
+    ]
+    with store.read() as s:
+        cases = {c.reference: c for c in s.scalars(select(Case))}
+        assert sorted(cases) == ["F1", "F2"]
+        one, two = cases["F1"], cases["F2"]
+        assert (one.policy_name, one.status) == ("local-three-stage", "closed")
+        assert one.complainant_tenure == "tenant"
+        assert (one.received, one.acknowledged, one.stage1_responded, one.closed_on) == (
+            date(2025, 10, 7),
+            date(2025, 10, 8),
+            date(2025, 10, 24),
+            date(2025, 10, 24),
+        )
+        assert one.stage1_due == date(2025, 10, 28)  # 15 working days from receipt
+        assert one.escalated is None
+        assert (two.received, two.acknowledged, two.stage1_responded) == (
+            date(2025, 10, 1),
+            date(2025, 10, 1),
+            date(2025, 10, 20),
+        )
+        assert two.stage1_due == date(2025, 10, 22)
+        assert (two.escalated, two.stage2_acknowledged, two.stage2_responded) == (
+            date(2025, 10, 21),
+            date(2025, 10, 22),
+            date(2025, 11, 19),
+        )
+        assert two.stage2_due == date(2025, 11, 18)  # 20 working days from receipt
+        assert two.handler_name == "B. Khan"
+        assert s.scalar(select(func.count()).select_from(CaseLink)) == 0
+        report = make_report(
+            s,
+            financial_quarter(2025, 3),
+            ReportScope(),
+            actor=LOCAL_ADMIN,
+            made_on=TODAY,
+            homes=1000,
+        )
+    by_stage = {s.stage: s for s in report.by_stage}
+    one_, two_ = by_stage[1], by_stage[2]
+    assert (one_.received, one_.responded, one_.within_local, one_.within_code) == (2, 2, 2, 0)
+    assert (two_.received, two_.responded, two_.within_local, two_.within_code) == (1, 1, 0, 1)
+    table = report.table("By local stage: Local three-stage scheme (Informal, Formal, Stage 3)")
+    assert table.rows == (
+        ("Informal", "Stage 1", "3 working days", "10 working days", 0, 0, 0, None, 0, None),
+        ("Formal", "Stage 1", "15 working days", "10 working days", 2, 2, 2,
+         Decimal("100.0"), 0, Decimal("0.0")),
+        ("Stage 3", "Stage 2", "20 working days", "20 working days", 1, 1, 0,
+         Decimal("0.0"), 1, Decimal("100.0")),
+        ("Stage 1 total (Informal and Formal)", "Stage 1", "", "", 2, 2, 2,
+         Decimal("100.0"), 0, Decimal("0.0")),
+    )  # fmt: skip
+    # TSMs: F1 is a tenant's Stage 1 complaint, late by the Code: CH01 (1) 1 per 1,000
+    # homes, CH02 (1) 0.0%.
+    assert (report.tsm.ch01_1, report.tsm.ch02_1) == (Decimal("1.0"), Decimal("0.0"))
+
+
+@pytest.mark.parametrize(
+    ("row", "problems"),
+    [
+        (  # a Formal stage asked for two days after receipt, with no Informal stage before it
+            "X,complaint,07/10/2025,,,09/10/2025,10/10/2025,24/10/2025,,,,,24/10/2025,,"
+            "local-three-stage",
+            [
+                "row 2, column escalated: Thu 9 Oct 2025 is not the date received (Tue 7 Oct "
+                "2025), and no Informal stage is given: for a complaint that started at the "
+                "Formal stage, escalated is the date received; else give the Informal stage in "
+                "the Stage 1 columns (acknowledged, stage1_responded)"
+            ],
+        ),
+        (  # the Formal stage's columns without escalated
+            "X,complaint,07/10/2025,,,,08/10/2025,24/10/2025,,,,,,,local-three-stage",
+            [
+                f"row 2, column {c}: is given but escalated (the Formal stage) is empty; for a "
+                "complaint that started at the Formal stage, give escalated as the date received"
+                for c in ("stage2_acknowledged", "stage2_responded")
+            ],
+        ),
+        (  # answered before it was acknowledged: named by the spreadsheet's column
+            "X,complaint,07/10/2025,,,07/10/2025,10/10/2025,09/10/2025,,,,,,,local-three-stage",
+            [
+                "row 2, column stage2_responded: The Formal stage response (Thu 9 Oct 2025) "
+                "cannot be before the acknowledgement (Fri 10 Oct 2025)"
+            ],
+        ),
+        (  # a date received that is no date
+            "X,complaint,32/10/2025,,,07/10/2025,08/10/2025,24/10/2025,,,,,,,local-three-stage",
+            ["row 2, column received: '32/10/2025' is not a real date"],
+        ),
+    ],
+)
+def test_bad_rows_that_started_at_the_formal_stage_are_named_and_nothing_is_imported(
+    store: Store, tmp_path: Path, row: str, problems: list[str]
+) -> None:
+    with pytest.raises(ImportRefused) as err, store.write() as s:
+        import_records(s, LOCAL_ADMIN, write(tmp_path, HEADER, FORMAL_ROWS[0], row), today=TODAY)
+    assert [str(p) for p in err.value.problems] == [p.replace("row 2", "row 3") for p in problems]
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 0

@@ -39,7 +39,7 @@ from casework import (
 )
 from pg_server import PgServer
 from sqlalchemy import func, select
-from sync_world import closed_port_url, point_at
+from sync_world import closed_port_url, point_at, replica_of
 
 from caseworker.domain.errors import InvalidInput
 from caseworker.domain.vocab import LetterKind
@@ -61,7 +61,7 @@ from caseworker.services.replication import SPECS, encode
 from caseworker.services.settings import ensure_staff, set_setting
 from caseworker.services.users import create_first_administrator, create_user
 from caseworker.sync.replay import decode
-from caseworker.sync.replica import create_replica, sync
+from caseworker.sync.replica import sync
 from db.models import (
     Case,
     CaseLink,
@@ -85,6 +85,7 @@ PASSWORD = "a long enough pass phrase"
 TODAY = date(2026, 6, 1)
 RECENT = date(2026, 5, 26)  # received recently: its clocks still run on TODAY
 RECENT_ACK = date(2026, 5, 27)
+EXPIRED = date(2026, 5, 31)  # an authorisation that ran out the day before TODAY
 ADMIN = Actor("ada", "Ada Admin", Role.ADMINISTRATOR)
 SITE = "Bolsover"
 IMPORT_CSV = (
@@ -222,6 +223,18 @@ def _prepare(server: Store) -> dict[str, str]:
             representatives=(
                 representative(
                     auth_state="authorised", auth_method="signed-form", auth_received_on=RECEIVED
+                ),
+            ),
+        ),
+        "expire-authorisation": _complaint(
+            server,
+            "logged",
+            representatives=(
+                representative(
+                    auth_state="authorised",
+                    auth_method="signed-form",
+                    auth_received_on=RECEIVED,
+                    auth_expires=EXPIRED,
                 ),
             ),
         ),
@@ -408,7 +421,10 @@ def _offline(world: World) -> None:
     with r.read() as s:
         pending = _party(s, refs["record-authorisation"]).id
         authorised = _party(s, refs["revoke-authorisation"]).id
+        expiring = _party(s, refs["expire-authorisation"]).id
     made["record-authorisation"], made["revoke-authorisation"] = pending, authorised
+    made["expire-authorisation"] = expiring
+    assert _step(r, authorisation.expire_authorisations, today=TODAY) == 1
     _step(
         r, authorisation.record_authorisation, refs["record-authorisation"], pending,
         method="verbal-verified", received_on=date(2026, 5, 20), scope="all-matters",
@@ -420,6 +436,12 @@ def _offline(world: World) -> None:
     )  # fmt: skip
 
 
+def _replica(server: Store, template: Path, path: Path) -> Store:
+    """A Bolsover replica of ``server`` (never synced through its address: the tests pass
+    the server's store to ``sync`` themselves)."""
+    return replica_of(server, ADMIN, template, path, SITE, "postgresql://unused", TODAY)
+
+
 @pytest.fixture(scope="module")
 def world(
     pg_server: PgServer, template_store: Path, tmp_path_factory: pytest.TempPathFactory
@@ -427,10 +449,7 @@ def world(
     server = _server(pg_server)
     refs = _prepare(server)
     folder = tmp_path_factory.mktemp("sync-actions")
-    path = folder / "replica.sqlite"
-    shutil.copyfile(template_store, path)
-    replica = open_store(path)
-    create_replica(replica, server, ADMIN, SITE, "postgresql://unused", today=TODAY)
+    replica = _replica(server, template_store, folder / "replica.sqlite")
     w = World(server, replica, refs, folder)
     _offline(w)
     with replica.read() as s:
@@ -690,6 +709,11 @@ def _revoke_authorisation(w: World, s: Any) -> None:
     assert (p.auth_state, p.auth_revoked_on) == ("revoked", date(2026, 5, 30))
 
 
+def _expire_authorisation(w: World, s: Any) -> None:
+    p = s.get(CaseParty, w.made["expire-authorisation"])
+    assert (p.auth_state, p.auth_expires, p.auth_revoked_on) == ("expired", EXPIRED, None)
+
+
 CHECKS: dict[str, Check] = {
     "log-record": _log_record,
     "import": _import,
@@ -725,6 +749,7 @@ CHECKS: dict[str, Check] = {
     "add-representative": _add_representative,
     "record-authorisation": _record_authorisation,
     "revoke-authorisation": _revoke_authorisation,
+    "expire-authorisation": _expire_authorisation,
 }
 
 
@@ -788,10 +813,7 @@ def pair(
     server = _server(pg_server)
     recent = _complaint(server, "stage-1", recent=True)
     older = _complaint(server, "stage-1")
-    path = tmp_path / "replica.sqlite"
-    shutil.copyfile(template_store, path)
-    replica = open_store(path)
-    create_replica(replica, server, ADMIN, SITE, "postgresql://unused", today=TODAY)
+    replica = _replica(server, template_store, tmp_path / "replica.sqlite")
     yield server, replica, recent, older
     replica.close()
     server.close()

@@ -11,66 +11,35 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 from casework import new_record, person
-from pg_server import PgServer
 from sqlalchemy import func, select
 from sync_world import (
-    PASSWORD,
+    ACKNOWLEDGED_REPLICA,
+    ACKNOWLEDGED_SERVER,
     TODAY,
     Server,
-    build_server,
+    acknowledge_on,
+    cli,
     closed_port_url,
     point_at,
     references,
+    replica_by_command,
+    server,
+    set_role,
+    sync_json,
 )
 
-from caseworker.cli import main
 from caseworker.services.actor import Role
 from caseworker.services.intake import log_record
 from caseworker.services.records import add_note
-from caseworker.services.stages import Definition, acknowledge
+from caseworker.services.stages import Definition
 from db.models import AuditEvent, Case, Note, OutboxEntry, SyncConflict, SyncIngest, User
 from db.store import Store, open_store
 
-ACKNOWLEDGED_SERVER = date(2026, 5, 27)
-ACKNOWLEDGED_REPLICA = date(2026, 5, 28)
-
-
-@pytest.fixture
-def server(pg_server: PgServer) -> Iterator[Server]:
-    """A server store with three accounts and four cases (sync_world.build_server)."""
-    srv = build_server(pg_server.fresh_store_url())
-    yield srv
-    srv.store.close()
-
-
-def _cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, user: str, *argv: str
-) -> tuple[int, str, str]:
-    monkeypatch.setenv("CASEWORKER_USER", user)
-    monkeypatch.setenv("CASEWORKER_PASSWORD", PASSWORD)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _make(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    server: Server,
-    path: Path,
-    site: str,
-) -> None:
-    code, out, err = _cli(
-        capsys, monkeypatch, "ada", "--db", str(path), "replica", "create",
-        "--server", server.url, "--site", site,
-    )  # fmt: skip
-    assert (code, err) == (0, ""), err
-    assert "a replica of" in out and f"for {site}" in out
+__all__ = ["server"]  # a fixture (sync_world), used by name
 
 
 @dataclass
@@ -96,7 +65,7 @@ def make_replica(
         path = tmp_path / name
         if empty:  # making the schema anew for every replica would only slow the tests
             path.write_bytes(template_store.read_bytes())
-        _make(capsys, monkeypatch, server, path, "Bolsover")
+        replica_by_command(capsys, monkeypatch, server, path, "Bolsover")
         store = open_store(path)
         made.append(store)
         return Replica(path, store, references(server.store)[0])
@@ -104,16 +73,6 @@ def make_replica(
     yield make
     for store in made:
         store.close()
-
-
-def _sync(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    path: Path,
-    user: str = "olly",
-) -> tuple[int, dict[str, object] | None, str]:
-    code, out, err = _cli(capsys, monkeypatch, user, "--db", str(path), "sync", "--json")
-    return code, (json.loads(out) if code == 0 else None), err
 
 
 def test_two_replicas_work_offline_and_sync_every_record_once(
@@ -169,7 +128,7 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
     # References come from each device's own block: never the same number twice.
     assert len({a1_ref, b1_ref, *server_refs}) == 6
 
-    code, result, err = _sync(capsys, monkeypatch, a_path)
+    code, result, err = sync_json(capsys, monkeypatch, a_path)
     assert code == 3 and result is None
     assert err.count("\n") == 1 and "Cannot reach the server" in err and "3 change(s) wait" in err
     with a.read() as s:
@@ -182,10 +141,10 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
 
     point_at(a_path, server.url)
     point_at(b_path, server.url)
-    code, result, err = _sync(capsys, monkeypatch, a_path)
+    code, result, err = sync_json(capsys, monkeypatch, a_path)
     assert code == 0, err
     assert result is not None and result["pushed"] == 3 and result["conflicts"] == 0
-    code, result_b, err = _sync(capsys, monkeypatch, b_path)
+    code, result_b, err = sync_json(capsys, monkeypatch, b_path)
     assert code == 0, err
     # B sent its contact and took A's (the site's open cases changed on the server).
     assert result_b is not None and result_b["pushed"] == 1 and result_b["conflicts"] == 0
@@ -205,13 +164,13 @@ def test_two_replicas_work_offline_and_sync_every_record_once(
         ]
         assert note_id in {i for i, _t in notes}
         assert s.scalar(select(func.count()).select_from(SyncIngest)) == 4
-    code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "audit", "verify")
+    code, out, err = cli(capsys, monkeypatch, "ada", "--db", server.url, "audit", "verify")
     assert code == 0 and out.startswith("Audit trail intact"), (out, err)
-    code, out, err = _cli(capsys, monkeypatch, "ada", "--db", str(a_path), "audit", "verify")
+    code, out, err = cli(capsys, monkeypatch, "ada", "--db", str(a_path), "audit", "verify")
     assert code == 0 and out.startswith("Audit trail intact"), (out, err)  # its own chain
 
     # After the second sync every replica holds what the server holds for its site.
-    code, again, err = _sync(capsys, monkeypatch, a_path)
+    code, again, err = sync_json(capsys, monkeypatch, a_path)
     assert code == 0 and again is not None and again["pushed"] == 0 and again["conflicts"] == 0
     assert (
         references(a) == references(b) == sorted([server_refs[0], server_refs[1], a1_ref, b1_ref])
@@ -229,30 +188,9 @@ def test_the_same_field_changed_on_both_sides_keeps_the_server_value_and_one_con
 ) -> None:
     made = make_replica("replica.sqlite")
     path, replica, ref = made.path, made.store, made.first
-    definition = Definition(points=("The roof leaks",), outcomes_sought="A dry roof")
-    with replica.write() as s:
-        acknowledge(
-            s,
-            server.actor("olly"),
-            ref,
-            acknowledged=ACKNOWLEDGED_REPLICA,
-            definition=definition,
-            handler="Olly Officer",
-            expected_version=None,
-            today=TODAY,
-        )
-    with server.store.write() as s:
-        acknowledge(
-            s,
-            server.actor("ada"),
-            ref,
-            acknowledged=ACKNOWLEDGED_SERVER,
-            definition=definition,
-            handler="Olly Officer",
-            expected_version=None,
-            today=TODAY,
-        )
-    code, result, err = _sync(capsys, monkeypatch, path)
+    acknowledge_on(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
+    acknowledge_on(server.store, server.actor("ada"), ref, ACKNOWLEDGED_SERVER)
+    code, result, err = sync_json(capsys, monkeypatch, path)
     assert code == 0, err
     assert result is not None and result["pushed"] == 1 and result["conflicts"] == 1
     with server.store.read() as s:
@@ -266,13 +204,13 @@ def test_the_same_field_changed_on_both_sides_keeps_the_server_value_and_one_con
     with replica.read() as s:  # the replica now shows the server's value, and the conflict
         case = s.scalar(select(Case).where(Case.reference == ref))
         assert case is not None and case.acknowledged == ACKNOWLEDGED_SERVER
-    code, out, err = _cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts", "--json")
+    code, out, err = cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts", "--json")
     assert code == 0, err
     listed = json.loads(out)
     assert [
         (c["reference"], c["field"], c["server"]["value"], c["replica"]["value"]) for c in listed
     ] == [(ref, "acknowledged", "2026-05-27", "2026-05-28")]
-    code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts")
+    code, out, err = cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts")
     assert code == 0 and f"{ref}  acknowledged (acknowledge)" in out
     assert "server:  2026-05-27  (Ada Admin" in out and "replica: 2026-05-28  (Olly Officer" in out
 
@@ -286,24 +224,12 @@ def test_an_action_the_server_no_longer_allows_is_a_conflict_and_the_batch_goes_
     made = make_replica("replica.sqlite")
     path, replica, ref = made.path, made.store, made.first
     olly = server.actor("olly")
-    with replica.write() as s:
-        acknowledge(
-            s,
-            olly,
-            ref,
-            acknowledged=ACKNOWLEDGED_REPLICA,
-            definition=Definition(points=("Damp",), outcomes_sought="No more damp"),
-            handler="Olly Officer",
-            expected_version=None,
-            today=TODAY,
-        )
+    damp = Definition(points=("Damp",), outcomes_sought="No more damp")
+    acknowledge_on(replica, olly, ref, ACKNOWLEDGED_REPLICA, damp)
     with replica.write() as s:
         add_note(s, olly, ref, text="Visited", expected_version=None)
-    with server.store.write() as s:  # meanwhile Olly is made an advisor on the server
-        user = s.scalar(select(User).where(User.username == "olly"))
-        assert user is not None
-        user.role = Role.ADVISOR.value
-    code, result, err = _sync(capsys, monkeypatch, path, user="ada")
+    set_role(server, "olly", Role.ADVISOR)  # meanwhile Olly is made an advisor on the server
+    code, result, err = sync_json(capsys, monkeypatch, path, user="ada")
     assert code == 0, err
     assert result is not None and result["pushed"] == 2 and result["conflicts"] == 1
     with server.store.read() as s:
@@ -326,7 +252,7 @@ def test_a_batch_pushed_twice_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     whitwell = tmp_path / "whitwell.sqlite"
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", str(whitwell), "replica", "create",
         "--server", server.url, "--site", "Whitwell",
     )  # fmt: skip
@@ -343,7 +269,7 @@ def test_a_batch_pushed_twice_changes_nothing(
         ref = log_record(s, amy, new_record(received=TODAY, site="Bolsover"), today=TODAY).reference
     with replica.write() as s:
         add_note(s, amy, ref, text="Called back", expected_version=None)
-    code, result, err = _sync(capsys, monkeypatch, path)
+    code, result, err = sync_json(capsys, monkeypatch, path)
     assert code == 0 and result is not None and result["pushed"] == 2, err
 
     def counts() -> tuple[int, int, int, int, str]:
@@ -361,7 +287,7 @@ def test_a_batch_pushed_twice_changes_nothing(
     # A crash after the server's commit, before the replica marked the batch: it waits again.
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE outbox SET pushed_at = NULL, outcome = ''")
-    code, result, err = _sync(capsys, monkeypatch, path)
+    code, result, err = sync_json(capsys, monkeypatch, path)
     assert (
         code == 0 and result is not None and result["pushed"] == 2 and result["conflicts"] == 0
     ), err

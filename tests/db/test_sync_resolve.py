@@ -13,21 +13,25 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sync_world import TODAY, Server, references
-from test_sync_replicas import (  # the server and replicas, made the same way
+from sync_world import (
     ACKNOWLEDGED_REPLICA,
     ACKNOWLEDGED_SERVER,
-    _cli,
-    _make,
-    _sync,
+    TODAY,
+    Server,
+    acknowledge_on,
+    cli,
+    references,
+    replica_by_command,
     server,
+    set_role,
+    sync_json,
 )
 
+from caseworker.services.actor import Role
 from caseworker.services.errors import NotAllowed, StaleCase
-from caseworker.services.stages import Definition, acknowledge
 from caseworker.sync.conflicts import list_conflicts
 from caseworker.sync.resolve import resolve_conflict
-from db.models import AuditEvent, Case, OutboxEntry, SyncConflict, User
+from db.models import AuditEvent, Case, OutboxEntry, SyncConflict
 from db.store import Store, open_store
 
 __all__ = ["server"]  # a fixture, used by name
@@ -45,21 +49,22 @@ def empty_store(template_store: Path, tmp_path: Path) -> Callable[[str], Path]:
     return make
 
 
-DEFINITION = Definition(points=("The roof leaks",), outcomes_sought="A dry roof")
-
-
-def _acknowledge(store: Store, actor: object, ref: str, on: object) -> None:
-    with store.write() as s:
-        acknowledge(
-            s,
-            actor,  # type: ignore[arg-type]
-            ref,
-            acknowledged=on,  # type: ignore[arg-type]
-            definition=DEFINITION,
-            handler="Olly Officer",
-            expected_version=None,
-            today=TODAY,
-        )
+def _acknowledged_offline(
+    server: Server,
+    path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """A replica made with the command in ``path``; Olly acknowledges the server's first
+    complaint on it (28 May), not yet synced. Returns its reference."""
+    replica_by_command(capsys, monkeypatch, server, path)
+    ref = references(server.store)[0]
+    replica = open_store(path)
+    try:
+        acknowledge_on(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
+    finally:
+        replica.close()
+    return ref
 
 
 def _field_conflict(
@@ -69,15 +74,9 @@ def _field_conflict(
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[str, str]:
     """The same complaint acknowledged on both sides on different days, synced: (ref, id)."""
-    _make(capsys, monkeypatch, server, path, "Bolsover")
-    ref = references(server.store)[0]
-    replica = open_store(path)
-    try:
-        _acknowledge(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
-    finally:
-        replica.close()
-    _acknowledge(server.store, server.actor("ada"), ref, ACKNOWLEDGED_SERVER)
-    code, result, err = _sync(capsys, monkeypatch, path)
+    ref = _acknowledged_offline(server, path, capsys, monkeypatch)
+    acknowledge_on(server.store, server.actor("ada"), ref, ACKNOWLEDGED_SERVER)
+    code, result, err = sync_json(capsys, monkeypatch, path)
     assert code == 0 and result is not None and result["conflicts"] == 1, err
     with server.store.read() as s:
         conflict = s.scalars(select(SyncConflict)).one()
@@ -111,7 +110,7 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
     path = empty_store("replica.sqlite")
     ref, cid = _field_conflict(server, path, capsys, monkeypatch)
     version = _case(server.store, ref).version
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "olly", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "server", "--reason", "The letter went out on the 27th",
     )  # fmt: skip
@@ -146,7 +145,7 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
         assert row.resolved_at is not None and event.changes["device"] == row.device_id
         day = row.resolved_at.strftime("%a %-d %b %Y")
     # Resolved once: again, or an unknown id, is one line and exit 2.
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "replica",
     )  # fmt: skip
@@ -156,7 +155,7 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
         "(kept the server's value)\n"
     )
     assert _case(server.store, ref).acknowledged == ACKNOWLEDGED_SERVER
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "resolve", "nosuchid",
         "--keep", "server",
     )  # fmt: skip
@@ -165,16 +164,16 @@ def test_keeping_the_server_value_on_the_server_is_an_audited_choice(
         "caseworker: There is no conflict with id nosuchid "
         "(caseworker conflicts lists those to resolve)\n"
     )
-    code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts")
+    code, out, err = cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts")
     assert (code, out) == (0, "No conflicts to resolve.\n")
     # The replica learns of the choice at its next sync: nothing left to resolve there.
-    code, out, err = _cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
+    code, out, err = cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
     assert "acknowledged (acknowledge)" in out  # not yet synced
-    code, result, err = _sync(capsys, monkeypatch, path)
+    code, result, err = sync_json(capsys, monkeypatch, path)
     assert code == 0 and result is not None and result["pushed"] == 0, err
-    code, out, err = _cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
+    code, out, err = cli(capsys, monkeypatch, "olly", "--db", str(path), "conflicts")
     assert (code, out) == (0, "No conflicts to resolve.\n")
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "olly", "--db", str(path), "conflicts", "--all", "--json"
     )
     (kept,) = json.loads(out)
@@ -246,7 +245,7 @@ def test_resolving_on_a_replica_is_an_intent_the_server_replays(
 ) -> None:
     path = empty_store("replica.sqlite")
     ref, cid = _field_conflict(server, path, capsys, monkeypatch)
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "olly", "--db", str(path), "conflicts", "resolve",
         cid, "--keep", "replica", "--reason", "Signed letter dated 28 May",
     )  # fmt: skip
@@ -261,7 +260,7 @@ def test_resolving_on_a_replica_is_an_intent_the_server_replays(
             assert intent.args["args"] == [ref, cid]
             assert intent.args["kwargs"]["keep"] == "replica"
         assert _case(server.store, ref).acknowledged == ACKNOWLEDGED_SERVER  # not yet synced
-        code, result, err = _sync(capsys, monkeypatch, path)
+        code, result, err = sync_json(capsys, monkeypatch, path)
         assert (code, err) == (0, "")
         assert result is not None and (result["pushed"], result["conflicts"]) == (1, 0)
         case = _case(server.store, ref)
@@ -276,7 +275,7 @@ def test_resolving_on_a_replica_is_an_intent_the_server_replays(
             "Signed letter dated 28 May",
         )
         assert _case(replica, ref).acknowledged == ACKNOWLEDGED_REPLICA  # pulled back
-        code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "audit", "verify")
+        code, out, err = cli(capsys, monkeypatch, "ada", "--db", server.url, "audit", "verify")
         assert code == 0, out + err
     finally:
         replica.close()
@@ -289,18 +288,9 @@ def _refused_acknowledgement(
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[str, str]:
     """Olly acknowledges offline, is made an advisor on the server, the replica syncs."""
-    _make(capsys, monkeypatch, server, path, "Bolsover")
-    ref = references(server.store)[0]
-    replica = open_store(path)
-    try:
-        _acknowledge(replica, server.actor("olly"), ref, ACKNOWLEDGED_REPLICA)
-    finally:
-        replica.close()
-    with server.store.write() as s:
-        user = s.scalar(select(User).where(User.username == "olly"))
-        assert user is not None
-        user.role = "advisor"
-    code, result, err = _sync(capsys, monkeypatch, path, user="ada")
+    ref = _acknowledged_offline(server, path, capsys, monkeypatch)
+    set_role(server, "olly", Role.ADVISOR)
+    code, result, err = sync_json(capsys, monkeypatch, path, user="ada")
     assert code == 0 and result is not None and result["conflicts"] == 1, err
     with server.store.read() as s:
         conflict = s.scalars(select(SyncConflict)).one()
@@ -315,12 +305,12 @@ def test_a_refused_action_taken_from_the_replica_is_done_again_by_the_officer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ref, cid = _refused_acknowledgement(server, empty_store("replica.sqlite"), capsys, monkeypatch)
-    code, out, err = _cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "--json")
+    code, out, err = cli(capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "--json")
     (listed,) = json.loads(out)
     assert listed["replica"]["value"]["args"]["kwargs"]["acknowledged"] == {
         "__date__": "2026-05-28"
     }
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "replica", "--reason", "Olly acknowledged it before his role changed",
         "--today", "2026-06-01",
@@ -349,7 +339,7 @@ def test_a_refused_action_the_case_has_moved_past_is_refused_again_and_stays_ope
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ref, cid = _refused_acknowledgement(server, empty_store("replica.sqlite"), capsys, monkeypatch)
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "olly", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "server",
     )  # fmt: skip
@@ -358,9 +348,9 @@ def test_a_refused_action_the_case_has_moved_past_is_refused_again_and_stays_ope
         "caseworker: Only a complaints officer, manager or administrator may resolve sync "
         "conflicts; you are signed in as an advisor\n"
     )
-    _acknowledge(server.store, server.actor("ada"), ref, ACKNOWLEDGED_SERVER)
+    acknowledge_on(server.store, server.actor("ada"), ref, ACKNOWLEDGED_SERVER)
     version = _case(server.store, ref).version
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "replica",
     )  # fmt: skip
@@ -374,7 +364,7 @@ def test_a_refused_action_the_case_has_moved_past_is_refused_again_and_stays_ope
     with server.store.read() as s:
         row = s.get(SyncConflict, cid)
         assert row is not None and row.resolved_at is None and row.choice == ""
-    code, out, err = _cli(
+    code, out, err = cli(
         capsys, monkeypatch, "ada", "--db", server.url, "conflicts", "resolve", cid,
         "--keep", "server", "--reason", "Acknowledged here on the 27th",
     )  # fmt: skip

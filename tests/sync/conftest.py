@@ -15,18 +15,11 @@ for extra in (HERE, HERE.parent, HERE.parent / "db"):  # sync_world, casework, p
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from pg_server import PgServer  # noqa: E402
-from sync_world import TODAY, Server, build_server, make_replica  # noqa: E402
+from sync_world import TODAY, Server, make_replica, server  # noqa: E402
 
 from db.store import Store  # noqa: E402
 
-
-@pytest.fixture
-def server(pg_server: PgServer) -> Iterator[Server]:
-    """A fresh server store (sync_world.build_server)."""
-    srv = build_server(pg_server.fresh_store_url())
-    yield srv
-    srv.store.close()
+__all__ = ["server"]  # a fixture (sync_world.server), used by name
 
 
 @pytest.fixture

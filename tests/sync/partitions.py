@@ -36,12 +36,14 @@ from caseworker.services.audit import verify_chain  # noqa: E402
 from caseworker.services.device_chains import verify_device_chains  # noqa: E402
 from caseworker.services.ending import withdraw  # noqa: E402
 from caseworker.services.intake import log_record  # noqa: E402
-from caseworker.services.records import add_note  # noqa: E402
+from caseworker.services.records import add_note, link_cases  # noqa: E402
 from caseworker.services.stages import Definition, acknowledge, extend  # noqa: E402
 from caseworker.sync import pull  # noqa: E402
 from caseworker.sync.replica import ServerUnreachable, identity, sync  # noqa: E402
 from db.models import (  # noqa: E402
+    AuditEvent,
     Case,
+    CaseLink,
     Note,
     OutboxEntry,
     SyncConflict,
@@ -104,8 +106,8 @@ _examples = iter(range(10**9))
 
 
 class Partitions(RuleBasedStateMachine):
-    """Edits on every side (log a contact, add a note, acknowledge, extend, withdraw), cuts,
-    heals, pushes, pulls, and crashes mid-sync."""
+    """Edits on every side (log a contact, add a note, acknowledge, extend, withdraw, link
+    two cases), cuts, heals, pushes, pulls, and crashes mid-sync."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -130,6 +132,8 @@ class Partitions(RuleBasedStateMachine):
         for proxy in world.proxies:
             proxy.heal()
         self.made = [0, 0, 0]  # intents made on each replica
+        self.checked: set[tuple[int, int]] = set()  # (replica, sequence) taken and checked
+        self.links: list[Store | None] = [None, None, None]  # each replica's way to the server
         self.day = 0
         STATS["examples"] += 1
 
@@ -232,6 +236,20 @@ class Partitions(RuleBasedStateMachine):
                 ),
             )  # fmt: skip
 
+    @rule(side=st.integers(0, 3), one=st.integers(0, 10**6), two=st.integers(0, 10**6))
+    def link(self, side: int, one: int, two: int) -> None:
+        """Link two cases (often the same two on several sides: merged as one link)."""
+        refs = self._held(self._side(side)[0])
+        if len(refs) > 1 and one % len(refs) != two % len(refs):
+            first, second = sorted((refs[one % len(refs)], refs[two % len(refs)]))
+            self._did(
+                side,
+                lambda s: link_cases(
+                    s, self._officer(side), first, second, reason="Same repair",
+                    expected_version=None,
+                ),
+            )  # fmt: skip
+
     @rule()
     def next_day(self) -> None:
         self.day += 10
@@ -246,10 +264,22 @@ class Partitions(RuleBasedStateMachine):
     def heal(self, i: int) -> None:
         self.world.proxies[i].heal()
 
+    def _link(self, i: int) -> Store:
+        """Replica ``i``'s server store through its proxy, opened once an example and its
+        connections dropped before each sync: every sync connects afresh, as after a cut,
+        without building the engine (and compiling every statement) again."""
+        link = self.links[i]
+        if link is None:
+            link = self.links[i] = open_store(self.world.proxies[i].url(self.url))
+        link.engine.dispose()
+        with link.engine.connect():  # the link is up (kept in the pool for the sync)
+            pass
+        return link
+
     def _sync(self, i: int) -> bool:
         STATS["sync rounds"] += 1
         try:
-            server = open_store(self.world.proxies[i].url(self.url))
+            server = self._link(i)
         except OFFLINE:
             STATS["syncs refused: offline"] += 1
             return False
@@ -258,8 +288,6 @@ class Partitions(RuleBasedStateMachine):
         except OFFLINE:
             STATS["syncs cut short"] += 1
             return False
-        finally:
-            server.close()
         STATS["syncs completed"] += 1
         STATS["intents pushed"] += done.pushed
         STATS["cases pulled"] += done.pulled
@@ -312,18 +340,29 @@ class Partitions(RuleBasedStateMachine):
 
     @invariant()
     def every_value_applied_or_in_a_conflict(self) -> None:
+        """Each intent the server took is checked at the step it was taken (what it left is
+        never deleted, so checking it again at every later step would find the same)."""
         for i, r in enumerate(self.replicas):
+            with self.server.store.read() as srv:
+                taken = [
+                    (seq, outcome, ids)
+                    for seq, outcome, ids in srv.execute(
+                        select(
+                            SyncIngest.device_seq, SyncIngest.outcome, SyncIngest.conflict_ids
+                        ).where(SyncIngest.device_id == self.devices[i])
+                    )
+                    if (i, seq) not in self.checked
+                ]
+            if not taken:
+                continue
             with r.read() as s:
                 entries = {
                     e.device_seq: (e.action, e.case_id, list(e.new_ids or []))
                     for e in s.scalars(select(OutboxEntry))
                 }
             with self.server.store.read() as srv:
-                for seq, outcome, conflict_ids in srv.execute(
-                    select(
-                        SyncIngest.device_seq, SyncIngest.outcome, SyncIngest.conflict_ids
-                    ).where(SyncIngest.device_id == self.devices[i])
-                ):
+                for seq, outcome, conflict_ids in taken:
+                    self.checked.add((i, seq))
                     action, case_id, new_ids = entries[seq]
                     if outcome == "conflict":
                         kept = srv.scalar(
@@ -348,6 +387,12 @@ class Partitions(RuleBasedStateMachine):
                         )
                     if action == "acknowledge":
                         assert case.acknowledged is not None
+                    if action == "link-case":  # made here, or the same link made elsewhere
+                        assert srv.scalar(
+                            select(func.count())
+                            .select_from(CaseLink)
+                            .where(CaseLink.case_id == case_id)
+                        )
 
     @invariant()
     def every_chain_verifies(self) -> None:
@@ -375,6 +420,9 @@ class Partitions(RuleBasedStateMachine):
         finally:
             for r in self.replicas:
                 r.close()
+            for link in self.links:
+                if link is not None:
+                    link.close()
             self.server.store.close()
             self.world.pg.drop_database(self.db)
             for p in self.paths:
@@ -389,6 +437,17 @@ class Partitions(RuleBasedStateMachine):
                 assert self._sync(i), "a sync failed with every link healed"
         STATS["final syncs compared"] += 1
         with self.server.store.read() as srv:
+            STATS["conflicts kept"] += int(
+                srv.scalar(select(func.count()).select_from(SyncConflict)) or 0
+            )
+            STATS["same changes merged silently"] += int(
+                srv.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.action == "sync-same-change")
+                )
+                or 0
+            )
             rows = srv.execute(
                 select(
                     Case.id,

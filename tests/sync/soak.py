@@ -1,9 +1,9 @@
 """The partition soak: the ``partitions.Partitions`` state machine run until at least
 ``--rounds`` sync rounds have been tried, with the figures printed (for the README).
 
-    .venv/bin/python tests/sync/soak.py --rounds 1000
+    .venv/bin/python tests/sync/soak.py --rounds 1000 --out /tmp/soak.md
     CASEWORKER_TEST_PG=postgresql+psycopg://postgres@HOST:PORT/postgres PGPASSFILE=... \\
-        .venv/bin/python tests/sync/soak.py --rounds 1000
+        .venv/bin/python tests/sync/soak.py --rounds 1000 --out /tmp/soak.md
 
 Without ``CASEWORKER_TEST_PG`` it starts a throwaway PostgreSQL cluster of its own.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -34,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1000, help="sync rounds to try at least")
     parser.add_argument("--steps", type=int, default=40, help="steps in each example")
+    parser.add_argument("--out", type=Path, help="also write the figures here (Markdown)")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()
     pg = start_server()
     if isinstance(pg, str):
         print(f"soak: {pg}", file=sys.stderr)
@@ -67,12 +71,59 @@ def main(argv: list[str] | None = None) -> int:
         for proxy in WORLD[0].proxies:
             proxy.close()
         pg.close()
+        shutil.rmtree(folder, ignore_errors=True)
     took = time.monotonic() - started
-    print(f"Partition soak: {took:.0f} s, every invariant held after every step")
-    for key in sorted(STATS):
-        print(f"  {key}: {STATS[key]:,}")
+    report = figures(took, load_before, os.getloadavg(), args.steps)
+    print(report)
+    if args.out is not None:
+        args.out.write_text(report + "\n")
     return 0
 
+
+def figures(
+    took: float,
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+    steps: int,
+) -> str:
+    """The soak's figures as the README shows them, every one counted by this process."""
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    rounds = STATS["sync rounds"]
+    lines = [
+        f"Partition soak: one process, {took / 60:.1f} min, {rounds:,} sync rounds "
+        f"({rounds / took:.2f} a second), up to {steps} steps an example; every invariant "
+        "held after every step and every example's final sync-and-compare passed.",
+        f"Peak memory {peak_mb:.0f} MB; load average {load_before[0]:.1f} at the start, "
+        f"{load_after[0]:.1f} at the end.",
+        "",
+        "| what | count |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {STATS[key]:,} |" for key in ORDER if key in STATS]
+    lines += [f"| {key} | {STATS[key]:,} |" for key in sorted(STATS) if key not in ORDER]
+    return "\n".join(lines)
+
+
+# The order the README's table gives the figures in.
+ORDER = (
+    "sync rounds",
+    "syncs completed",
+    "syncs refused: offline",
+    "syncs cut short",
+    "cuts",
+    "cuts mid-sync (before a commit)",
+    "crashes after the server's commit",
+    "edits on a replica",
+    "edits on the server",
+    "refused locally",
+    "intents pushed",
+    "cases pulled",
+    "cases removed from a replica",
+    "conflicts kept",
+    "same changes merged silently",
+    "examples",
+    "final syncs compared",
+)
 
 if __name__ == "__main__":
     sys.exit(main())

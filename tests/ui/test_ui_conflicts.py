@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
+from test_ui_layout_200 import clipped_labels
 from ui_helpers import OFFICER, RECEIVED, log, name_organisation
 
 from caseworker.services.actor import Actor, Role
@@ -29,6 +30,7 @@ from db.store import Store
 from ui.clock import FixedClock
 from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.status_bar import StatusBar
 from ui.sync_status import BackgroundSync, SyncStatusLabel
 from ui.views.conflicts import ConflictsView
 from ui.views.work_queue import WorkQueueView
@@ -393,6 +395,49 @@ def test_render_the_page_and_status_bar(
             QApplication.processEvents()
         assert window.queue.buttons["conflicts"].text() == "Conflicts to resolve (1)"
         assert window.grab().save(str(out.with_name(f"queue-conflicts-{scale:g}.png")))
+        window.close()
+    finally:
+        qapp.setFont(font)
+
+
+def test_at_200_percent_the_store_line_elides_beside_the_sync_line(
+    qtbot: Any, context: AppContext, store: Store, qapp: QApplication, tmp_path: Path
+) -> None:
+    font = qapp.font()
+    big = qapp.font()
+    big.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(big)
+    try:
+        name_organisation(store)
+        _make_replica(store)
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: not window.sync.running(), timeout=30_000)  # type: ignore[union-attr]
+        bar = window.statusBar()
+        assert isinstance(bar, StatusBar)
+        (label,) = window.findChildren(SyncStatusLabel)
+        qtbot.waitUntil(lambda: label.text.text().startswith("Offline since "), timeout=30_000)
+        path = store.path
+        long = f"Store: {path.parent}/{'a-council-folder-with-a-long-name/' * 3}{path.name}"
+        for message in (bar.currentMessage(), f"{long} · Working as A. Smith"):
+            bar.showMessage(message)
+            for _ in range(3):
+                QApplication.processEvents()
+            shown, room = bar.shown_message(), bar.message_rect()
+            assert bar.toolTip() == message  # the whole line, whatever is drawn
+            assert bar.fontMetrics().horizontalAdvance(shown) <= room.width()
+            assert room.right() < label.x()  # the words stop before the sync line
+            if shown != message:  # cut in the middle: where it is and who, both kept
+                head, tail = shown.split("…")
+                assert message.startswith(head) and message.endswith(tail)
+                assert head.startswith("Store: ") and tail.endswith("Working as A. Smith")
+        assert shown != message  # the long one did not fit
+        assert list(clipped_labels(label)) == []  # the sync words are whole
+        out = Path(os.environ.get("CASEWORKER_SHOT_DIR", tmp_path)) / "status-bar-2.png"
+        assert window.grab().save(str(out))
         window.close()
     finally:
         qapp.setFont(font)

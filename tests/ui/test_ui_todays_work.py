@@ -51,3 +51,33 @@ def test_urgent_counts_and_rows_say_so_in_words_and_icons(
     queue.case_requested.connect(opened.append)
     qtbot.keyClick(queue.table, Qt.Key.Key_Return)
     assert opened == [late]
+
+
+def test_the_columns_fit_their_content_again_when_the_text_grows(
+    qtbot, context: AppContext, store: Store, clock
+) -> None:
+    """The content is measured once per fill (not at each resize of the first paint), and
+    anew when the font changes (a bigger text size chosen in Settings)."""
+    log(store)
+    clock.day = date(2026, 2, 10)
+    queue = WorkQueueView(context)
+    qtbot.addWidget(queue)
+    queue.resize(1200, 600)
+    queue.show()
+    table = queue.table
+    header = table.horizontalHeader()
+
+    def fits() -> int:
+        return max(header.sectionSizeHint(REFERENCE), table.sizeHintForColumn(REFERENCE))
+
+    # Measured from the texts (font metrics and the cell's padding): never narrower than
+    # Qt's own measure of the column, so nothing is cut, and at most a little wider.
+    before = table.columnWidth(REFERENCE)
+    assert fits() <= before <= fits() + 16
+    font = table.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    table.setFont(font)
+    after = table.columnWidth(REFERENCE)
+    assert fits() <= after <= fits() + 16 and after > before * 1.5
+    queue.resize(1100, 600)  # a resize keeps the measured widths
+    assert table.columnWidth(REFERENCE) == after

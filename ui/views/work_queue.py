@@ -270,7 +270,10 @@ class WorkQueueView(QWidget):
             table.setCurrentCell(0, REFERENCE)
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their content, shared out when the window is narrow."""
+        """Columns as wide as their content, shared out when the window is narrow.
+
+        The content's widths are measured once per fill (each measure reads every cell: the
+        first paint resizes the view twice more) and again if the font changes."""
         table = self.table
         header = table.horizontalHeader()
         widths = [max(header.sectionSizeHint(c), self._content[c]) for c in range(len(_COLUMNS))]
@@ -293,6 +296,9 @@ class WorkQueueView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter (or Return) on a row opens the case; a new width fits the columns again."""
+        if watched is self.table and event.type() == QEvent.Type.FontChange:
+            if self.filled:  # a new text size: the content measures anew
+                self._fill()
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         if (
