@@ -168,6 +168,18 @@ def test_migration_0019_on_a_server_moves_each_document_to_its_case(
         assert after["ix_cases_resident_reference"].endswith("(resident_name, reference)")
         assert {"ix_case_search_doc", "ix_cases_resident"}.isdisjoint(after)
         assert documents == 2
+        # The triggers' lookups are planned on each call: a plan kept from an empty table
+        # (a new store's first import) scanned the whole table for every row after it.
+        with store.read() as s:
+            configs = dict(
+                s.execute(
+                    text("SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'cw_case%'")
+                ).all()
+            )
+        assert configs == {
+            "cw_case_search_to_case": ["plan_cache_mode=force_custom_plan"],
+            "cw_case_takes_search_doc": ["plan_cache_mode=force_custom_plan"],
+        }
         assert _stale(store) == 0
         assert _found(store, "broken") == set(refs)
         assert _found(store, "able gate") == {refs[0]}

@@ -42,6 +42,8 @@ depends_on = None
 # case's id is db.search.search_rowid (migration 0006's search_key).
 _KEY = "('x' || substr({id}, 1, 15))::bit(60)::bigint"
 
+_FRESH_PLANS = "SET plan_cache_mode = force_custom_plan"
+
 _UPGRADE = (
     "ALTER TABLE cases ADD COLUMN search_doc tsvector",
     # The existing entries' documents, by one rewrite of the table (see above).
@@ -49,8 +51,11 @@ _UPGRADE = (
     f"$$ SELECT doc FROM public.case_search WHERE rowid = {_KEY.format(id='$1')} $$",
     "ALTER TABLE cases ALTER COLUMN search_doc TYPE tsvector USING cw_search_doc_of(id)",
     "DROP FUNCTION cw_search_doc_of(text)",
-    # An entry written after its case: its document goes to the case row.
-    "CREATE FUNCTION cw_case_search_to_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    # An entry written after its case: its document goes to the case row. Each trigger's
+    # lookup is planned afresh (force_custom_plan): a plan kept from when the table was
+    # empty (a new store's first import) would scan the table for every row.
+    "CREATE FUNCTION cw_case_search_to_case() RETURNS trigger LANGUAGE plpgsql "
+    f"{_FRESH_PLANS} AS $$ BEGIN "
     "IF TG_OP = 'DELETE' THEN "
     "UPDATE public.cases SET search_doc = NULL WHERE id = OLD.case_id "
     "AND search_doc IS NOT NULL; RETURN OLD; END IF; "
@@ -59,7 +64,8 @@ _UPGRADE = (
     "CREATE TRIGGER tr_case_search_to_case AFTER INSERT OR UPDATE OR DELETE ON case_search "
     "FOR EACH ROW EXECUTE FUNCTION cw_case_search_to_case()",
     # A case written after its entry (an ORM flush comes after the entry's SQL): it takes it.
-    "CREATE FUNCTION cw_case_takes_search_doc() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "CREATE FUNCTION cw_case_takes_search_doc() RETURNS trigger LANGUAGE plpgsql "
+    f"{_FRESH_PLANS} AS $$ BEGIN "
     "NEW.search_doc := (SELECT s.doc FROM public.case_search s "
     f"WHERE s.rowid = {_KEY.format(id='NEW.id')}); RETURN NEW; END $$",
     "CREATE TRIGGER tr_case_takes_search_doc BEFORE INSERT ON cases "
