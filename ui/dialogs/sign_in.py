@@ -168,6 +168,9 @@ def ask_sign_in(
     dialog = SignInDialog(check, store_name, parent)
     if on_painted is not None:
         dialog.painted.connect(on_painted)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.actor
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if dialog.worker is not None:
+        # Its answer has come, but its thread may not have ended yet: the dialog (its
+        # parent) is freed when this returns, and a running QThread must not be.
+        dialog.worker.wait()
+    return dialog.actor if accepted else None
