@@ -107,6 +107,14 @@ def search_key_sql(column: str) -> str:
     )
 
 
+# One case's search entry, read by its key on the driver (%s on the server, ? on a file).
+_ENTRY_SQL = {
+    server: "SELECT case_id, reference, names, contacts, description FROM case_search "
+    f"WHERE rowid = {'%s' if server else '?'}"
+    for server in (False, True)
+}
+
+
 def index_case(
     session: Session, case_id: str, reference: str, names: str, contacts: str, description: str
 ) -> None:
@@ -121,13 +129,11 @@ def index_case(
     from db.dialect import on_server
 
     rowid = search_rowid(case_id)
-    current = session.execute(
-        text(
-            "SELECT case_id, reference, names, contacts, description FROM case_search "
-            "WHERE rowid = :rowid"
-        ),
-        {"rowid": rowid},
-    ).first()
+    current = (
+        session.connection()  # the entry alone is read: nothing of the session's is flushed
+        .exec_driver_sql(_ENTRY_SQL[on_server(session)], (rowid,))
+        .first()
+    )
     if current is not None and tuple(current) == (
         case_id,
         reference,

@@ -178,6 +178,11 @@ class _StoreOpener(QThread):
             self._store = open_store(self.path, checked=True)
             if self.window_first:
                 importlib.import_module("caseworker.services.users")  # what sign-in needs
+                from sqlalchemy.orm import configure_mappers
+
+                # Here, not in sign-in's first query: that would hold Python's lock on the
+                # checking thread while the window is being built.
+                configure_mappers()
         except Exception as exc:  # given to whoever asks for the store
             self._error = exc
             return

@@ -129,6 +129,8 @@ def _stage_sql(stage: int) -> dict[str, str]:
         else "c.escalated <= :e AND (c.escalation_refused_on IS NULL OR "
         "c.escalation_refused_on > :e) AND (c.stage2_responded IS NULL OR c.stage2_responded > :e)"
     )
+    # Stage 2: read by the date asked for (``+c.received``: not every complaint received).
+    relevant = _RELEVANT if stage == 1 else _RELEVANT.replace("c.received", "+c.received", 1)
     limit = 10 if stage == 1 else 20
     return {
         "received": f"""
@@ -148,12 +150,12 @@ def _stage_sql(stage: int) -> dict[str, str]:
         "awaiting": f"""
             SELECT count(*), sum(:e > c.{due}) FROM cases c
             WHERE c.kind = 'complaint' AND ({waiting}) AND NOT coalesce({stopped}, 0)
-              AND {_RELEVANT} AND (c.{ack} IS NULL OR c.{ack} <= :e)""",
+              AND {relevant} AND (c.{ack} IS NULL OR c.{ack} <= :e)""",
         # Acknowledged only after the end: the due date at the end was provisional.
         "provisional": f"""
             SELECT c.{ack_due}, coalesce({ext}, 0) FROM cases c
             WHERE c.kind = 'complaint' AND ({waiting}) AND NOT coalesce({stopped}, 0)
-              AND {_RELEVANT} AND c.{ack} > :e""",
+              AND {relevant} AND c.{ack} > :e""",
     }
 
 
@@ -164,7 +166,7 @@ _LISTS = {
     + " GROUP BY 1",
     "escalation refusals": """SELECT count(*) FROM cases c WHERE c.kind = 'complaint'
         AND c.escalated <= :e AND c.escalation_refused_on BETWEEN :s AND :e AND """
-    + _RELEVANT,
+    + _RELEVANT.replace("c.received", "+c.received", 1),
     "remedies offered": """SELECT kind, count(*), sum(amount_offered) FROM remedies
         WHERE offered_on BETWEEN :s AND :e GROUP BY 1""",
     "remedies paid": """SELECT kind, sum(amount_paid) FROM remedies

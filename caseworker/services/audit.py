@@ -102,6 +102,8 @@ def record_event(
 # file's write lock, or the server's advisory lock), so no other writer can append after it.
 _HEAD = "caseworker_audit_head"
 _HEAD_SQL = select(AuditEvent.digest).order_by(AuditEvent.seq.desc()).limit(1)
+_EVENTS = AuditEvent.__table__
+_HEAD_ROW = select(_EVENTS.c.digest).order_by(_EVENTS.c.seq.desc()).limit(1)
 
 
 def _chain_head_for_append(session: Session) -> str:
@@ -112,8 +114,9 @@ def _chain_head_for_append(session: Session) -> str:
         transaction, event, digest = kept
         if transaction is session.get_transaction() and inspect(event).persistent:
             return str(digest)
-    with session.no_autoflush:  # the case's UPDATE goes out with the event, in one flush
-        return session.scalar(_HEAD_SQL) or GENESIS
+    # On the connection, so nothing is flushed first: the case's UPDATE goes out with the
+    # event, in one flush.
+    return session.connection().execute(_HEAD_ROW).scalar() or GENESIS
 
 
 def forget_chain_head(session: Session) -> None:

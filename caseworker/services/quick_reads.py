@@ -50,8 +50,14 @@ def setting(reader: Reader, key: str) -> Any:
     found = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if found is None or found[0] is None:
         return DEFAULTS.get(key)
-    # JSON text from SQLite; PostgreSQL's driver has parsed it already.
-    return json.loads(found[0]) if isinstance(conn, sqlite3.Connection) else found[0]
+    # JSON text from SQLite (but a number comes back as a number: the column's affinity is
+    # numeric); PostgreSQL's driver has parsed it already.
+    value = found[0]
+    return (
+        json.loads(value)
+        if isinstance(value, str) and isinstance(conn, sqlite3.Connection)
+        else value
+    )
 
 
 @lru_cache(maxsize=16)

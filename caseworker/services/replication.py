@@ -91,13 +91,20 @@ def _has_identity_table(session: Session) -> bool:
     return found
 
 
-_DEVICE_SQL = select(ReplicaIdentity.device_id).limit(1)  # built once: asked by every action
+# Built once and run on the connection (no ORM): every replicated action asks it.
+_DEVICE_SQL = select(ReplicaIdentity.__table__.c.device_id).limit(1)
 
 
 def replica_device(session: Session) -> str | None:
     """This store's device id if it is an offline replica (asked once per session)."""
     if _KEY not in session.info:
-        session.info[_KEY] = session.scalar(_DEVICE_SQL) if _has_identity_table(session) else None
+        if session.new:
+            session.flush()  # as a query would (the identity may be being made)
+        session.info[_KEY] = (
+            session.connection().execute(_DEVICE_SQL).scalar()
+            if _has_identity_table(session)
+            else None
+        )
     value = session.info[_KEY]
     return str(value) if value else None
 

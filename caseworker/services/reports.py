@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from caseworker.domain.calendar import WorkingCalendar
@@ -63,6 +63,7 @@ from caseworker.services.reports_queries import (
 )
 from caseworker.services.reports_window import StagePolicies, Window
 from caseworker.services.settings import get_setting, homes_at, store_calendar
+from db.engine import is_server
 from db.models import Case, CaseServiceArea, CaseTheme, ServiceArea, Site, Theme
 
 __all__ = ["WITHHELD", "ReportScope", "gather_figures", "make_report"]
@@ -580,6 +581,10 @@ def gather_figures(
         homes: homes owned at the period end; None takes it from Settings.
         made_on: the day the report is made (printed on it; never changes a figure).
     """
+    if is_server(session.get_bind()):
+        # PostgreSQL compiles a costly-looking read to machine code first (JIT): at a
+        # million cases that took up to 0.7 s a statement, longer than the reads it sped up.
+        session.execute(text("SET LOCAL jit = off"))
     ytd_start = year_start(period.end)
     w = Window(period.start, ytd_start, period.end, tuple(scope_conditions(session, scope)))
     policies = (StagePolicies.of(1), StagePolicies.of(2))

@@ -29,7 +29,7 @@ def refusals(session: Session, w: Window) -> tuple[tuple[str, int], ...]:
                 # A refused request was made first: the date requested bounds the search.
                 w.known(Case.escalated),
                 w.between(Case.escalation_refused_on, w.start),
-                *w.relevant,
+                *w.relevant_by(received=False),  # read by the date asked for Stage 2
             )
         )
         or 0

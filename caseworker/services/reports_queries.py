@@ -47,11 +47,19 @@ STAGE1, STAGE2 = "stage1", "stage2"
 _KEYS = 7  # key columns of the widest grouping in ``events``
 
 
-def _ext(stage: int, what: Any) -> Any:
+def _extensions(stage: int) -> Any:
+    """Each case's extensions at this stage: their days added up, and 1 if any had a good
+    reason (read once from the extensions table and joined, not looked up case by case)."""
+    x = ExtensionRecord
     return (
-        select(what)
-        .where(ExtensionRecord.case_id == Case.id, ExtensionRecord.stage == stage)
-        .scalar_subquery()
+        select(
+            x.case_id,
+            func.sum(x.days).label("days"),
+            func.max(flag(x.good_reason.is_(True))).label("good"),
+        )
+        .where(x.stage == stage)
+        .group_by(x.case_id)
+        .subquery(f"ext{stage}")
     )
 
 
@@ -63,6 +71,7 @@ def _clocks(p: StagePolicies) -> ColumnElement[int]:
 def _stage_events(w: Window, p: StagePolicies) -> Any:
     stage = p.stage
     ack = acknowledged(stage)
+    ext = _extensions(stage)
     handlers: Any = null()
     if stage == 2:
         # Counted once the Stage 2 handler is known: 1 if not the Stage 1 handler.
@@ -77,38 +86,38 @@ def _stage_events(w: Window, p: StagePolicies) -> Any:
             ),
             else_=None,
         )
-    return select(
-        Case.id,
-        literal(STAGE1 if stage == 1 else STAGE2, String).label("cat"),
-        (Case.received if stage == 1 else Case.escalated).label("day"),
-        Case.site_id,
-        Case.channel,
-        Case.primary_service_area_id.label("area"),
-        Case.complainant_tenure.label("tenure"),
-        Case.policy_name.label("policy"),
-        flag(w.withdrawn_at(stage)).label("withdrawn"),
-        flag(and_(w.known(ack), ack <= ack_due(stage))).label("ack_ok"),
-        func.coalesce(_ext(stage, func.sum(ExtensionRecord.days)), 0).label("ext_days"),
-        func.coalesce(_ext(stage, func.max(flag(ExtensionRecord.good_reason.is_(True)))), 0).label(
-            "ext_good"
-        ),
-        handlers.label("handlers"),
-        _clocks(p).label("clocks"),
-    ).where(*w.received(stage))
+    return (
+        select(
+            Case.id,
+            literal(STAGE1 if stage == 1 else STAGE2, String).label("cat"),
+            (Case.received if stage == 1 else Case.escalated).label("day"),
+            Case.site_id,
+            Case.channel,
+            Case.primary_service_area_id.label("area"),
+            Case.complainant_tenure.label("tenure"),
+            Case.policy_name.label("policy"),
+            flag(w.withdrawn_at(stage)).label("withdrawn"),
+            flag(and_(w.known(ack), ack <= ack_due(stage))).label("ack_ok"),
+            func.coalesce(ext.c.days, 0).label("ext_days"),
+            func.coalesce(ext.c.good, 0).label("ext_good"),
+            handlers.label("handlers"),
+            _clocks(p).label("clocks"),
+        )
+        .select_from(Case)
+        .outerjoin(ext, ext.c.case_id == Case.id)
+        .where(*w.received(stage))
+    )
 
 
 def _other_events(w: Window) -> Any:
-    none: Any = null()
+    """Records other than complaints: only the columns their groupings need."""
     return select(
-        Case.id,
         Case.kind.label("cat"),
         Case.received.label("day"),
         Case.site_id,
         Case.channel,
-        Case.primary_service_area_id.label("area"),
         Case.complainant_tenure.label("tenure"),
-        *(none.label(n) for n in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")),
-        *(none.label(n) for n in ("handlers", "clocks")),
+        Case.primary_service_area_id.label("area"),
     ).where(*w.other_received())
 
 
@@ -144,40 +153,49 @@ def _from_flag(w: Window, day: Any, start: date) -> Any:
 
 
 def events(session: Session, w: Window, policies: tuple[StagePolicies, StagePolicies]) -> Events:
-    """Every received-based count in one statement: the period's events are read once (a
-    common table expression) and grouped a few ways; the groupings by a column of the case
-    row are counted in one pass (``cube``) and added up here."""
-    ev = union_all(
-        _stage_events(w, policies[0]), _stage_events(w, policies[1]), _other_events(w)
-    ).cte("ev")
-    in_period = ev.c.day >= w.start
-    complaints = ev.c.cat.in_([STAGE1, STAGE2])
+    """Every received-based count in one statement: the period's events are read once (two
+    common table expressions: the complaints at either stage, and the other records) and
+    grouped a few ways; the groupings by a column of the case row are counted in one pass
+    (``cube``) and added up here.
 
-    def grouped(name: str, keys: list[Any], *where: Any, joined: Any = None) -> Select[Any]:
+    The complaints have a table of their own so the joins to their service areas and
+    themes read it whole: a filter on a common table expression leaves PostgreSQL no
+    statistics to go by (it expected 211 of 56,790 rows at a million cases, and looked up
+    each one's areas and themes by index).
+    """
+    complaints = union_all(_stage_events(w, policies[0]), _stage_events(w, policies[1])).cte(
+        "complaints"
+    )
+    others = _other_events(w).cte("others")
+    common = ("cat", "day", "site_id", "channel", "tenure", "area")
+    ev = union_all(select(*(complaints.c[k] for k in common)), select(others)).subquery("ev")
+    # Complaints received in the period (all of them, unless the year started earlier).
+    in_period = [] if w.start <= w.since else [complaints.c.day >= w.start]
+
+    def grouped(name: str, keys: list[Any], *where: Any, joined: Any = ev) -> Select[Any]:
+        cat = joined.c.cat if joined is ev else complaints.c.cat
         pad = [cast(null(), String)] * (_KEYS - len(keys))
-        stmt = select(literal(name, String), ev.c.cat, *(cast(k, String) for k in keys), *pad)
-        stmt = stmt.add_columns(func.count())
-        if joined is not None:
-            stmt = stmt.select_from(joined)
+        stmt = select(literal(name, String), cat, *(cast(k, String) for k in keys), *pad)
+        stmt = stmt.add_columns(func.count()).select_from(joined)
         varying = [k for k in keys if not isinstance(k, BindParameter)]  # constants: no sort
-        return stmt.where(*where).group_by(ev.c.cat, *varying)
+        return stmt.where(*where).group_by(cat, *varying)
 
-    areas = ev.outerjoin(CaseServiceArea, CaseServiceArea.case_id == ev.c.id)
-    themes = ev.outerjoin(CaseTheme, CaseTheme.case_id == ev.c.id)
+    areas = complaints.outerjoin(CaseServiceArea, CaseServiceArea.case_id == complaints.c.id)
+    themes = complaints.outerjoin(CaseTheme, CaseTheme.case_id == complaints.c.id)
     cube = [_from_flag(w, ev.c.day, w.start), _from_flag(w, ev.c.day, w.year_start)]
     cube += [ev.c.site_id, ev.c.channel, ev.c.tenure, ev.c.area]
     stmt = union_all(
         grouped("day", [ev.c.day]),
         grouped("cube", cube),
         # Split counts are shown for complaints only (``other_areas`` finds the other rows).
-        grouped("any area", [CaseServiceArea.service_area_id], in_period, complaints, joined=areas),
-        grouped("theme", [CaseTheme.theme_id], in_period, complaints, joined=themes),
+        grouped("any area", [CaseServiceArea.service_area_id], *in_period, joined=areas),
+        grouped("theme", [CaseTheme.theme_id], *in_period, joined=themes),
         grouped(
             "stage",
-            [ev.c[k] for k in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")]
-            + [ev.c.handlers, ev.c.clocks],
-            in_period,
-            complaints,
+            [complaints.c[k] for k in ("policy", "withdrawn", "ack_ok", "ext_days", "ext_good")]
+            + [complaints.c.handlers, complaints.c.clocks],
+            *in_period,
+            joined=complaints,
         ),
     )
     out = Events(*(Counter() for _ in range(8)))
@@ -270,8 +288,8 @@ def responses(
     extended = exists().where(ExtensionRecord.case_id == Case.id, ExtensionRecord.stage == stage)
     keys = [
         Case.policy_name,
-        flag(sent >= w.start),
-        flag(sent >= w.year_start),
+        _from_flag(w, sent, w.start),
+        _from_flag(w, sent, w.year_start),
         flag(tenant()),
         decision(stage),
         flag(letter),
@@ -282,7 +300,8 @@ def responses(
         _clocks(p),
         flag(and_(Case.policy_name.in_(p.later), late)),
     ]
-    stmt = select(*keys, func.count()).where(*w.responses(stage)).group_by(*keys)
+    varying = [k for k in keys if not isinstance(k, BindParameter)]  # constants: no sort
+    stmt = select(*keys, func.count()).where(*w.responses(stage)).group_by(*varying)
     out: list[tuple[ResponseGroup, int]] = []
     for (
         pol,

@@ -218,10 +218,18 @@ def same_change_held(
     if not fields or (case is not None and case.version == entry.get("base_version")):
         return False
     _case, target = locate_target(session, actor, action, (None, None, *args), kwargs)
-    if target is None:
+    if target is None or not _same_definition(case, kwargs.get("definition")):
         return False
     base = entry.get("base_values") or {}
     after = entry.get("after_values") or {}
     mine = [f for f in fields if after.get(f) != base.get(f)]
     now = target_values(target, action)
     return bool(mine) and all(now[f] == after.get(f) for f in mine)
+
+
+def _same_definition(case: Case | None, definition: Any) -> bool:
+    """An acknowledgement's complaint points (rows, not fields) must be the same too."""
+    points = getattr(definition, "points", None)
+    if case is None or points is None:
+        return True
+    return [p.text for p in case.points] == [p.strip() for p in points if p.strip()]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Computed, Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Computed, Connection, Table, bindparam, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from caseworker.domain.vocab import Status
@@ -42,7 +44,7 @@ from db.models import (
     Theme,
     User,
 )
-from db.search import drop_search_entry
+from db.search import add_search_entries, drop_search_entry, search_rowid
 
 # Shared lists and accounts: the server's rows, by their keys (kept as the server has them).
 REFERENCE: tuple[type[Any], ...] = (
@@ -102,16 +104,22 @@ def read_reference(session: Session) -> dict[str, list[dict[str, Any]]]:
 
 
 def upsert(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
-    """Write each row by its key: changed where it is, added where it is not."""
-    keys = list(table.primary_key.columns)
-    for row in rows:
-        where = [k == row[k.name] for k in keys]
-        values = {k: v for k, v in row.items() if k not in {c.name for c in keys}}
-        done = conn.execute(update(table).where(*where).values(**values)) if values else None
-        if done is None or done.rowcount == 0:
-            exists = conn.execute(select(keys[0]).where(*where)).first()
-            if exists is None:
-                conn.execute(insert(table).values(**row))
+    """Write each row by its key: changed where it is, added where it is not (one
+    ``INSERT ... ON CONFLICT`` statement for them all, on either engine)."""
+    rows = list(rows)
+    if not rows:
+        return
+    keys = [k.name for k in table.primary_key.columns]
+    insert_of = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_of(table)
+    others = [c.name for c in _columns(table) if c.name not in keys and c.name in rows[0]]
+    if others:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in others}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt, rows)
 
 
 def write_reference(session: Session, data: dict[str, list[dict[str, Any]]]) -> None:
@@ -250,6 +258,7 @@ def read_cases(session: Session, case_ids: Sequence[str]) -> dict[str, list[dict
     ids = sorted(people)
     for i in range(0, len(ids), CHUNK):
         out["people"] += _rows(session, select(ptable).where(ptable.c.id.in_(ids[i : i + CHUNK])))
+    out["case_search"] = read_search_entries(session, [r["id"] for r in out["cases"]])
     docs = [r["id"] for r in out["documents"]]
     ctable = _table(DocumentContent)
     for i in range(0, len(docs), CHUNK):
@@ -260,7 +269,9 @@ def read_cases(session: Session, case_ids: Sequence[str]) -> dict[str, list[dict
 
 
 def write_cases(session: Session, data: dict[str, list[dict[str, Any]]]) -> int:
-    """Replace the replica's copy of each case in ``data`` with the server's; returns how many."""
+    """Replace the replica's copy of each case in ``data`` with the server's (rows, list
+    columns and search entries as the server has them, each table in one go); returns how
+    many."""
     conn = session.connection()
     ids = [r["id"] for r in data["cases"]]
     if not ids:
@@ -281,17 +292,53 @@ def write_cases(session: Session, data: dict[str, list[dict[str, Any]]]) -> int:
             conn.execute(insert(table), rows)
     if data["document_contents"]:
         conn.execute(insert(_table(DocumentContent)), data["document_contents"])
-    held = set(session.scalars(select(Case.id)))
+    wanted = {r["linked_case_id"] for r in data["case_links"]}
+    held = set(session.scalars(select(Case.id).where(Case.id.in_(sorted(wanted)))))
     linked = [r for r in data["case_links"] if r["linked_case_id"] in held]
     if linked:
         conn.execute(insert(links), linked)
     session.expire_all()
-    for cid in ids:  # the list columns and the search entry, as the server has them
+    _copy_search_entries(session, ids, data.get("case_search", []))
+    return len(ids)
+
+
+def read_search_entries(session: Session, case_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The server's search entries of the given cases, by their keys."""
+    keys = [search_rowid(c) for c in case_ids]
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(keys), CHUNK):
+        out += [
+            {"id": r[0], "ref": r[1], "names": r[2], "contacts": r[3], "description": r[4]}
+            for r in session.execute(_SEARCH_ENTRIES, {"keys": keys[i : i + CHUNK]})
+        ]
+    return out
+
+
+_SEARCH_ENTRIES = text(
+    "SELECT case_id, reference, names, contacts, description FROM case_search WHERE rowid IN :keys"
+).bindparams(bindparam("keys", expanding=True))
+
+
+def _copy_search_entries(
+    session: Session, case_ids: list[str], entries: list[dict[str, Any]]
+) -> None:
+    """The cases' search entries as the server has them (as their list columns, which come
+    with their rows), replaced in one go; a case the server sent none for is indexed here."""
+    keys = [search_rowid(c) for c in case_ids]
+    for i in range(0, len(keys), CHUNK):
+        session.execute(_DROP_ENTRIES, {"keys": keys[i : i + CHUNK]})
+    add_search_entries(session, entries)
+    missing = set(case_ids) - {e["id"] for e in entries}
+    for cid in sorted(missing):
         case = session.get(Case, cid)
         if case is not None:
             refresh_list_columns(session, case)
     session.flush()
-    return len(ids)
+
+
+_DROP_ENTRIES = text("DELETE FROM case_search WHERE rowid IN :keys").bindparams(
+    bindparam("keys", expanding=True)
+)
 
 
 def remove_cases(session: Session, case_ids: Sequence[str]) -> int:

@@ -84,12 +84,17 @@ def mark_pushed(local: Session, outcomes: list[Outcome], device_id: str) -> int:
     """On the replica: entries the server took are done; its conflicts are kept here too."""
     now = datetime.now().replace(microsecond=0)
     conflicts = 0
-    for o in outcomes:
-        row = local.scalar(
+    rows = {
+        r.device_seq: r
+        for r in local.scalars(
             select(OutboxEntry).where(
-                OutboxEntry.device_id == device_id, OutboxEntry.device_seq == o.device_seq
+                OutboxEntry.device_id == device_id,
+                OutboxEntry.device_seq.in_([o.device_seq for o in outcomes]),
             )
         )
+    }  # the batch's entries in one read
+    for o in outcomes:
+        row = rows.get(o.device_seq)
         if row is not None:
             row.pushed_at = now
             row.outcome = o.outcome

@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -264,18 +264,35 @@ def replay(session: Session, entry: dict[str, Any]) -> Outcome:
     if taken is not None:
         return Outcome(seq, taken.outcome, (), new=False)
     outcome = _merge(session, entry)
-    session.add(
-        SyncIngest(
-            device_id=device,
-            device_seq=seq,
-            action=str(entry["action"]),
-            outcome=outcome.outcome,
-            conflict_ids=[c["id"] for c in outcome.conflicts],
-            at=datetime.now().replace(microsecond=0),
-        )
+    session.execute(  # one plain insert (the service has flushed its own rows)
+        _TAKEN,
+        {
+            "device_id": device,
+            "device_seq": seq,
+            "action": str(entry["action"]),
+            "outcome": outcome.outcome,
+            "conflict_ids": [c["id"] for c in outcome.conflicts],
+            "at": datetime.now().replace(microsecond=0),
+        },
     )
-    session.flush()
     return outcome
+
+
+_TAKEN = insert(SyncIngest)
+_ACCOUNTS = "caseworker_sync_accounts"
+
+
+def _account(session: Session, username: str) -> User | None:
+    """The server's account of that name, read once per batch (a batch's intents are
+    mostly one person's; accounts do not change inside the batch's transaction)."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_ACCOUNTS)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[_ACCOUNTS] = (transaction, {})
+    accounts: dict[str, User | None] = kept[1]
+    if username not in accounts:
+        accounts[username] = session.scalar(select(User).where(User.username == username))
+    return accounts[username]
 
 
 def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
@@ -288,7 +305,7 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
             return _refused(session, entry, None, "The case is not on the server")
     if service is None or action not in FIELDS:
         return _refused(session, entry, case, f"The server cannot replay {action!r}")
-    user = session.scalar(select(User).where(User.username == str(entry["username"])))
+    user = _account(session, str(entry["username"]))
     if user is None or not user.active:
         return _refused(
             session, entry, case, f"The account {entry['username']} is not active on the server"

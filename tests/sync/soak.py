@@ -87,13 +87,16 @@ def figures(
     steps: int,
 ) -> str:
     """The soak's figures as the README shows them, every one counted by this process."""
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mb = usage.ru_maxrss / 1024  # kB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
     rounds = STATS["sync rounds"]
     lines = [
         f"Partition soak: one process, {took / 60:.1f} min, {rounds:,} sync rounds "
         f"({rounds / took:.2f} a second), up to {steps} steps an example; every invariant "
         "held after every step and every example's final sync-and-compare passed.",
-        f"Peak memory {peak_mb:.0f} MB; load average {load_before[0]:.1f} at the start, "
+        f"CPU time {cpu:.0f} s ({cpu / max(rounds, 1):.2f} s a round, this process alone); "
+        f"peak memory {peak_mb:.0f} MB; load average {load_before[0]:.1f} at the start, "
         f"{load_after[0]:.1f} at the end.",
         "",
         "| what | count |",

@@ -142,3 +142,25 @@ def test_different_values_on_the_two_sides_still_make_a_conflict(
             [[1, 5, "Waiting for a survey", False, "2026-06-01"]],
             [[1, 10, "Waiting for a survey", False, "2026-06-01"]],
         )
+
+
+def test_an_acknowledgement_with_other_complaint_points_is_not_taken_as_the_same(
+    server: Server, replica: Callable[..., Store]
+) -> None:
+    ann = _ref(server, "Ann Server")
+    pc = replica("pc.sqlite")
+    for store, point in ((pc, "Damp in the bedroom"), (server.store, "Mould in the kitchen")):
+        with store.write() as s:
+            acknowledge(
+                s, server.actor("olly"), ann, acknowledged=TODAY,
+                definition=Definition(points=(point,), outcomes_sought="A dry bedroom"),
+                handler="Olly Officer", expected_version=None, today=TODAY,
+            )  # fmt: skip
+    done = sync(pc, server.store, today=TODAY)
+    assert (done.pushed, done.conflicts) == (1, 1)  # the PC's points are kept, not dropped
+    with server.store.read() as s:
+        conflict = s.scalars(select(SyncConflict)).one()
+        assert (conflict.field, conflict.action) == ("(action)", "acknowledge")
+        case = s.scalar(select(Case).where(Case.reference == ann))
+        assert case is not None and [p.text for p in case.points] == ["Mould in the kitchen"]
+    assert "sync-same-change" not in _actions(server.store, ann)
