@@ -467,45 +467,30 @@ _LIST_BY_REFERENCE, _LIST_BY_ID = _LIST_SQL.format(key="reference"), _LIST_SQL.f
 _FIND_CASE = "SELECT id FROM cases WHERE reference = ? OR id = ?"
 
 
+# Where _LIST_SQL's row holds the values SQLite gives as text (after the case's two columns).
+_RECEIVED, _EMAIL_DATE, _ATTACHED, _CREATED = (
+    2 + [c.key for c in _LISTED].index(key)
+    for key in ("received", "email_date", "email_attachments", "created_at")
+)
+
+
 def _plain_views(rows: Iterable[Sequence[Any]]) -> list[DocumentView]:
     """The documents of ``_LIST_SQL``'s rows (after the case's two columns), as plain values:
-    strings on SQLite, typed values on PostgreSQL. One pass, one tuple made a row (the list
-    of a case with hundreds of documents is read each time its tab is shown)."""
+    strings on SQLite (converted here), typed values on PostgreSQL. One pass, each row made
+    into its view by ``_row_view`` (the list of a case with hundreds of documents is read
+    each time its tab is shown)."""
     out: list[DocumentView] = []
-    add, types, new, view = out.append, _FILE_TYPES, _new_view, DocumentView
+    add, view = out.append, _row_view
     for r in rows:
-        (_ref, _hidden, did, parent, title, name, received, sender, ftype, size, digest) = r[:11]
-        (e_from, e_date, e_subject, e_attached, by, at, removed_on) = r[11:]
-        if did is None:
+        if r[2] is None:
             continue  # the case has no documents (the LEFT JOIN's one row)
-        if received.__class__ is str:  # SQLite: every date and time comes as ISO text
-            received, at = _day(received), _moment(at)
-            if e_date is not None:
-                e_date = _moment(e_date)
-            e_attached = json.loads(e_attached) if e_attached != "[]" else ()
-        add(
-            new(
-                view,
-                (
-                    did,
-                    parent,
-                    title,
-                    name,
-                    received,
-                    sender,
-                    types[ftype],
-                    size,
-                    digest,
-                    e_from,
-                    e_date,
-                    e_subject,
-                    _attachments(e_attached) if e_attached else (),
-                    by,
-                    at,
-                    removed_on is not None,
-                ),
-            )
-        )
+        if r[_RECEIVED].__class__ is str:  # SQLite: every date and time comes as ISO text
+            r = list(r)
+            r[_RECEIVED], r[_CREATED] = _day(r[_RECEIVED]), _moment(r[_CREATED])
+            if r[_EMAIL_DATE] is not None:
+                r[_EMAIL_DATE] = _moment(r[_EMAIL_DATE])
+            r[_ATTACHED] = json.loads(r[_ATTACHED]) if r[_ATTACHED] != "[]" else ()
+        add(view(r[2:]))
     return out
 
 
