@@ -221,18 +221,13 @@ def _keep(
 ) -> Outcome:
     rows = [_conflict(session, entry, case, f, s, r) for f, s, r in pairs]
     session.flush()
-    record_event(
+    _device_event(
         session,
-        sync_actor(str(entry["device_id"])),
+        entry,
+        case,
         "sync-conflict",
-        case.id if case is not None else None,
-        {
-            "device": entry["device_id"],
-            "device_seq": entry["device_seq"],
-            "action": entry["action"],
-            "fields": [f for f, _s, _r in pairs],
-            "conflicts": [r.id for r in rows],
-        },
+        fields=[f for f, _s, _r in pairs],
+        conflicts=[r.id for r in rows],
     )
     return Outcome(
         int(entry["device_seq"]), "conflict", tuple(conflict_row(r) for r in rows), new=True
@@ -329,19 +324,28 @@ def _merge(session: Session, entry: dict[str, Any]) -> Outcome:
     return Outcome(int(entry["device_seq"]), "applied")
 
 
-def _same_change(session: Session, entry: dict[str, Any], case: Case | None) -> Outcome:
-    """The server holds this change already (made on both sides): taken, nothing added."""
+def _device_event(
+    session: Session, entry: dict[str, Any], case: Case | None, action: str, **more: Any
+) -> None:
+    """The sync's own audit event about one pushed intent: which device, which of its
+    changes and what it did, and ``more``."""
     record_event(
         session,
         sync_actor(str(entry["device_id"])),
-        "sync-same-change",
+        action,
         case.id if case is not None else None,
         {
             "device": entry["device_id"],
             "device_seq": entry["device_seq"],
             "action": entry["action"],
+            **more,
         },
     )
+
+
+def _same_change(session: Session, entry: dict[str, Any], case: Case | None) -> Outcome:
+    """The server holds this change already (made on both sides): taken, nothing added."""
+    _device_event(session, entry, case, "sync-same-change")
     return Outcome(int(entry["device_seq"]), "applied")
 
 
